@@ -1,0 +1,58 @@
+//! Patchbay's core: everything the desktop app and the CLI do, with no dependency on either.
+
+mod clock;
+pub mod error;
+pub mod paths;
+pub mod secret;
+pub mod secrets;
+pub mod servers;
+pub mod store;
+mod validate;
+pub mod workspaces;
+
+use std::path::Path;
+use std::sync::Arc;
+
+pub use error::{Error, ErrorCode, Result};
+pub use secret::Secret;
+use secrets::{KeyringSecretStore, SecretStore};
+use store::Store;
+
+/// The core: one store and one secret store, shared by every front door.
+pub struct Patchbay {
+    store: Store,
+    secrets: Arc<dyn SecretStore>,
+}
+
+impl Patchbay {
+    pub fn new(store: Store, secrets: Arc<dyn SecretStore>) -> Result<Self> {
+        store.write(|tx| workspaces::ensure_default(tx))?;
+        Ok(Patchbay { store, secrets })
+    }
+
+    /// Opens the data dir (creating it if needed) with the OS keyring.
+    pub fn open(data_dir: &Path) -> Result<Self> {
+        paths::ensure_dir(data_dir)?;
+        let store = Store::open(&data_dir.join(paths::DATABASE_FILE))?;
+        Self::new(store, Arc::new(KeyringSecretStore::from_env()))
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn secrets(&self) -> &dyn SecretStore {
+        self.secrets.as_ref()
+    }
+}
+
+/// Runs a core operation on tokio's blocking pool: SQLite and keyring calls block, so async
+/// front doors (the desktop app) must not run them on their executor threads.
+pub async fn run_blocking<T, F>(core: &Arc<Patchbay>, op: F) -> Result<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&Patchbay) -> Result<T> + Send + 'static,
+{
+    let core = Arc::clone(core);
+    tokio::task::spawn_blocking(move || op(&core)).await?
+}

@@ -1,0 +1,146 @@
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+
+use patchbay_core::servers::{AuthType, NewServer, ServerPatch, ServerQuery, Transport};
+use patchbay_core::{Error, Patchbay, Result, Secret};
+
+use crate::args::{AuthArg, CreateServer, ServerCommand, TransportArg, UpdateServer};
+use crate::output::Output;
+
+pub fn run(core: &Patchbay, workspace_id: &str, cmd: ServerCommand, out: Output) -> Result<()> {
+    match cmd {
+        ServerCommand::Create(args) => {
+            out.server(&core.create_server(workspace_id, new_server(args)?)?)
+        }
+        ServerCommand::List(args) => {
+            let query = ServerQuery {
+                deleted: args.deleted,
+                search: args.search,
+                limit: args.limit,
+                cursor: args.cursor,
+                include_tools: args.include.is_some(),
+            };
+            out.server_page(&core.list_servers(workspace_id, &query)?)
+        }
+        ServerCommand::Get { server } => out.server(&core.get_server(workspace_id, &server)?),
+        ServerCommand::Update(args) => {
+            let server = args.server.clone();
+            out.server(&core.update_server(workspace_id, &server, server_patch(args)?)?)
+        }
+        ServerCommand::Delete { server } => out.server(&core.delete_server(workspace_id, &server)?),
+        ServerCommand::Restore { server } => {
+            out.server(&core.restore_server(workspace_id, &server)?)
+        }
+        ServerCommand::Purge { server } => out.server(&core.purge_server(workspace_id, &server)?),
+    }
+    Ok(())
+}
+
+fn new_server(args: CreateServer) -> Result<NewServer> {
+    Ok(NewServer {
+        name: args.name,
+        description: args.description,
+        transport: args.transport.map(transport),
+        url: args.url,
+        command: args.command,
+        args: args.args,
+        env: pairs("env", &args.env)?,
+        secret_env: pairs("secret_env", &args.secret_env)?
+            .into_iter()
+            .map(|(k, v)| (k, Secret::new(v)))
+            .collect(),
+        cwd: args.cwd.map(path_text),
+        auth_type: args.auth.map(auth),
+        api_key_header: args.api_key_header,
+        api_key: args.api_key_stdin.then(read_api_key).transpose()?,
+        is_enabled: None,
+        template_id: None,
+    })
+}
+
+fn server_patch(args: UpdateServer) -> Result<ServerPatch> {
+    Ok(ServerPatch {
+        name: args.name,
+        description: args.description,
+        transport: args.transport.map(transport),
+        url: args.url,
+        command: args.command,
+        args: if args.clear_args {
+            Some(Vec::new())
+        } else {
+            Some(args.args).filter(|a| !a.is_empty())
+        },
+        set_env: pairs("env", &args.env)?,
+        set_secret_env: pairs("secret_env", &args.secret_env)?
+            .into_iter()
+            .map(|(k, v)| (k, Secret::new(v)))
+            .collect(),
+        unset_env: args.unset_env,
+        cwd: args.cwd.map(path_text),
+        auth_type: args.auth.map(auth),
+        api_key_header: args.api_key_header,
+        api_key: args.api_key_stdin.then(read_api_key).transpose()?,
+        is_enabled: args.enabled,
+    })
+}
+
+fn transport(arg: TransportArg) -> Transport {
+    match arg {
+        TransportArg::StreamableHttp => Transport::StreamableHttp,
+        TransportArg::Sse => Transport::Sse,
+        TransportArg::Stdio => Transport::Stdio,
+    }
+}
+
+fn auth(arg: AuthArg) -> AuthType {
+    match arg {
+        AuthArg::None => AuthType::None,
+        AuthArg::ApiKey => AuthType::ApiKey,
+        AuthArg::Oauth => AuthType::Oauth,
+    }
+}
+
+fn path_text(path: PathBuf) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+fn pairs(field: &str, items: &[String]) -> Result<BTreeMap<String, String>> {
+    items
+        .iter()
+        .map(|item| {
+            item.split_once('=')
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .ok_or_else(|| match field {
+                    // The text may be a secret typed in the wrong place: never echo it.
+                    "secret_env" => {
+                        Error::validation(field, "a --secret-env value is not of the form K=V")
+                    }
+                    _ => Error::validation(field, format!("'{item}' is not of the form K=V")),
+                })
+        })
+        .collect()
+}
+
+/// The key comes on stdin so it never shows in the process list or the shell history.
+fn read_api_key() -> Result<Secret> {
+    let mut stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprintln!("Paste the API key, then press Enter and Ctrl-D:");
+    }
+    let mut text = String::new();
+    stdin.read_to_string(&mut text).map_err(|e| {
+        Error::validation(
+            "api_key",
+            format!("cannot read the API key from standard input: {e}"),
+        )
+    })?;
+    let key = text.trim_end_matches(['\r', '\n']).to_string();
+    if key.trim().is_empty() {
+        return Err(Error::validation(
+            "api_key",
+            "standard input held no API key",
+        ));
+    }
+    Ok(Secret::new(key))
+}

@@ -1,0 +1,127 @@
+//! The one error type of the core. Every front door (CLI, desktop app) acts on its `code`;
+//! `message` says what happened and what to do, and `field` names the input it concerns so a
+//! form can show it at that field.
+
+use serde::Serialize;
+use std::fmt;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The categories a consumer acts on. The CLI maps each to an exit code; the UI to a meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    NotFound,
+    Conflict,
+    Validation,
+    Network,
+    AuthRequired,
+    KeyringUnavailable,
+    Protocol,
+    Timeout,
+    Internal,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::Validation => "validation",
+            ErrorCode::Network => "network",
+            ErrorCode::AuthRequired => "auth_required",
+            ErrorCode::KeyringUnavailable => "keyring_unavailable",
+            ErrorCode::Protocol => "protocol",
+            ErrorCode::Timeout => "timeout",
+            ErrorCode::Internal => "internal",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, thiserror::Error, Serialize)]
+#[error("{message}")]
+pub struct Error {
+    pub code: ErrorCode,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    #[serde(skip)]
+    #[source]
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl Error {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Error {
+            code,
+            message: message.into(),
+            field: None,
+            source: None,
+        }
+    }
+
+    pub fn at_field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Box::new(source));
+        self
+    }
+
+    /// Prefixes the message with what was being done.
+    pub(crate) fn with_context(mut self, context: impl AsRef<str>) -> Self {
+        self.message = format!("{}: {}", context.as_ref(), self.message);
+        self
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Error::new(ErrorCode::NotFound, message)
+    }
+
+    pub fn conflict(field: &str, message: impl Into<String>) -> Self {
+        Error::new(ErrorCode::Conflict, message).at_field(field)
+    }
+
+    pub fn validation(field: &str, message: impl Into<String>) -> Self {
+        Error::new(ErrorCode::Validation, message).at_field(field)
+    }
+
+    pub fn keyring_unavailable(message: impl Into<String>) -> Self {
+        Error::new(ErrorCode::KeyringUnavailable, message)
+    }
+
+    pub fn internal(message: impl Into<String>) -> Self {
+        Error::new(ErrorCode::Internal, message)
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(err: rusqlite::Error) -> Self {
+        use rusqlite::ffi::ErrorCode as Sqlite;
+        let message = match err.sqlite_error_code() {
+            Some(Sqlite::DatabaseBusy | Sqlite::DatabaseLocked) => {
+                "the database stayed locked by another Patchbay process; try again".to_string()
+            }
+            Some(Sqlite::DiskFull) => "the disk holding the data directory is full".to_string(),
+            Some(Sqlite::ReadOnly | Sqlite::CannotOpen | Sqlite::PermissionDenied) => {
+                format!("cannot write the database: {err}; check the data directory's permissions")
+            }
+            _ => format!("database error: {err}"),
+        };
+        Error::internal(message).with_source(err)
+    }
+}
+
+impl From<tokio::task::JoinError> for Error {
+    fn from(err: tokio::task::JoinError) -> Self {
+        Error::internal(format!("a background task failed: {err}"))
+    }
+}

@@ -1,0 +1,8 @@
+//! Servers: the MCP servers a user reaches, their settings and their lifecycle.
+
+mod edit;
+mod model;
+mod ops;
+pub(crate) mod repo;
+
+pub use model::*;

@@ -1,0 +1,174 @@
+//! What a server is, as shown to every front door (secrets redacted), and the inputs that
+//! create and change one.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+
+macro_rules! text_enum {
+    ($(#[$meta:meta])* $name:ident, $field:literal { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = Error;
+            fn from_str(s: &str) -> Result<Self> {
+                match s {
+                    $($text => Ok($name::$variant),)+
+                    other => Err(Error::validation($field, format!(
+                        "'{other}' is not a valid {}; use one of: {}",
+                        $field,
+                        [$($text),+].join(", ")
+                    ))),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+text_enum!(
+    /// How Patchbay reaches the server.
+    Transport, "transport" { StreamableHttp = "streamable_http", Sse = "sse", Stdio = "stdio" }
+);
+text_enum!(AuthType, "auth_type" { None = "none", ApiKey = "api_key", Oauth = "oauth" });
+text_enum!(
+    ServerStatus, "status" { Pending = "pending", Active = "active", Error = "error", NeedsAuth = "needs_auth" }
+);
+text_enum!(
+    ApprovalState, "approval_state" { Approved = "approved", NeedsApproval = "needs_approval", Denied = "denied" }
+);
+
+impl Transport {
+    pub fn is_http(self) -> bool {
+        !matches!(self, Transport::Stdio)
+    }
+}
+
+/// A server as every front door sees it. Secret values appear only as hints (`…9f2c`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Server {
+    pub id: String,
+    pub workspace_id: String,
+    pub name: String,
+    pub description: String,
+    pub transport: Transport,
+    pub url: Option<String>,
+    pub command: Option<String>,
+    pub args: Vec<String>,
+    /// Plain environment variables of a stdio server.
+    pub env: BTreeMap<String, String>,
+    /// Secret environment variables of a stdio server: name → redacted hint.
+    pub secret_env: BTreeMap<String, String>,
+    pub cwd: Option<String>,
+    pub auth_type: AuthType,
+    pub api_key_header: Option<String>,
+    /// The API key, redacted to at most its last 4 characters.
+    pub api_key_redacted: Option<String>,
+    pub is_enabled: bool,
+    pub status: ServerStatus,
+    pub error_message: Option<String>,
+    pub last_synced: Option<String>,
+    pub last_successful_sync: Option<String>,
+    pub server_info: Option<serde_json::Value>,
+    pub template_id: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub deleted_at: Option<String>,
+    /// Present when the list asked for `include=tools`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tools: Option<Vec<ToolSummary>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ToolSummary {
+    pub name: String,
+    pub description: String,
+    pub approval_state: ApprovalState,
+}
+
+/// Input of `create`. Fields left out take their defaults; the transport follows from `url`
+/// (streamable HTTP) or `command` (stdio) when not given.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct NewServer {
+    pub name: String,
+    pub description: Option<String>,
+    pub transport: Option<Transport>,
+    pub url: Option<String>,
+    pub command: Option<String>,
+    pub args: Vec<String>,
+    pub env: BTreeMap<String, String>,
+    pub secret_env: BTreeMap<String, Secret>,
+    pub cwd: Option<String>,
+    pub auth_type: Option<AuthType>,
+    pub api_key_header: Option<String>,
+    pub api_key: Option<Secret>,
+    pub is_enabled: Option<bool>,
+    pub template_id: Option<String>,
+}
+
+/// Input of `update`: every field left `None` (or empty) stays as it is.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ServerPatch {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub transport: Option<Transport>,
+    pub url: Option<String>,
+    pub command: Option<String>,
+    /// Replaces all arguments when given.
+    pub args: Option<Vec<String>>,
+    /// Sets (adds or overwrites) these plain variables.
+    pub set_env: BTreeMap<String, String>,
+    /// Sets these secret variables; their values go to the keyring.
+    pub set_secret_env: BTreeMap<String, Secret>,
+    /// Removes these variables, plain or secret.
+    pub unset_env: Vec<String>,
+    pub cwd: Option<String>,
+    pub auth_type: Option<AuthType>,
+    pub api_key_header: Option<String>,
+    pub api_key: Option<Secret>,
+    pub is_enabled: Option<bool>,
+}
+
+/// Which servers a list shows.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ServerQuery {
+    /// Soft-deleted servers instead of live ones.
+    pub deleted: bool,
+    /// Case-insensitive substring of the name or description.
+    pub search: Option<String>,
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+    pub include_tools: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ServerPage {
+    pub servers: Vec<Server>,
+    /// Give it back as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+pub const DEFAULT_PAGE_SIZE: u32 = 50;
+pub const MAX_PAGE_SIZE: u32 = 1_000;
