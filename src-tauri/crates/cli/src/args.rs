@@ -1,5 +1,8 @@
 //! The command line, exactly as the README documents it: scripts rely on these names.
 
+// Parsed once per process: the size of a variant does not matter here.
+#![allow(clippy::large_enum_variant)]
+
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};

@@ -26,7 +26,11 @@ pub struct Patchbay {
 
 impl Patchbay {
     pub fn new(store: Store, secrets: Arc<dyn SecretStore>) -> Result<Self> {
-        store.write(|tx| workspaces::ensure_default(tx))?;
+        // Most opens find the default there: check with a read, so that opening takes the
+        // write lock only the first time.
+        if !store.read(workspaces::has_default)? {
+            store.write(|tx| workspaces::ensure_default(tx))?;
+        }
         Ok(Patchbay { store, secrets })
     }
 

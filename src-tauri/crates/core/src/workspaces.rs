@@ -59,14 +59,18 @@ fn find_default(conn: &Connection) -> Result<Workspace> {
         .ok_or_else(|| Error::internal("the default workspace is missing; restart Patchbay"))
 }
 
-/// Makes the default workspace if there is none; runs at every open and is idempotent.
-pub(crate) fn ensure_default(tx: &Connection) -> Result<()> {
-    let exists: bool = tx.query_row(
+pub(crate) fn has_default(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM workspaces WHERE is_default = 1)",
         [],
         |r| r.get(0),
-    )?;
-    if !exists {
+    )?)
+}
+
+/// Makes the default workspace if there is none; idempotent, and safe against another
+/// process doing the same inside its own write transaction.
+pub(crate) fn ensure_default(tx: &Connection) -> Result<()> {
+    if !has_default(tx)? {
         let now = clock::now();
         // A user may already own a workspace called "default"; then that one becomes it.
         let adopted = tx.execute(

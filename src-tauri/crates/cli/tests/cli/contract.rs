@@ -462,3 +462,39 @@ fn workspaces_keep_their_servers_apart() {
     ])
     .ok();
 }
+
+#[test]
+fn two_processes_writing_one_data_dir_at_once_lose_nothing() {
+    let cli = std::sync::Arc::new(Cli::new());
+    let writers: Vec<_> = (0..2)
+        .map(|w| {
+            let cli = cli.clone();
+            std::thread::spawn(move || {
+                for i in 0..15 {
+                    let name = format!("p{w}-{i}");
+                    cli.run(&[
+                        "server",
+                        "create",
+                        "--name",
+                        &name,
+                        "--url",
+                        "https://c.example.com/mcp",
+                    ])
+                    .ok();
+                    cli.run(&["server", "update", &name, "--description", "both"])
+                        .ok();
+                }
+            })
+        })
+        .collect();
+    for writer in writers {
+        writer.join().expect("a writer failed");
+    }
+    let list = cli
+        .run(&["--json", "server", "list", "--limit", "100"])
+        .ok()
+        .json();
+    let servers = list["servers"].as_array().unwrap();
+    assert_eq!(servers.len(), 30);
+    assert!(servers.iter().all(|s| s["description"] == "both"));
+}

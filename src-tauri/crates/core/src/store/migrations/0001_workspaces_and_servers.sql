@@ -37,5 +37,7 @@ CREATE TABLE servers (
 -- Names are unique among the live servers of a workspace; deleted ones may share a name.
 CREATE UNIQUE INDEX servers_live_name ON servers (workspace_id, name COLLATE NOCASE)
     WHERE deleted_at IS NULL;
+-- Lookups by name, of live and deleted servers alike.
+CREATE INDEX servers_name ON servers (workspace_id, name COLLATE NOCASE);
 -- Keyset pages walk a workspace's servers in id (= creation) order.
 CREATE INDEX servers_page ON servers (workspace_id, id);

@@ -1,0 +1,43 @@
+# The two set-up commands of the README. Both install what they need (Debian/Ubuntu, through
+# sudo when not root), are idempotent, and run from a fresh clone.
+#   make run    build and launch Patchbay
+#   make test   every test, as CI runs it (.ci/run)
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+CARGO ?= cargo
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Debian packages: to build (a C compiler for the bundled SQLite), and to test secrets against
+# a real Secret Service in a private D-Bus session.
+BUILD_PACKAGES := gcc libc6-dev
+TEST_PACKAGES := $(BUILD_PACKAGES) dbus gnome-keyring libsecret-tools
+
+.PHONY: run test bench deps-build deps-test check-rust lint
+
+run: deps-build
+	$(CARGO) build --release --locked -p patchbay-cli
+	@echo
+	$(CARGO) run --quiet --release --locked -p patchbay-cli -- --help
+	@echo
+	$(CARGO) run --quiet --release --locked -p patchbay-cli -- server list
+
+test: deps-test lint
+	tests/support/with-keyring.sh $(CARGO) test --workspace --locked --all-targets
+
+lint:
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+
+bench: deps-build
+	$(CARGO) bench --locked -p patchbay-core --bench store
+
+deps-build: check-rust
+	@tests/support/apt-install.sh $(BUILD_PACKAGES)
+
+deps-test: check-rust
+	@tests/support/apt-install.sh $(TEST_PACKAGES)
+
+check-rust:
+	@command -v $(CARGO) >/dev/null || { echo "Rust is missing: install it with rustup (https://rustup.rs), then run make again" >&2; exit 1; }
+	@command -v rustfmt >/dev/null && command -v cargo-clippy >/dev/null || rustup component add rustfmt clippy
