@@ -120,3 +120,61 @@ fn a_bus_without_a_secret_service_is_keyring_unavailable() {
     let cli = Cli::new().with_env("DBUS_SESSION_BUS_ADDRESS", &bus.address);
     assert_refused_and_nothing_stored(&cli, "no Secret Service provider is running");
 }
+
+/// Locking the keyring would disturb the tests running beside this one, so this test runs its
+/// scenario in a private keyring session of its own.
+#[test]
+fn a_locked_keyring_is_keyring_unavailable() {
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../tests/support/with-keyring.sh"
+    );
+    let cli = Cli::new();
+    let scenario = format!(
+        r#"set -u
+        "$0" --data-dir "$1" server create --name before --url https://b.example.com/mcp --api-key-stdin <<< "{KEY}-before" >/dev/null || exit 90
+        dbus-send --session --dest=org.freedesktop.secrets --type=method_call --print-reply=literal \
+            /org/freedesktop/secrets org.freedesktop.Secret.Service.Lock \
+            array:objpath:/org/freedesktop/secrets/collection/login >/dev/null || exit 91
+        "$0" --json --data-dir "$1" server create --name keyed --url https://k.example.com/mcp --api-key-stdin <<< "{KEY}"
+        echo "exit=$?"
+        "$0" --json --data-dir "$1" server get before >/dev/null || exit 92"#
+    );
+    let run = Command::new(script)
+        .args(["bash", "-c", &scenario, crate::support::BIN])
+        .arg(cli.data_dir())
+        .env_remove("PATCHBAY_IN_TEST_KEYRING")
+        .env("PATCHBAY_KEYRING_SERVICE", &cli.keyring_service)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        run.status.success(),
+        "scenario failed ({:?}): {stdout}{stderr}",
+        run.status.code()
+    );
+    assert!(stdout.contains("exit=8"), "{stdout}");
+    let error_line = stderr
+        .lines()
+        .find(|l| l.starts_with("{\"error\""))
+        .expect("a JSON error on stderr");
+    let error: serde_json::Value = serde_json::from_str(error_line).unwrap();
+    assert_eq!(error["error"]["code"], "keyring_unavailable");
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Unlock your login keyring"),
+        "{error}"
+    );
+    // Reading records needs no keyring; the refused server was not stored.
+    let list = cli.run(&["--json", "server", "list"]).ok().json();
+    let names: Vec<&str> = list["servers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["before"]);
+}

@@ -9,7 +9,7 @@ use std::time::Duration;
 use keyring_core::{CredentialStore, Entry};
 
 use super::SecretStore;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Result};
 use crate::secret::Secret;
 
 /// The keyring service under which every Patchbay entry is kept.
@@ -58,38 +58,52 @@ impl KeyringSecretStore {
         Ok(store)
     }
 
-    fn entry(&self, key: &str) -> Result<Entry> {
-        self.platform()?
-            .build(&self.service, key, None)
-            .map_err(|e| map_error(e, "open"))
+    /// Runs `op` on the entry for `key`, off this thread and bounded in time. After a failure
+    /// of the keyring itself, the next call connects afresh: it may have been restarted.
+    fn call<T: Send + 'static>(
+        &self,
+        key: &str,
+        verb: &'static str,
+        op: impl FnOnce(Entry) -> keyring_core::Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let result = self.platform().and_then(|platform| {
+            let entry = platform
+                .build(&self.service, key, None)
+                .map_err(|e| map_error(e, verb))?;
+            with_timeout(verb, move || op(entry).map_err(|e| map_error(e, verb)))
+        });
+        if result
+            .as_ref()
+            .is_err_and(|e| e.code == ErrorCode::KeyringUnavailable)
+        {
+            *self.platform.lock().expect("keyring slot poisoned") = None;
+        }
+        result
     }
 }
 
 impl SecretStore for KeyringSecretStore {
     fn get(&self, key: &str) -> Result<Option<Secret>> {
-        let entry = self.entry(key)?;
-        with_timeout("read from", move || match entry.get_password() {
+        self.call(key, "read from", |entry| match entry.get_password() {
             Ok(value) => Ok(Some(Secret::new(value))),
             Err(keyring_core::Error::NoEntry) => Ok(None),
-            Err(e) => Err(map_error(e, "read from")),
+            Err(e) => Err(e),
         })
     }
 
     fn set(&self, key: &str, value: &Secret) -> Result<()> {
-        let entry = self.entry(key)?;
         let value = value.clone();
-        with_timeout("write to", move || {
-            entry
-                .set_password(value.expose())
-                .map_err(|e| map_error(e, "write to"))
+        self.call(key, "write to", move |entry| {
+            entry.set_password(value.expose())
         })
     }
 
     fn delete(&self, key: &str) -> Result<()> {
-        let entry = self.entry(key)?;
-        with_timeout("delete from", move || match entry.delete_credential() {
-            Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
-            Err(e) => Err(map_error(e, "delete from")),
+        self.call(key, "delete from", |entry| {
+            match entry.delete_credential() {
+                Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
+                Err(e) => Err(e),
+            }
         })
     }
 }
