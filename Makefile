@@ -24,6 +24,9 @@ run: deps-build
 
 test: deps-test lint
 	tests/support/with-keyring.sh $(CARGO) test --workspace --locked --all-targets
+	@# cargo test re-exports the TypeScript bindings (ts-rs): the committed ones must match.
+	@git diff --quiet -- ui/src/lib/bindings && [ -z "$$(git status --porcelain -- ui/src/lib/bindings)" ] || \
+		{ git status --short -- ui/src/lib/bindings; echo "ui/src/lib/bindings is stale: commit what cargo test exported" >&2; exit 1; }
 
 lint:
 	$(CARGO) fmt --all --check

@@ -8,8 +8,9 @@ use std::fmt;
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// The categories a consumer acts on. The CLI maps each to an exit code; the UI to a meaning.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum ErrorCode {
     NotFound,
     Conflict,
@@ -44,14 +45,18 @@ impl fmt::Display for ErrorCode {
     }
 }
 
-#[derive(Debug, thiserror::Error, Serialize)]
+/// What crosses to the UI as `{code, message, field?}`.
+#[derive(Debug, thiserror::Error, Serialize, ts_rs::TS)]
 #[error("{message}")]
+#[ts(export, rename = "CoreError")]
 pub struct Error {
     pub code: ErrorCode,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub field: Option<String>,
     #[serde(skip)]
+    #[ts(skip)]
     #[source]
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }

@@ -10,12 +10,14 @@ use crate::validate;
 
 pub const DEFAULT_WORKSPACE_NAME: &str = "default";
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, ts_rs::TS)]
+#[ts(export)]
 pub struct Workspace {
     pub id: String,
     pub name: String,
     pub is_default: bool,
     /// Live (not deleted) servers in the workspace.
+    #[ts(type = "number")]
     pub server_count: i64,
     pub created_at: String,
     pub updated_at: String,

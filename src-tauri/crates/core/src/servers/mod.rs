@@ -3,6 +3,7 @@
 mod edit;
 mod model;
 mod ops;
+mod page;
 pub(crate) mod repo;
 
 pub use model::*;

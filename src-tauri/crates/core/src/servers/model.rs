@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::secret::Secret;
@@ -11,8 +12,9 @@ use crate::secret::Secret;
 macro_rules! text_enum {
     ($(#[$meta:meta])* $name:ident, $field:literal { $($variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
         #[serde(rename_all = "snake_case")]
+        #[ts(export)]
         pub enum $name { $($variant),+ }
 
         impl $name {
@@ -57,6 +59,17 @@ text_enum!(
     ApprovalState, "approval_state" { Approved = "approved", NeedsApproval = "needs_approval", Denied = "denied" }
 );
 
+text_enum!(
+    /// The order of a server list; each is paged by keyset.
+    ServerSort, "sort" { Created = "created", Name = "name", Updated = "updated" }
+);
+
+impl Default for ServerSort {
+    fn default() -> Self {
+        ServerSort::Created
+    }
+}
+
 impl Transport {
     pub fn is_http(self) -> bool {
         !matches!(self, Transport::Stdio)
@@ -64,7 +77,8 @@ impl Transport {
 }
 
 /// A server as every front door sees it. Secret values appear only as hints (`…9f2c`).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
+#[ts(export)]
 pub struct Server {
     pub id: String,
     pub workspace_id: String,
@@ -88,6 +102,7 @@ pub struct Server {
     pub error_message: Option<String>,
     pub last_synced: Option<String>,
     pub last_successful_sync: Option<String>,
+    #[ts(type = "Record<string, unknown> | null")]
     pub server_info: Option<serde_json::Value>,
     pub template_id: Option<String>,
     pub created_at: String,
@@ -95,10 +110,12 @@ pub struct Server {
     pub deleted_at: Option<String>,
     /// Present when the list asked for `include=tools`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub tools: Option<Vec<ToolSummary>>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
+#[ts(export)]
 pub struct ToolSummary {
     pub name: String,
     pub description: String,
@@ -107,8 +124,9 @@ pub struct ToolSummary {
 
 /// Input of `create`. Fields left out take their defaults; the transport follows from `url`
 /// (streamable HTTP) or `command` (stdio) when not given.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(default)]
+#[ts(export, optional_fields)]
 pub struct NewServer {
     pub name: String,
     pub description: Option<String>,
@@ -117,18 +135,21 @@ pub struct NewServer {
     pub command: Option<String>,
     pub args: Vec<String>,
     pub env: BTreeMap<String, String>,
+    #[ts(type = "Record<string, string>")]
     pub secret_env: BTreeMap<String, Secret>,
     pub cwd: Option<String>,
     pub auth_type: Option<AuthType>,
     pub api_key_header: Option<String>,
+    #[ts(type = "string")]
     pub api_key: Option<Secret>,
     pub is_enabled: Option<bool>,
     pub template_id: Option<String>,
 }
 
 /// Input of `update`: every field left `None` (or empty) stays as it is.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(default)]
+#[ts(export, optional_fields)]
 pub struct ServerPatch {
     pub name: Option<String>,
     pub description: Option<String>,
@@ -140,30 +161,39 @@ pub struct ServerPatch {
     /// Sets (adds or overwrites) these plain variables.
     pub set_env: BTreeMap<String, String>,
     /// Sets these secret variables; their values go to the keyring.
+    #[ts(type = "Record<string, string>")]
     pub set_secret_env: BTreeMap<String, Secret>,
     /// Removes these variables, plain or secret.
     pub unset_env: Vec<String>,
     pub cwd: Option<String>,
     pub auth_type: Option<AuthType>,
     pub api_key_header: Option<String>,
+    #[ts(type = "string")]
     pub api_key: Option<Secret>,
     pub is_enabled: Option<bool>,
 }
 
 /// Which servers a list shows.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(default)]
+#[ts(export, optional_fields)]
 pub struct ServerQuery {
     /// Soft-deleted servers instead of live ones.
     pub deleted: bool,
     /// Case-insensitive substring of the name or description.
     pub search: Option<String>,
+    pub status: Option<ServerStatus>,
+    pub enabled: Option<bool>,
+    pub sort: Option<ServerSort>,
+    /// Descending instead of ascending.
+    pub desc: bool,
     pub limit: Option<u32>,
     pub cursor: Option<String>,
     pub include_tools: bool,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
+#[ts(export)]
 pub struct ServerPage {
     pub servers: Vec<Server>,
     /// Give it back as `cursor` for the next page; `null` on the last page.

@@ -51,7 +51,7 @@ impl Patchbay {
             ));
         }
         self.store().read(|conn| {
-            let (rows, next_cursor) = repo::page(conn, workspace_id, query, limit)?;
+            let (rows, next_cursor) = super::page::page(conn, workspace_id, query, limit)?;
             let mut servers: Vec<Server> = rows.into_iter().map(ServerRow::into_server).collect();
             if query.include_tools {
                 let ids: Vec<&str> = servers.iter().map(|s| s.id.as_str()).collect();

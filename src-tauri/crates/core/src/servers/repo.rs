@@ -3,12 +3,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use rusqlite::{Connection, OptionalExtension, Row, ToSql, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::{Deserialize, Serialize};
 
-use super::model::{Server, ServerQuery, ToolSummary};
+use super::model::{Server, ToolSummary};
 use crate::error::{Error, ErrorCode, Result};
 
 /// One environment variable as stored: a plain value, or a keyring reference with a hint.
@@ -71,7 +69,7 @@ pub(crate) enum Scope {
     Any,
 }
 
-const COLUMNS: &str = "id, workspace_id, name, description, transport, url, command, args, env, cwd,
+pub(super) const COLUMNS: &str = "id, workspace_id, name, description, transport, url, command, args, env, cwd,
     auth_type, api_key_header, api_key_ref, api_key_hint, is_enabled, status, error_message,
     last_synced, last_successful_sync, server_info, template_id, created_at, updated_at, deleted_at";
 
@@ -92,7 +90,7 @@ where
     })
 }
 
-fn from_row(row: &Row) -> rusqlite::Result<ServerRow> {
+pub(super) fn from_row(row: &Row) -> rusqlite::Result<ServerRow> {
     let api_key_hint: Option<String> = row.get(13)?;
     let server_info: Option<String> = row.get(19)?;
     Ok(ServerRow {
@@ -294,54 +292,6 @@ pub(crate) fn find(
     }
 }
 
-/// One page of the workspace's servers in id (creation) order, and the cursor after it.
-pub(crate) fn page(
-    conn: &Connection,
-    workspace_id: &str,
-    query: &ServerQuery,
-    limit: u32,
-) -> Result<(Vec<ServerRow>, Option<String>)> {
-    let mut sql = format!("SELECT {COLUMNS} FROM servers WHERE workspace_id = ?1");
-    sql.push_str(if query.deleted {
-        " AND deleted_at IS NOT NULL"
-    } else {
-        " AND deleted_at IS NULL"
-    });
-    let mut args: Vec<Box<dyn ToSql>> = vec![Box::new(workspace_id.to_string())];
-    if let Some(cursor) = query.cursor.as_deref().filter(|c| !c.is_empty()) {
-        args.push(Box::new(decode_cursor(cursor)?));
-        sql.push_str(&format!(" AND id > ?{}", args.len()));
-    }
-    if let Some(search) = query
-        .search
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        args.push(Box::new(format!("%{}%", escape_like(search))));
-        let n = args.len();
-        sql.push_str(&format!(
-            " AND (name LIKE ?{n} ESCAPE '\\' OR description LIKE ?{n} ESCAPE '\\')"
-        ));
-    }
-    // One row more than asked tells whether another page follows.
-    args.push(Box::new(i64::from(limit) + 1));
-    sql.push_str(&format!(" ORDER BY id LIMIT ?{}", args.len()));
-
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let params: Vec<&dyn ToSql> = args.iter().map(|a| a.as_ref()).collect();
-    let mut rows = stmt
-        .query_map(params.as_slice(), from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let next = if rows.len() > limit as usize {
-        rows.truncate(limit as usize);
-        rows.last().map(|r| encode_cursor(&r.server.id))
-    } else {
-        None
-    };
-    Ok((rows, next))
-}
-
 /// The tools of each of these servers as of their last sync.
 pub(crate) fn tools_of(
     conn: &Connection,
@@ -381,28 +331,4 @@ pub(crate) fn secret_refs_in_workspace(
         .query_map([workspace_id], from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows.iter().flat_map(ServerRow::secret_refs).collect())
-}
-
-fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
-}
-
-fn encode_cursor(last_id: &str) -> String {
-    URL_SAFE_NO_PAD.encode(last_id)
-}
-
-fn decode_cursor(cursor: &str) -> Result<String> {
-    URL_SAFE_NO_PAD
-        .decode(cursor)
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .filter(|id| uuid::Uuid::parse_str(id).is_ok())
-        .ok_or_else(|| {
-            Error::validation(
-                "cursor",
-                "the cursor is not one a list returned; start from the first page",
-            )
-        })
 }

@@ -599,3 +599,100 @@ fn two_connections_writing_at_once_lose_nothing() {
         .unwrap();
     assert_eq!(all.servers.len(), 300);
 }
+
+#[test]
+fn pages_follow_each_sort_order_and_filters() {
+    use patchbay_core::servers::ServerSort;
+    let t = TestCore::new();
+    for name in ["delta", "Alpha", "charlie", "bravo", "echo"] {
+        t.core.create_server(&t.workspace, http(name)).unwrap();
+    }
+    t.core
+        .update_server(
+            &t.workspace,
+            "bravo",
+            ServerPatch {
+                is_enabled: Some(false),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let walk = |sort: ServerSort, desc: bool, enabled: Option<bool>| -> Vec<String> {
+        let mut names = Vec::new();
+        let mut cursor = None;
+        loop {
+            let q = ServerQuery {
+                sort: Some(sort),
+                desc,
+                enabled,
+                limit: Some(2),
+                cursor,
+                ..Default::default()
+            };
+            let page = t.core.list_servers(&t.workspace, &q).unwrap();
+            names.extend(page.servers.into_iter().map(|s| s.name));
+            cursor = page.next_cursor;
+            if cursor.is_none() {
+                return names;
+            }
+        }
+    };
+    assert_eq!(
+        walk(ServerSort::Name, false, None),
+        ["Alpha", "bravo", "charlie", "delta", "echo"]
+    );
+    assert_eq!(
+        walk(ServerSort::Name, true, None),
+        ["echo", "delta", "charlie", "bravo", "Alpha"]
+    );
+    assert_eq!(
+        walk(ServerSort::Created, true, None),
+        ["echo", "bravo", "charlie", "Alpha", "delta"]
+    );
+    assert_eq!(walk(ServerSort::Updated, true, None)[0], "bravo");
+    assert_eq!(walk(ServerSort::Name, false, Some(false)), ["bravo"]);
+    assert_eq!(walk(ServerSort::Name, false, Some(true)).len(), 4);
+
+    let by_name = ServerQuery {
+        sort: Some(ServerSort::Name),
+        limit: Some(2),
+        ..Default::default()
+    };
+    let cursor = t
+        .core
+        .list_servers(&t.workspace, &by_name)
+        .unwrap()
+        .next_cursor;
+    let mismatched = ServerQuery {
+        cursor,
+        ..Default::default()
+    };
+    let err = t.core.list_servers(&t.workspace, &mismatched).unwrap_err();
+    assert_eq!(
+        (err.code, err.field.as_deref()),
+        (ErrorCode::Validation, Some("cursor"))
+    );
+    let pending = ServerQuery {
+        status: Some(ServerStatus::Pending),
+        ..Default::default()
+    };
+    assert_eq!(
+        t.core
+            .list_servers(&t.workspace, &pending)
+            .unwrap()
+            .servers
+            .len(),
+        5
+    );
+    let active = ServerQuery {
+        status: Some(ServerStatus::Active),
+        ..Default::default()
+    };
+    assert!(
+        t.core
+            .list_servers(&t.workspace, &active)
+            .unwrap()
+            .servers
+            .is_empty()
+    );
+}
