@@ -95,6 +95,22 @@ pub enum AuthArg {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub enum StatusArg {
+    Pending,
+    Active,
+    Error,
+    NeedsAuth,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SortArg {
+    Created,
+    Name,
+    Updated,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum Include {
     Tools,
 }
@@ -147,6 +163,18 @@ pub struct ListServers {
     /// Only servers whose name or description contains this text.
     #[arg(long)]
     pub search: Option<String>,
+    /// Only servers in this status.
+    #[arg(long, value_enum)]
+    pub status: Option<StatusArg>,
+    /// Only enabled (true) or disabled (false) servers.
+    #[arg(long, value_name = "true|false")]
+    pub enabled: Option<bool>,
+    /// The order of the list (default: created).
+    #[arg(long, value_enum)]
+    pub sort: Option<SortArg>,
+    /// Descending order.
+    #[arg(long)]
+    pub desc: bool,
     /// Servers per page (default 50, at most 1000).
     #[arg(long)]
     pub limit: Option<u32>,

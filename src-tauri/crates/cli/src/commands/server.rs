@@ -2,10 +2,14 @@ use std::collections::BTreeMap;
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 
-use patchbay_core::servers::{AuthType, NewServer, ServerPatch, ServerQuery, Transport};
+use patchbay_core::servers::{
+    AuthType, NewServer, ServerPatch, ServerQuery, ServerSort, ServerStatus, Transport,
+};
 use patchbay_core::{Error, Patchbay, Result, Secret};
 
-use crate::args::{AuthArg, CreateServer, ServerCommand, TransportArg, UpdateServer};
+use crate::args::{
+    AuthArg, CreateServer, ServerCommand, SortArg, StatusArg, TransportArg, UpdateServer,
+};
 use crate::output::Output;
 
 pub fn run(core: &Patchbay, workspace_id: &str, cmd: ServerCommand, out: Output) -> Result<()> {
@@ -17,6 +21,10 @@ pub fn run(core: &Patchbay, workspace_id: &str, cmd: ServerCommand, out: Output)
             let query = ServerQuery {
                 deleted: args.deleted,
                 search: args.search,
+                status: args.status.map(status),
+                enabled: args.enabled,
+                sort: args.sort.map(sort),
+                desc: args.desc,
                 limit: args.limit,
                 cursor: args.cursor,
                 include_tools: args.include.is_some(),
@@ -90,6 +98,23 @@ fn transport(arg: TransportArg) -> Transport {
         TransportArg::StreamableHttp => Transport::StreamableHttp,
         TransportArg::Sse => Transport::Sse,
         TransportArg::Stdio => Transport::Stdio,
+    }
+}
+
+fn status(arg: StatusArg) -> ServerStatus {
+    match arg {
+        StatusArg::Pending => ServerStatus::Pending,
+        StatusArg::Active => ServerStatus::Active,
+        StatusArg::Error => ServerStatus::Error,
+        StatusArg::NeedsAuth => ServerStatus::NeedsAuth,
+    }
+}
+
+fn sort(arg: SortArg) -> ServerSort {
+    match arg {
+        SortArg::Created => ServerSort::Created,
+        SortArg::Name => ServerSort::Name,
+        SortArg::Updated => ServerSort::Updated,
     }
 }
 

@@ -312,6 +312,13 @@ fn list_pages_with_limit_and_cursor() {
         .ok()
         .json();
     assert_eq!(with_tools["servers"][0]["tools"], serde_json::json!([]));
+    let newest = cli
+        .run(&[
+            "--json", "server", "list", "--sort", "name", "--desc", "--limit", "1",
+        ])
+        .ok()
+        .json();
+    assert_eq!(newest["servers"][0]["name"], "s6");
     let table = cli.run(&["server", "list", "--search", "s4"]).ok().stdout;
     assert!(
         table.starts_with("NAME") && table.contains("s4") && !table.contains("s5"),

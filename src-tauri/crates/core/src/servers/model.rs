@@ -64,6 +64,8 @@ text_enum!(
     ServerSort, "sort" { Created = "created", Name = "name", Updated = "updated" }
 );
 
+// The enum comes from `text_enum!`, which has no place for `#[default]`.
+#[allow(clippy::derivable_impls)]
 impl Default for ServerSort {
     fn default() -> Self {
         ServerSort::Created

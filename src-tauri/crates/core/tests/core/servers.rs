@@ -649,7 +649,20 @@ fn pages_follow_each_sort_order_and_filters() {
         walk(ServerSort::Created, true, None),
         ["echo", "bravo", "charlie", "Alpha", "delta"]
     );
-    assert_eq!(walk(ServerSort::Updated, true, None)[0], "bravo");
+    // Timestamps have millisecond resolution, so ties are ordered by id: check the order itself.
+    let by_updated = walk(ServerSort::Updated, true, None);
+    let keyed: Vec<(String, String)> = by_updated
+        .iter()
+        .map(|name| {
+            let s = t.core.get_server(&t.workspace, name).unwrap();
+            (s.updated_at, s.id)
+        })
+        .collect();
+    assert!(
+        keyed.windows(2).all(|w| w[0] >= w[1]),
+        "{by_updated:?} is not newest first: {keyed:?}"
+    );
+    assert_eq!(by_updated.len(), 5);
     assert_eq!(walk(ServerSort::Name, false, Some(false)), ["bravo"]);
     assert_eq!(walk(ServerSort::Name, false, Some(true)).len(), 4);
 
