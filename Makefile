@@ -1,46 +1,63 @@
 # The two set-up commands of the README. Both install what they need (Debian/Ubuntu, through
 # sudo when not root), are idempotent, and run from a fresh clone.
-#   make run    build and launch Patchbay
+#   make run    build and launch the Patchbay desktop app
 #   make test   every test, as CI runs it (.ci/run)
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 CARGO ?= cargo
-SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+NPM ?= npm
 
-# Debian packages: to build (a C compiler for the bundled SQLite), and to test secrets against
-# a real Secret Service in a private D-Bus session.
-BUILD_PACKAGES := gcc libc6-dev
-TEST_PACKAGES := $(BUILD_PACKAGES) dbus gnome-keyring libsecret-tools
+# Debian packages: to build the core (a C compiler for the bundled SQLite) and the Tauri app
+# (WebKitGTK 4.1, GTK), and to test: a real Secret Service in a private D-Bus session, a
+# virtual display and WebKit's WebDriver for the end-to-end tests.
+CORE_PACKAGES := gcc libc6-dev
+APP_PACKAGES := $(CORE_PACKAGES) build-essential pkg-config file libssl-dev libwebkit2gtk-4.1-dev \
+	libxdo-dev libayatana-appindicator3-dev librsvg2-dev
+TEST_PACKAGES := $(APP_PACKAGES) dbus gnome-keyring libsecret-tools xvfb xauth fonts-dejavu-core \
+	webkit2gtk-driver python3-venv
 
-.PHONY: run test bench deps-build deps-test check-rust lint
+.PHONY: run test bench lint ui ui-deps ui-test app deps-app deps-test check-tools
 
-run: deps-build
-	$(CARGO) build --release --locked -p patchbay-cli
-	@echo
-	$(CARGO) run --quiet --release --locked -p patchbay-cli -- --help
-	@echo
-	$(CARGO) run --quiet --release --locked -p patchbay-cli -- server list
+run: deps-app app
+	$(CARGO) run --locked -p patchbay-app
 
-test: deps-test lint
+test: deps-test ui-test lint
 	tests/support/with-keyring.sh $(CARGO) test --workspace --locked --all-targets
 	@# cargo test re-exports the TypeScript bindings (ts-rs): the committed ones must match.
 	@git diff --quiet -- ui/src/lib/bindings && [ -z "$$(git status --porcelain -- ui/src/lib/bindings)" ] || \
 		{ git status --short -- ui/src/lib/bindings; echo "ui/src/lib/bindings is stale: commit what cargo test exported" >&2; exit 1; }
+	$(CARGO) build --locked -p patchbay-app -p patchbay-cli
+	tests/e2e/run.sh
 
-lint:
+# The app embeds the built UI, so the UI is built before anything compiles the app crate.
+app: ui
+	$(CARGO) build --locked -p patchbay-app
+
+ui: ui-deps
+	cd ui && $(NPM) run build
+
+ui-deps:
+	@[ ui/node_modules/.package-lock.json -nt ui/package-lock.json ] || (cd ui && $(NPM) ci --no-audit --no-fund)
+
+ui-test: ui
+	cd ui && $(NPM) run check && $(NPM) test
+
+lint: ui
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
-bench: deps-build
+bench: deps-app
 	$(CARGO) bench --locked -p patchbay-core --bench store
 
-deps-build: check-rust
-	@tests/support/apt-install.sh $(BUILD_PACKAGES)
+deps-app: check-tools
+	@tests/support/apt-install.sh $(APP_PACKAGES)
 
-deps-test: check-rust
+deps-test: check-tools
 	@tests/support/apt-install.sh $(TEST_PACKAGES)
 
-check-rust:
+check-tools:
 	@command -v $(CARGO) >/dev/null || { echo "Rust is missing: install it with rustup (https://rustup.rs), then run make again" >&2; exit 1; }
 	@command -v rustfmt >/dev/null && command -v cargo-clippy >/dev/null || rustup component add rustfmt clippy
+	@command -v node >/dev/null && node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a==20&&b>=19)?0:1)' || \
+		{ echo "Node.js 20.19 or newer is needed for the UI build (Vite 8)" >&2; exit 1; }

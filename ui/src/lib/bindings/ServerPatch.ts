@@ -13,12 +13,12 @@ args?: Array<string>,
 /**
  * Sets (adds or overwrites) these plain variables.
  */
-set_env: { [key in string]: string }, 
+set_env?: { [key in string]: string }, 
 /**
  * Sets these secret variables; their values go to the keyring.
  */
-set_secret_env: Record<string, string>, 
+set_secret_env?: { [key in string]: string }, 
 /**
  * Removes these variables, plain or secret.
  */
-unset_env: Array<string>, cwd?: string, auth_type?: AuthType, api_key_header?: string, api_key: string, is_enabled?: boolean, };
+unset_env?: Array<string>, cwd?: string, auth_type?: AuthType, api_key_header?: string, api_key?: string, is_enabled?: boolean, };

@@ -9,7 +9,7 @@ export type ServerQuery = {
 /**
  * Soft-deleted servers instead of live ones.
  */
-deleted: boolean, 
+deleted?: boolean, 
 /**
  * Case-insensitive substring of the name or description.
  */
@@ -17,4 +17,4 @@ search?: string, status?: ServerStatus, enabled?: boolean, sort?: ServerSort,
 /**
  * Descending instead of ascending.
  */
-desc: boolean, limit?: number, cursor?: string, include_tools: boolean, };
+desc?: boolean, limit?: number, cursor?: string, include_tools?: boolean, };

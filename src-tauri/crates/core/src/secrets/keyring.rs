@@ -98,6 +98,10 @@ impl SecretStore for KeyringSecretStore {
         })
     }
 
+    fn describe(&self) -> String {
+        format!("OS keyring, service '{}'", self.service)
+    }
+
     fn delete(&self, key: &str) -> Result<()> {
         self.call(key, "delete from", |entry| {
             match entry.delete_credential() {

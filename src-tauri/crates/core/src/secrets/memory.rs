@@ -40,6 +40,10 @@ impl SecretStore for MemorySecretStore {
         Ok(())
     }
 
+    fn describe(&self) -> String {
+        "memory (test double)".to_string()
+    }
+
     fn delete(&self, key: &str) -> Result<()> {
         self.entries
             .lock()

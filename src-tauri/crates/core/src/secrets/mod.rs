@@ -16,6 +16,8 @@ pub trait SecretStore: Send + Sync {
     fn get(&self, key: &str) -> Result<Option<Secret>>;
     fn set(&self, key: &str, value: &Secret) -> Result<()>;
     fn delete(&self, key: &str) -> Result<()>;
+    /// Where the secrets are kept, for diagnostics.
+    fn describe(&self) -> String;
 }
 
 /// The keyring account names Patchbay uses, in one place so nothing else spells them. Each

@@ -135,14 +135,16 @@ pub struct NewServer {
     pub transport: Option<Transport>,
     pub url: Option<String>,
     pub command: Option<String>,
+    #[ts(as = "Option<Vec<String>>", optional)]
     pub args: Vec<String>,
+    #[ts(as = "Option<BTreeMap<String, String>>", optional)]
     pub env: BTreeMap<String, String>,
-    #[ts(type = "Record<string, string>")]
+    #[ts(as = "Option<BTreeMap<String, String>>", optional)]
     pub secret_env: BTreeMap<String, Secret>,
     pub cwd: Option<String>,
     pub auth_type: Option<AuthType>,
     pub api_key_header: Option<String>,
-    #[ts(type = "string")]
+    #[ts(as = "Option<String>", optional)]
     pub api_key: Option<Secret>,
     pub is_enabled: Option<bool>,
     pub template_id: Option<String>,
@@ -161,16 +163,18 @@ pub struct ServerPatch {
     /// Replaces all arguments when given.
     pub args: Option<Vec<String>>,
     /// Sets (adds or overwrites) these plain variables.
+    #[ts(as = "Option<BTreeMap<String, String>>", optional)]
     pub set_env: BTreeMap<String, String>,
     /// Sets these secret variables; their values go to the keyring.
-    #[ts(type = "Record<string, string>")]
+    #[ts(as = "Option<BTreeMap<String, String>>", optional)]
     pub set_secret_env: BTreeMap<String, Secret>,
     /// Removes these variables, plain or secret.
+    #[ts(as = "Option<Vec<String>>", optional)]
     pub unset_env: Vec<String>,
     pub cwd: Option<String>,
     pub auth_type: Option<AuthType>,
     pub api_key_header: Option<String>,
-    #[ts(type = "string")]
+    #[ts(as = "Option<String>", optional)]
     pub api_key: Option<Secret>,
     pub is_enabled: Option<bool>,
 }
@@ -181,6 +185,7 @@ pub struct ServerPatch {
 #[ts(export, optional_fields)]
 pub struct ServerQuery {
     /// Soft-deleted servers instead of live ones.
+    #[ts(as = "Option<bool>", optional)]
     pub deleted: bool,
     /// Case-insensitive substring of the name or description.
     pub search: Option<String>,
@@ -188,9 +193,11 @@ pub struct ServerQuery {
     pub enabled: Option<bool>,
     pub sort: Option<ServerSort>,
     /// Descending instead of ascending.
+    #[ts(as = "Option<bool>", optional)]
     pub desc: bool,
     pub limit: Option<u32>,
     pub cursor: Option<String>,
+    #[ts(as = "Option<bool>", optional)]
     pub include_tools: bool,
 }
 

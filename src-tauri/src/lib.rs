@@ -1,0 +1,49 @@
+//! The desktop shell: Tauri set-up, plugins and the commands the UI invokes. The work is done
+//! by `patchbay-core`; this crate only opens it, holds it, and hands it the UI's input.
+
+pub mod commands;
+mod logging;
+pub mod state;
+
+use tauri::{Manager, Runtime};
+
+use state::AppState;
+
+/// Registers every command the UI invokes; the command-layer test builds on this too.
+pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder.invoke_handler(tauri::generate_handler![
+        commands::app::app_info,
+        commands::workspaces::list_workspaces,
+        commands::workspaces::create_workspace,
+        commands::workspaces::rename_workspace,
+        commands::workspaces::delete_workspace,
+        commands::servers::list_servers,
+        commands::servers::get_server,
+        commands::servers::create_server,
+        commands::servers::update_server,
+        commands::servers::delete_server,
+        commands::servers::restore_server,
+        commands::servers::purge_server,
+    ])
+}
+
+pub fn run() {
+    let builder = tauri::Builder::default()
+        // First, so a second launch focuses the running window instead of opening another.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_opener::init())
+        .setup(|app| {
+            let state = AppState::open()?;
+            app.manage(state);
+            Ok(())
+        });
+    with_commands(builder)
+        .run(tauri::generate_context!())
+        .expect("the Patchbay window could not start");
+}

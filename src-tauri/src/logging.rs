@@ -1,0 +1,35 @@
+//! The app's log: `tracing` to a daily-rotated file in the data dir, a week kept. Secrets
+//! cannot reach it: the core wraps them in a type whose `Debug` prints `<redacted>`.
+
+use std::path::{Path, PathBuf};
+
+use patchbay_core::Error;
+use tracing_appender::non_blocking::WorkerGuard;
+use tracing_appender::rolling::{RollingFileAppender, Rotation};
+use tracing_subscriber::EnvFilter;
+
+pub type Guard = WorkerGuard;
+
+const PREFIX: &str = "patchbay";
+const SUFFIX: &str = "log";
+
+/// Starts logging into `<data_dir>/logs`; returns the directory's current file pattern.
+pub fn init(data_dir: &Path) -> Result<(PathBuf, Guard), Error> {
+    let dir = data_dir.join("logs");
+    let appender = RollingFileAppender::builder()
+        .rotation(Rotation::DAILY)
+        .filename_prefix(PREFIX)
+        .filename_suffix(SUFFIX)
+        .max_log_files(7)
+        .build(&dir)
+        .map_err(|e| Error::internal(format!("cannot write logs to {}: {e}", dir.display())))?;
+    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let filter = EnvFilter::try_from_env("PATCHBAY_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    // A second init (tests start several apps in one process) keeps the first subscriber.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false)
+        .with_writer(writer)
+        .try_init();
+    Ok((dir.join(format!("{PREFIX}.<date>.{SUFFIX}")), guard))
+}

@@ -1,0 +1,125 @@
+"""Fixtures of the end-to-end tests: a data dir, tauri-driver, and a WebDriver session on the
+real app. Every process started here is stopped by its pid."""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.common.options import ArgOptions
+
+APP = os.environ["PATCHBAY_APP_BINARY"]
+CLI = os.environ["PATCHBAY_CLI_BINARY"]
+OUTPUT = Path(os.environ["PATCHBAY_E2E_OUTPUT"])
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"tauri-driver exited with {process.returncode}; see its log in {OUTPUT}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)  # polling a port that is not yet open; bounded by the deadline
+    raise TimeoutError(f"nothing listened on {port} within {timeout}s; see the tauri-driver log in {OUTPUT}")
+
+
+class Env:
+    """A data dir and a keyring service of one test's own."""
+
+    def __init__(self) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="patchbay-e2e-"))
+        self.vars = dict(
+            os.environ,
+            PATCHBAY_DATA_DIR=str(self.dir),
+            PATCHBAY_KEYRING_SERVICE=f"patchbay-e2e-{uuid.uuid4().hex}",
+        )
+
+    def cli(self, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
+        return subprocess.run([CLI, *args], input=stdin, env=self.vars, capture_output=True, text=True, check=True)
+
+
+@pytest.fixture
+def env():
+    e = Env()
+    yield e
+    shutil.rmtree(e.dir, ignore_errors=True)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.failed_call = report.failed
+    return report
+
+
+@pytest.fixture
+def launch(env, request):
+    """Starts the app (through tauri-driver) on the test's data dir; stops both afterwards."""
+    started: list[tuple[subprocess.Popen, webdriver.Remote]] = []
+
+    def start() -> webdriver.Remote:
+        port, native_port = free_port(), free_port()
+        log = open(OUTPUT / f"tauri-driver-{request.node.name}.log", "w")
+        driver_process = subprocess.Popen(
+            ["tauri-driver", "--port", str(port), "--native-port", str(native_port)],
+            env=env.vars,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            # Its own process group: tauri-driver, WebKitWebDriver and the app stop together.
+            start_new_session=True,
+        )
+        # tauri-driver forwards to WebKitWebDriver, which it starts beside itself: both must
+        # listen before a session can be made.
+        wait_for_port(port, driver_process)
+        wait_for_port(native_port, driver_process)
+        options = ArgOptions()
+        options.set_capability("browserName", "wry")
+        options.set_capability("tauri:options", {"application": APP})
+        driver = webdriver.Remote(command_executor=f"http://127.0.0.1:{port}", options=options)
+        driver.set_window_size(1360, 860)
+        started.append((driver_process, driver))
+        return driver
+
+    yield start
+    for driver_process, driver in started:
+        try:
+            if getattr(request.node, "failed_call", False):
+                # What the window showed when the test failed, for the one who reads the log.
+                driver.save_screenshot(str(OUTPUT / f"failed-{request.node.name}.png"))
+                print("page text at failure:\n" + driver.find_element("tag name", "body").text)
+            driver.quit()
+        finally:
+            stop_group(driver_process)
+
+
+def stop_group(process: subprocess.Popen) -> None:
+    """Stops a process started with start_new_session and everything it started."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=10)
+            os.killpg(process.pid, 0)  # raises once the whole group is gone
+        except (subprocess.TimeoutExpired, PermissionError):
+            continue
+        except ProcessLookupError:
+            return

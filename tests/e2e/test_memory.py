@@ -1,0 +1,70 @@
+"""Resident memory of the running app, idle, with 1,000 servers in its workspace. The figure
+is written to target/e2e/memory.txt (and quoted in the README); the test asserts only that
+it was measured on a list that really rendered."""
+
+import os
+from pathlib import Path
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import APP, OUTPUT
+
+SERVERS = 1000
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def app_pids() -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if os.readlink(entry / "exe") == os.path.realpath(APP):
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
+def test_idle_memory_with_1000_servers(env, launch):
+    # Seeded through the real CLI, into the data dir the app then opens.
+    for i in range(SERVERS):
+        env.cli("server", "create", "--name", f"server-{i:04d}", "--url", f"https://mcp-{i}.example.com/mcp")
+    driver = launch()
+    WebDriverWait(driver, 30).until(
+        lambda d: len(d.find_elements(By.CSS_SELECTOR, '[data-testid="server-row"]')) == 100
+    )
+    count = driver.find_element(By.CSS_SELECTOR, '[data-testid="server-count"]').text
+    assert count == f"{SERVERS} live"
+
+    [pid] = app_pids()
+    app = rss_kib(pid)
+    web = sum(rss_kib(child) for child in children(pid))
+    report = (
+        f"servers: {SERVERS}\n"
+        f"app process RSS: {app / 1024:.1f} MiB\n"
+        f"WebKit child processes RSS: {web / 1024:.1f} MiB\n"
+        f"total: {(app + web) / 1024:.1f} MiB\n"
+    )
+    (OUTPUT / "memory.txt").write_text(report)
+    print(report)
+    assert app > 0

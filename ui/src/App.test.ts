@@ -1,0 +1,136 @@
+// Component tests of the UI against the in-memory Backend (a test double: see
+// src/test/memory-backend.ts). The real app is driven end to end in tests/e2e.
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+
+import App from "./App.svelte";
+import { BackendError } from "./lib/backend/backend";
+import { MemoryBackend } from "./test/memory-backend";
+
+async function setup(seed?: (backend: MemoryBackend) => Promise<void>) {
+  const backend = new MemoryBackend();
+  if (seed) await seed(backend);
+  const user = userEvent.setup();
+  render(App, { props: { backend } });
+  return { backend, user };
+}
+
+const rows = () => screen.queryAllByTestId("server-row");
+
+test("an empty workspace explains what to do and offers to add a server", async () => {
+  const { user } = await setup();
+  expect(await screen.findByText("No servers yet")).toBeTruthy();
+  await user.click(screen.getByRole("button", { name: "Add your first server" }));
+  expect(screen.getByRole("heading", { name: "Add server" })).toBeTruthy();
+});
+
+test("adding a server with an API key lists it with the key redacted", async () => {
+  const { backend, user } = await setup();
+  await user.click(await screen.findByTestId("add-server"));
+  await user.type(screen.getByLabelText("Name"), "GitHub");
+  await user.type(screen.getByLabelText("URL"), "https://api.example.com/mcp");
+  await user.selectOptions(screen.getByLabelText("Authentication"), "api_key");
+  await user.type(screen.getByLabelText("API key"), "sk-live-0123456789abcd");
+  await user.click(screen.getByTestId("server-save"));
+
+  await waitFor(() => expect(rows()).toHaveLength(1));
+  expect(within(rows()[0]!).getByTestId("api-key-redacted").textContent).toBe("…abcd");
+  expect(document.body.textContent).not.toContain("sk-live-0123456789abcd");
+  expect(backend.secrets.get(backend.servers[0]!.id)).toBe("sk-live-0123456789abcd");
+});
+
+test("a duplicate name shows the conflict at the name field", async () => {
+  const { user } = await setup((b) => b.createServer(b.defaultWorkspace.id, { name: "linear", url: "https://l.example.com" }).then(() => {}));
+  await user.click(await screen.findByTestId("add-server"));
+  await user.type(screen.getByLabelText("Name"), "Linear");
+  await user.type(screen.getByLabelText("URL"), "https://other.example.com");
+  await user.click(screen.getByTestId("server-save"));
+  const error = await screen.findByTestId("field-error-server-name");
+  expect(error.textContent).toContain("already exists");
+  expect(screen.getByRole("heading", { name: "Add server" })).toBeTruthy();
+});
+
+test("an invalid URL is shown at the URL field", async () => {
+  const { user } = await setup();
+  await user.click(await screen.findByTestId("add-server"));
+  await user.type(screen.getByLabelText("Name"), "bad");
+  await user.type(screen.getByLabelText("URL"), "example.com");
+  await user.click(screen.getByTestId("server-save"));
+  expect((await screen.findByTestId("field-error-server-url")).textContent).toContain("not a valid URL");
+});
+
+test("editing changes only what was changed", async () => {
+  const { backend, user } = await setup((b) =>
+    b.createServer(b.defaultWorkspace.id, { name: "notion", url: "https://n.example.com", api_key: "secret-notion-9f2c" }).then(() => {}),
+  );
+  await user.click(await screen.findByRole("button", { name: "Edit notion" }));
+  const description = screen.getByLabelText("Description");
+  await user.type(description, "Team docs");
+  await user.click(screen.getByTestId("server-save"));
+  await waitFor(() => expect(backend.servers[0]!.description).toBe("Team docs"));
+  expect(backend.servers[0]!.api_key_redacted).toBe("…9f2c");
+  expect(await screen.findByText("Team docs")).toBeTruthy();
+});
+
+test("delete can be undone, and deleted servers restore and purge", async () => {
+  const { backend, user } = await setup((b) => b.createServer(b.defaultWorkspace.id, { name: "sentry", url: "https://s.example.com" }).then(() => {}));
+  await user.click(await screen.findByRole("button", { name: "Delete sentry" }));
+  await waitFor(() => expect(rows()).toHaveLength(0));
+  await user.click(screen.getByRole("button", { name: "Undo" }));
+  await waitFor(() => expect(rows()).toHaveLength(1));
+
+  await user.click(screen.getByRole("button", { name: "Delete sentry" }));
+  await user.click(screen.getByTestId("deleted-tab"));
+  await waitFor(() => expect(rows()).toHaveLength(1));
+  await user.click(screen.getByRole("button", { name: "Purge…" }));
+  await user.click(screen.getByTestId("confirm-purge"));
+  await waitFor(() => expect(backend.servers).toHaveLength(0));
+  expect(await screen.findByText("Nothing deleted")).toBeTruthy();
+});
+
+test("long lists load page by page", async () => {
+  const { user } = await setup(async (b) => {
+    for (let i = 0; i < 230; i++) await b.createServer(b.defaultWorkspace.id, { name: `s${i}`, url: "https://x.example.com" });
+  });
+  await waitFor(() => expect(rows()).toHaveLength(100));
+  await user.click(screen.getByRole("button", { name: "Load more" }));
+  await waitFor(() => expect(rows()).toHaveLength(200));
+  await user.click(screen.getByRole("button", { name: "Load more" }));
+  await waitFor(() => expect(rows()).toHaveLength(230));
+  expect(screen.queryByRole("button", { name: "Load more" })).toBeNull();
+});
+
+test("search narrows the list and Ctrl+K focuses it; N opens the add dialog", async () => {
+  const { user } = await setup(async (b) => {
+    for (const name of ["alpha", "beta", "gamma"]) await b.createServer(b.defaultWorkspace.id, { name, url: "https://x.example.com" });
+  });
+  await waitFor(() => expect(rows()).toHaveLength(3));
+  await fireEvent.keyDown(window, { key: "k", ctrlKey: true });
+  const search = screen.getByTestId("server-search");
+  expect(document.activeElement).toBe(search);
+  await user.type(search, "et");
+  await waitFor(() => expect(rows().map((r) => r.dataset.name)).toEqual(["beta"]));
+  search.blur();
+  await fireEvent.keyDown(document.body, { key: "n" });
+  expect(screen.getByRole("heading", { name: "Add server" })).toBeTruthy();
+});
+
+test("errors show as toasts with the meaning of their code", async () => {
+  const backend = new MemoryBackend();
+  backend.listServers = async () => {
+    throw new BackendError({ code: "keyring_unavailable", message: "Unlock your login keyring and try again" });
+  };
+  render(App, { props: { backend } });
+  const toast = await screen.findByTestId("toast");
+  expect(toast.textContent).toContain("Keyring unavailable");
+  expect(toast.textContent).toContain("Unlock your login keyring");
+});
+
+test("workspaces can be created and switched", async () => {
+  const { user } = await setup();
+  await user.click(await screen.findByTestId("workspace-switcher"));
+  await user.click(screen.getByRole("menuitem", { name: "New workspace…" }));
+  await user.type(screen.getByLabelText("Name"), "Client A");
+  await user.click(screen.getByRole("button", { name: "Create" }));
+  await waitFor(() => expect(screen.getByTestId("workspace-switcher").textContent).toContain("Client A"));
+});

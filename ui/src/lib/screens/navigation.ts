@@ -1,0 +1,1 @@
+export type Screen = "servers" | "portals" | "installations" | "catalog" | "settings";

@@ -1,0 +1,165 @@
+// An in-memory Backend: a unit-test double for the component tests, which test the UI and not
+// the core. It follows the core's rules that the UI reacts to (conflicts on live names,
+// validation at a field, soft delete, cursor pages); the real core is tested in Rust and the
+// real app end to end (tests/e2e).
+import { type Backend, BackendError } from "../lib/backend/backend";
+import type { AppInfo } from "../lib/bindings/AppInfo";
+import type { NewServer } from "../lib/bindings/NewServer";
+import type { Server } from "../lib/bindings/Server";
+import type { ServerPatch } from "../lib/bindings/ServerPatch";
+import type { ServerQuery } from "../lib/bindings/ServerQuery";
+import type { Workspace } from "../lib/bindings/Workspace";
+
+let clock = Date.parse("2026-11-01T10:00:00Z");
+const now = () => new Date((clock += 1000)).toISOString();
+let ids = 0;
+const id = () => `00000000-0000-7000-8000-${String(++ids).padStart(12, "0")}`;
+
+function fail(code: BackendError["code"], message: string, field?: string): never {
+  throw new BackendError({ code, message, field });
+}
+
+export class MemoryBackend implements Backend {
+  workspaces: Workspace[] = [];
+  servers: Server[] = [];
+  secrets = new Map<string, string>();
+  calls: string[] = [];
+
+  constructor() {
+    const t = now();
+    this.workspaces.push({ id: id(), name: "default", is_default: true, server_count: 0, created_at: t, updated_at: t });
+  }
+
+  get defaultWorkspace(): Workspace {
+    return this.workspaces[0]!;
+  }
+
+  private count(ws: string) {
+    return this.servers.filter((s) => s.workspace_id === ws && !s.deleted_at).length;
+  }
+
+  private find(ws: string, key: string, live?: boolean): Server {
+    const match = this.servers.find(
+      (s) => s.workspace_id === ws && (s.id === key || s.name.toLowerCase() === key.toLowerCase()) && (live === undefined || !s.deleted_at === live),
+    );
+    return match ?? fail("not_found", `no server named '${key}'`);
+  }
+
+  private checkName(ws: string, name: string, except?: string) {
+    if (!name.trim()) fail("validation", "the name cannot be empty", "name");
+    if (this.servers.some((s) => s.workspace_id === ws && !s.deleted_at && s.id !== except && s.name.toLowerCase() === name.trim().toLowerCase())) {
+      fail("conflict", `a server named '${name.trim()}' already exists in this workspace; choose another name`, "name");
+    }
+  }
+
+  async appInfo(): Promise<AppInfo> {
+    return { version: "0.0.0-test", data_dir: "/tmp/pb", database: "/tmp/pb/patchbay.db", log_file: "/tmp/pb/logs/patchbay.<date>.log", keyring_service: "memory", schema_version: 2, os: "test" };
+  }
+
+  async listWorkspaces() {
+    return this.workspaces.map((w) => ({ ...w, server_count: this.count(w.id) }));
+  }
+
+  async createWorkspace(name: string) {
+    if (this.workspaces.some((w) => w.name.toLowerCase() === name.toLowerCase())) fail("conflict", "taken", "name");
+    const t = now();
+    const ws = { id: id(), name, is_default: false, server_count: 0, created_at: t, updated_at: t };
+    this.workspaces.push(ws);
+    return ws;
+  }
+
+  async renameWorkspace(workspace: string, name: string) {
+    const ws = this.workspaces.find((w) => w.id === workspace) ?? fail("not_found", "no such workspace");
+    ws.name = name;
+    return ws;
+  }
+
+  async deleteWorkspace(workspace: string, purge: boolean) {
+    const ws = this.workspaces.find((w) => w.id === workspace) ?? fail("not_found", "no such workspace");
+    if (this.count(ws.id) > 0 && !purge) fail("conflict", "still holds servers", "name");
+    this.workspaces = this.workspaces.filter((w) => w !== ws);
+    return ws;
+  }
+
+  async listServers(workspace: string, query: ServerQuery) {
+    this.calls.push(`list:${query.search ?? ""}:${query.cursor ?? ""}`);
+    const text = query.search?.toLowerCase();
+    let rows = this.servers.filter(
+      (s) =>
+        s.workspace_id === workspace &&
+        !!s.deleted_at === query.deleted &&
+        (!text || s.name.toLowerCase().includes(text) || s.description.toLowerCase().includes(text)) &&
+        (query.status === undefined || s.status === query.status) &&
+        (query.enabled === undefined || s.is_enabled === query.enabled),
+    );
+    if (query.sort === "name") rows.sort((a, b) => a.name.localeCompare(b.name));
+    if (query.desc) rows.reverse();
+    const start = query.cursor ? Number(query.cursor) : 0;
+    const limit = query.limit ?? 50;
+    const page = rows.slice(start, start + limit);
+    return { servers: page, next_cursor: start + limit < rows.length ? String(start + limit) : null };
+  }
+
+  async getServer(workspace: string, server: string) {
+    return this.find(workspace, server);
+  }
+
+  async createServer(workspace: string, input: NewServer) {
+    this.checkName(workspace, input.name);
+    const transport = input.transport ?? (input.command ? "stdio" : "streamable_http");
+    if (transport !== "stdio" && !/^https?:\/\/[^/]+/.test(input.url ?? "")) {
+      fail("validation", `'${input.url ?? ""}' is not a valid URL`, "url");
+    }
+    const t = now();
+    const server: Server = {
+      id: id(), workspace_id: workspace, name: input.name.trim(), description: input.description ?? "", transport,
+      url: input.url ?? null, command: input.command ?? null, args: input.args ?? [], env: input.env ?? {},
+      secret_env: Object.fromEntries(Object.entries(input.secret_env ?? {}).map(([k, v]) => [k, `…${v.slice(-4)}`])),
+      cwd: input.cwd ?? null, auth_type: input.auth_type ?? (input.api_key ? "api_key" : "none"),
+      api_key_header: input.api_key ? (input.api_key_header ?? "Authorization") : null,
+      api_key_redacted: input.api_key ? `…${input.api_key.slice(-4)}` : null, is_enabled: input.is_enabled ?? true,
+      status: "pending", error_message: null, last_synced: null, last_successful_sync: null, server_info: null,
+      template_id: null, created_at: t, updated_at: t, deleted_at: null,
+    };
+    if (input.api_key) this.secrets.set(server.id, input.api_key);
+    this.servers.push(server);
+    return server;
+  }
+
+  async updateServer(workspace: string, key: string, patch: ServerPatch) {
+    const server = this.find(workspace, key, true);
+    if (patch.name !== undefined) this.checkName(workspace, patch.name, server.id);
+    if (patch.name !== undefined) server.name = patch.name.trim();
+    if (patch.description !== undefined) server.description = patch.description;
+    if (patch.url !== undefined) server.url = patch.url;
+    if (patch.is_enabled !== undefined) server.is_enabled = patch.is_enabled;
+    if (patch.api_key) {
+      this.secrets.set(server.id, patch.api_key);
+      server.api_key_redacted = `…${patch.api_key.slice(-4)}`;
+    }
+    server.updated_at = now();
+    return server;
+  }
+
+  async deleteServer(workspace: string, key: string) {
+    const server = this.find(workspace, key, true);
+    server.deleted_at = now();
+    return server;
+  }
+
+  async restoreServer(workspace: string, key: string) {
+    const server = this.find(workspace, key, false);
+    this.checkName(workspace, server.name, server.id);
+    server.deleted_at = null;
+    return server;
+  }
+
+  async purgeServer(workspace: string, key: string) {
+    const server = this.find(workspace, key);
+    this.servers = this.servers.filter((s) => s !== server);
+    this.secrets.delete(server.id);
+    return server;
+  }
+
+  async revealPath() {}
+}
