@@ -5,6 +5,7 @@ output (target/e2e)."""
 import json
 from pathlib import Path
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
@@ -20,11 +21,15 @@ def by_testid(value: str) -> tuple[str, str]:
 
 
 def wait(driver, timeout: float = 20) -> WebDriverWait:
-    return WebDriverWait(driver, timeout)
+    return WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,))
 
 
 def rows(driver) -> list[str]:
-    return [r.get_attribute("data-name") for r in driver.find_elements(*by_testid("server-row"))]
+    # One script call reads the rows at one instant: element handles go stale when the list
+    # re-renders between finding a row and reading it.
+    return driver.execute_script(
+        "return [...document.querySelectorAll('[data-testid=\"server-row\"]')].map((r) => r.dataset.name)"
+    )
 
 
 def shot(driver, name: str) -> Path:
