@@ -115,11 +115,12 @@ pub enum Include {
     Tools,
 }
 
+/// The settings `create` and `update` both take; on `update`, a flag not given leaves its
+/// field as it is.
 #[derive(Debug, Args)]
-#[command(group = clap::ArgGroup::new("target").required(true).args(["url", "command"]))]
-pub struct CreateServer {
+pub struct ServerFields {
     #[arg(long)]
-    pub name: String,
+    pub description: Option<String>,
     /// The server's MCP endpoint (HTTP servers).
     #[arg(long)]
     pub url: Option<String>,
@@ -128,20 +129,18 @@ pub struct CreateServer {
     /// The program to run (stdio servers).
     #[arg(long)]
     pub command: Option<String>,
-    /// An argument of the command; repeat for several.
+    /// An argument of the command; repeat for several (on update: replaces them all).
     #[arg(long = "arg", value_name = "A", allow_hyphen_values = true)]
     pub args: Vec<String>,
+    /// The working directory of the command.
+    #[arg(long)]
+    pub cwd: Option<PathBuf>,
     /// An environment variable of the command, K=V; repeat for several.
     #[arg(long = "env", value_name = "K=V")]
     pub env: Vec<String>,
     /// A secret environment variable, K=V, kept in the OS keyring.
     #[arg(long = "secret-env", value_name = "K=V")]
     pub secret_env: Vec<String>,
-    /// The working directory of the command.
-    #[arg(long)]
-    pub cwd: Option<PathBuf>,
-    #[arg(long)]
-    pub description: Option<String>,
     #[arg(long, value_enum)]
     pub auth: Option<AuthArg>,
     /// The header that carries the API key (default: Authorization).
@@ -150,6 +149,15 @@ pub struct CreateServer {
     /// Read the API key from standard input (it goes to the OS keyring).
     #[arg(long)]
     pub api_key_stdin: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("target").required(true).args(["url", "command"]))]
+pub struct CreateServer {
+    #[arg(long)]
+    pub name: String,
+    #[command(flatten)]
+    pub fields: ServerFields,
 }
 
 #[derive(Debug, Args)]
@@ -188,37 +196,14 @@ pub struct UpdateServer {
     pub server: String,
     #[arg(long)]
     pub name: Option<String>,
-    #[arg(long)]
-    pub description: Option<String>,
-    #[arg(long)]
-    pub url: Option<String>,
-    #[arg(long, value_enum)]
-    pub transport: Option<TransportArg>,
-    #[arg(long)]
-    pub command: Option<String>,
-    /// Replaces all arguments; repeat for several.
-    #[arg(long = "arg", value_name = "A", allow_hyphen_values = true)]
-    pub args: Vec<String>,
+    #[command(flatten)]
+    pub fields: ServerFields,
     /// Remove all arguments.
     #[arg(long, conflicts_with = "args")]
     pub clear_args: bool,
-    #[arg(long)]
-    pub cwd: Option<PathBuf>,
-    /// Set a plain environment variable, K=V.
-    #[arg(long = "env", value_name = "K=V")]
-    pub env: Vec<String>,
-    /// Set a secret environment variable, K=V (kept in the OS keyring).
-    #[arg(long = "secret-env", value_name = "K=V")]
-    pub secret_env: Vec<String>,
     /// Remove an environment variable.
     #[arg(long = "unset-env", value_name = "K")]
     pub unset_env: Vec<String>,
     #[arg(long, value_name = "true|false")]
     pub enabled: Option<bool>,
-    #[arg(long, value_enum)]
-    pub auth: Option<AuthArg>,
-    #[arg(long, value_name = "HEADER")]
-    pub api_key_header: Option<String>,
-    #[arg(long)]
-    pub api_key_stdin: bool,
 }

@@ -8,7 +8,8 @@ use patchbay_core::servers::{
 use patchbay_core::{Error, Patchbay, Result, Secret};
 
 use crate::args::{
-    AuthArg, CreateServer, ServerCommand, SortArg, StatusArg, TransportArg, UpdateServer,
+    AuthArg, CreateServer, ServerCommand, ServerFields, SortArg, StatusArg, TransportArg,
+    UpdateServer,
 };
 use crate::output::Output;
 
@@ -45,50 +46,68 @@ pub fn run(core: &Patchbay, workspace_id: &str, cmd: ServerCommand, out: Output)
     Ok(())
 }
 
-fn new_server(args: CreateServer) -> Result<NewServer> {
-    Ok(NewServer {
-        name: args.name,
-        description: args.description,
-        transport: args.transport.map(transport),
-        url: args.url,
-        command: args.command,
-        args: args.args,
-        env: pairs("env", &args.env)?,
-        secret_env: pairs("secret_env", &args.secret_env)?
+/// The parsed flags both `create` and `update` take.
+struct Fields {
+    env: BTreeMap<String, String>,
+    secret_env: BTreeMap<String, Secret>,
+    api_key: Option<Secret>,
+    cwd: Option<String>,
+}
+
+fn fields(f: &ServerFields) -> Result<Fields> {
+    Ok(Fields {
+        env: pairs("env", &f.env)?,
+        secret_env: pairs("secret_env", &f.secret_env)?
             .into_iter()
             .map(|(k, v)| (k, Secret::new(v)))
             .collect(),
-        cwd: args.cwd.map(path_text),
-        auth_type: args.auth.map(auth),
-        api_key_header: args.api_key_header,
-        api_key: args.api_key_stdin.then(read_api_key).transpose()?,
+        api_key: f.api_key_stdin.then(read_api_key).transpose()?,
+        cwd: f.cwd.clone().map(path_text),
+    })
+}
+
+fn new_server(args: CreateServer) -> Result<NewServer> {
+    let parsed = fields(&args.fields)?;
+    let f = args.fields;
+    Ok(NewServer {
+        name: args.name,
+        description: f.description,
+        transport: f.transport.map(transport),
+        url: f.url,
+        command: f.command,
+        args: f.args,
+        env: parsed.env,
+        secret_env: parsed.secret_env,
+        cwd: parsed.cwd,
+        auth_type: f.auth.map(auth),
+        api_key_header: f.api_key_header,
+        api_key: parsed.api_key,
         is_enabled: None,
         template_id: None,
     })
 }
 
 fn server_patch(args: UpdateServer) -> Result<ServerPatch> {
+    let parsed = fields(&args.fields)?;
+    let f = args.fields;
     Ok(ServerPatch {
         name: args.name,
-        description: args.description,
-        transport: args.transport.map(transport),
-        url: args.url,
-        command: args.command,
+        description: f.description,
+        transport: f.transport.map(transport),
+        url: f.url,
+        command: f.command,
         args: if args.clear_args {
             Some(Vec::new())
         } else {
-            Some(args.args).filter(|a| !a.is_empty())
+            Some(f.args).filter(|a| !a.is_empty())
         },
-        set_env: pairs("env", &args.env)?,
-        set_secret_env: pairs("secret_env", &args.secret_env)?
-            .into_iter()
-            .map(|(k, v)| (k, Secret::new(v)))
-            .collect(),
+        set_env: parsed.env,
+        set_secret_env: parsed.secret_env,
         unset_env: args.unset_env,
-        cwd: args.cwd.map(path_text),
-        auth_type: args.auth.map(auth),
-        api_key_header: args.api_key_header,
-        api_key: args.api_key_stdin.then(read_api_key).transpose()?,
+        cwd: parsed.cwd,
+        auth_type: f.auth.map(auth),
+        api_key_header: f.api_key_header,
+        api_key: parsed.api_key,
         is_enabled: args.enabled,
     })
 }
