@@ -74,12 +74,12 @@ def launch(env, request):
     """Starts the app (through tauri-driver) on the test's data dir; stops both afterwards."""
     started: list[tuple[subprocess.Popen, webdriver.Remote]] = []
 
-    def start() -> webdriver.Remote:
+    def start(**extra_env: str) -> webdriver.Remote:
         port, native_port = free_port(), free_port()
         log = open(OUTPUT / f"tauri-driver-{request.node.name}.log", "w")
         driver_process = subprocess.Popen(
             ["tauri-driver", "--port", str(port), "--native-port", str(native_port)],
-            env=env.vars,
+            env={**env.vars, **extra_env},
             stdout=log,
             stderr=subprocess.STDOUT,
             # Its own process group: tauri-driver, WebKitWebDriver and the app stop together.

@@ -145,3 +145,16 @@ def test_main_screens(env, launch):
     info = wait(driver).until(EC.visibility_of_element_located(by_testid("app-info")))
     assert str(env.dir) in info.text
     shot(driver, "07-settings")
+
+
+def test_dark_theme_follows_the_desktop(env, launch):
+    env.cli("server", "create", "--name", "github", "--url", "https://mcp.github.example.com/mcp",
+            "--description", "Code and issues", "--api-key-stdin", stdin="key-github-00001234")
+    # GTK's dark variant is what a dark desktop gives the app; WebKit maps it to
+    # prefers-color-scheme: dark.
+    driver = launch(GTK_THEME="Adwaita:dark")
+    wait(driver).until(lambda d: rows(d) == ["github"])
+    background = driver.execute_script("return getComputedStyle(document.body).backgroundColor")
+    channels = [int(c) for c in background[background.index("(") + 1 : background.index(")")].split(",")[:3]]
+    assert max(channels) < 60, f"the page is not dark: {background}"
+    shot(driver, "08-servers-dark")
