@@ -55,6 +55,23 @@ pub(crate) fn find(conn: &Connection, id_or_name: &str) -> Result<Workspace> {
     })
 }
 
+/// Fails with `not_found` unless a workspace has this id; cheaper than `find`, which counts
+/// the workspace's servers.
+pub(crate) fn ensure_exists(conn: &Connection, id: &str) -> Result<()> {
+    let exists: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM workspaces WHERE id = ?1)",
+        [id],
+        |r| r.get(0),
+    )?;
+    if exists {
+        Ok(())
+    } else {
+        Err(Error::not_found(
+            "the workspace no longer exists; pick another one",
+        ))
+    }
+}
+
 fn find_default(conn: &Connection) -> Result<Workspace> {
     conn.query_row(&format!("{SELECT} WHERE w.is_default = 1"), [], from_row)
         .optional()?

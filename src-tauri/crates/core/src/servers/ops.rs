@@ -23,7 +23,7 @@ impl Patchbay {
         }
         self.put_secrets(&pending)?;
         let written = self.store().write(|tx| {
-            crate::workspaces::find(tx, workspace_id)?;
+            crate::workspaces::ensure_exists(tx, workspace_id)?;
             repo::insert(tx, &row)
         });
         if let Err(err) = written {

@@ -709,3 +709,13 @@ fn pages_follow_each_sort_order_and_filters() {
             .is_empty()
     );
 }
+
+#[test]
+fn creating_in_a_missing_workspace_is_not_found() {
+    let t = TestCore::new();
+    let err = t
+        .core
+        .create_server("01900000-0000-7000-8000-00000000dead", http("orphan"))
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::NotFound);
+}
