@@ -134,3 +134,28 @@ test("workspaces can be created and switched", async () => {
   await user.click(screen.getByRole("button", { name: "Create" }));
   await waitFor(() => expect(screen.getByTestId("workspace-switcher").textContent).toContain("Client A"));
 });
+
+test("a stdio server takes a command, arguments, environment and masked secrets", async () => {
+  const { backend, user } = await setup();
+  await user.click(await screen.findByTestId("add-server"));
+  await user.type(screen.getByLabelText("Name"), "files");
+  await user.click(screen.getByLabelText("Local command"));
+  expect(screen.queryByLabelText("URL")).toBeNull();
+  await user.type(screen.getByLabelText("Command"), "npx");
+  await user.type(screen.getByLabelText("Arguments"), "-y{Enter}@modelcontextprotocol/server-filesystem");
+  await user.type(screen.getByLabelText("Environment"), "LOG=debug");
+  await user.click(screen.getByRole("button", { name: "+ Add secret" }));
+  await user.type(screen.getByLabelText("Secret name"), "TOKEN");
+  const value = screen.getByLabelText("Secret value") as HTMLInputElement;
+  expect(value.type).toBe("password");
+  await user.type(value, "ghp_secretvalue1234");
+  await user.click(screen.getByTestId("server-save"));
+
+  await waitFor(() => expect(rows()).toHaveLength(1));
+  const server = backend.servers[0]!;
+  expect(server.transport).toBe("stdio");
+  expect(server.args).toEqual(["-y", "@modelcontextprotocol/server-filesystem"]);
+  expect(server.env).toEqual({ LOG: "debug" });
+  expect(server.secret_env).toEqual({ TOKEN: "…1234" });
+  expect(document.body.textContent).not.toContain("ghp_secretvalue1234");
+});
