@@ -17,8 +17,12 @@ const SUFFIX: &str = "log";
 pub fn init(data_dir: &Path) -> Result<(PathBuf, Guard), Error> {
     let dir = data_dir.join("logs");
     // The appender prunes old files at start and complains on stderr when the folder is missing.
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| Error::internal(format!("cannot create the log folder {}: {e}", dir.display())))?;
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        Error::internal(format!(
+            "cannot create the log folder {}: {e}",
+            dir.display()
+        ))
+    })?;
     let appender = RollingFileAppender::builder()
         .rotation(Rotation::DAILY)
         .filename_prefix(PREFIX)
