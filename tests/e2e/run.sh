@@ -23,6 +23,7 @@ if [ ! -x "$venv/bin/pytest" ] || ! cmp -s tests/e2e/requirements.txt "$venv/req
     cp tests/e2e/requirements.txt "$venv/requirements.txt"
 fi
 mkdir -p "$PATCHBAY_E2E_OUTPUT"
+rm -f "$PATCHBAY_E2E_OUTPUT"/failed-*.png  # shots of an earlier failure would mislead
 
 exec tests/support/with-keyring.sh xvfb-run --auto-servernum --server-args="-screen 0 1440x900x24" \
     "$venv/bin/pytest" -p no:cacheprovider -q tests/e2e "$@"
