@@ -159,3 +159,14 @@ test("a stdio server takes a command, arguments, environment and masked secrets"
   expect(server.secret_env).toEqual({ TOKEN: "…1234" });
   expect(document.body.textContent).not.toContain("ghp_secretvalue1234");
 });
+
+test("the workspace menu closes on Escape and on a click outside", async () => {
+  const { user } = await setup();
+  await user.click(await screen.findByTestId("workspace-switcher"));
+  expect(screen.getByRole("menu")).toBeTruthy();
+  await user.keyboard("{Escape}");
+  expect(screen.queryByRole("menu")).toBeNull();
+  await user.click(screen.getByTestId("workspace-switcher"));
+  await user.click(screen.getByRole("heading", { name: "Servers" }));
+  expect(screen.queryByRole("menu")).toBeNull();
+});
