@@ -69,7 +69,7 @@ fn sigkill_during_writes_keeps_every_acknowledged_write() {
             acknowledged.push(name);
         }
         // Fault injection, not synchronisation: the delay only picks the instant of the kill.
-        let child = cli
+        let mut child = cli
             .command(&[
                 "server",
                 "create",
@@ -83,7 +83,6 @@ fn sigkill_during_writes_keeps_every_acknowledged_write() {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        let mut child = child;
         std::thread::sleep(Duration::from_micros(spread.below(run_time)));
         if child.try_wait().unwrap().is_none() {
             child.kill().unwrap(); // SIGKILL on Unix
