@@ -28,6 +28,7 @@ test: deps-test ui-test lint
 	@git diff --quiet -- ui/src/lib/bindings && [ -z "$$(git status --porcelain -- ui/src/lib/bindings)" ] || \
 		{ git status --short -- ui/src/lib/bindings; echo "ui/src/lib/bindings is stale: commit what cargo test exported" >&2; exit 1; }
 	$(CARGO) build --locked -p patchbay-app -p patchbay-cli
+	tests/live/run.sh
 	tests/e2e/run.sh
 
 # The app embeds the built UI, so the UI is built before anything compiles the app crate.

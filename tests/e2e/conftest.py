@@ -3,11 +3,9 @@ real app. Every process started here is stopped by its pid."""
 
 import os
 import shutil
-import signal
-import socket
 import subprocess
+import sys
 import tempfile
-import time
 import uuid
 from pathlib import Path
 
@@ -19,24 +17,8 @@ APP = os.environ["PATCHBAY_APP_BINARY"]
 CLI = os.environ["PATCHBAY_CLI_BINARY"]
 OUTPUT = Path(os.environ["PATCHBAY_E2E_OUTPUT"])
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"tauri-driver exited with {process.returncode}; see its log in {OUTPUT}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)  # polling a port that is not yet open; bounded by the deadline
-    raise TimeoutError(f"nothing listened on {port} within {timeout}s; see the tauri-driver log in {OUTPUT}")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "support"))
+from mcp_servers import free_port, stop_group, wait_for_port  # noqa: E402
 
 
 class Env:
@@ -87,8 +69,8 @@ def launch(env, request):
         )
         # tauri-driver forwards to WebKitWebDriver, which it starts beside itself: both must
         # listen before a session can be made.
-        wait_for_port(port, driver_process)
-        wait_for_port(native_port, driver_process)
+        wait_for_port(port, driver_process, f"tauri-driver (log in {OUTPUT})")
+        wait_for_port(native_port, driver_process, f"WebKitWebDriver (log in {OUTPUT})")
         options = ArgOptions()
         options.set_capability("browserName", "wry")
         options.set_capability("tauri:options", {"application": APP})
@@ -107,19 +89,3 @@ def launch(env, request):
             driver.quit()
         finally:
             stop_group(driver_process)
-
-
-def stop_group(process: subprocess.Popen) -> None:
-    """Stops a process started with start_new_session and everything it started."""
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            process.wait(timeout=10)
-            os.killpg(process.pid, 0)  # raises once the whole group is gone
-        except (subprocess.TimeoutExpired, PermissionError):
-            continue
-        except ProcessLookupError:
-            return

@@ -27,7 +27,7 @@ export class MemoryBackend implements Backend {
 
   constructor() {
     const t = now();
-    this.workspaces.push({ id: id(), name: "default", is_default: true, server_count: 0, created_at: t, updated_at: t });
+    this.workspaces.push({ id: id(), name: "default", is_default: true, server_count: 0, tools_waiting: 0, auto_approve_first_sync: true, created_at: t, updated_at: t });
   }
 
   get defaultWorkspace(): Workspace {
@@ -63,7 +63,7 @@ export class MemoryBackend implements Backend {
   async createWorkspace(name: string) {
     if (this.workspaces.some((w) => w.name.toLowerCase() === name.toLowerCase())) fail("conflict", "taken", "name");
     const t = now();
-    const ws = { id: id(), name, is_default: false, server_count: 0, created_at: t, updated_at: t };
+    const ws = { id: id(), name, is_default: false, server_count: 0, tools_waiting: 0, auto_approve_first_sync: true, created_at: t, updated_at: t };
     this.workspaces.push(ws);
     return ws;
   }

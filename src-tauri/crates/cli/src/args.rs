@@ -35,6 +35,105 @@ pub enum Command {
     /// MCP servers.
     #[command(subcommand)]
     Server(ServerCommand),
+    /// The tools of a server: approval and calls.
+    #[command(subcommand)]
+    Tool(ToolCommand),
+    /// The prompts of a server.
+    #[command(subcommand)]
+    Prompt(PromptCommand),
+    /// The resources of a server.
+    #[command(subcommand)]
+    Resource(ResourceCommand),
+}
+
+/// How long a live operation may take.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct TimeoutArg {
+    /// Give up after this many seconds (default 30).
+    #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+    pub timeout: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct TestServer {
+    /// A saved server (id or name); leave out to test the settings given by flags.
+    #[arg(conflicts_with_all = ["url", "command"])]
+    pub server: Option<String>,
+    #[command(flatten)]
+    pub fields: ServerFields,
+    #[command(flatten)]
+    pub timeout: TimeoutArg,
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("which").required(true).args(["server", "all"]))]
+pub struct SyncServers {
+    /// The server to sync (id or name).
+    pub server: Option<String>,
+    /// Sync every enabled server of the workspace, concurrently.
+    #[arg(long)]
+    pub all: bool,
+    /// With --all: how many servers to talk to at once.
+    #[arg(long, value_name = "N", default_value_t = 16)]
+    pub concurrency: usize,
+    #[command(flatten)]
+    pub timeout: TimeoutArg,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ToolCommand {
+    /// The tools of a server as of its last sync, with their approval.
+    List { server: String },
+    /// Approve a tool, or with --all every tool waiting for approval.
+    Approve(ToolSelection),
+    /// Deny a tool, or with --all every tool of the server.
+    Deny(ToolSelection),
+    /// What changed in a tool since it was approved.
+    Diff { server: String, tool: String },
+    /// Call a tool.
+    Call {
+        server: String,
+        tool: String,
+        /// The arguments, a JSON object.
+        #[arg(long, value_name = "JSON", default_value = "{}")]
+        args: String,
+        #[command(flatten)]
+        timeout: TimeoutArg,
+    },
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("which").required(true).args(["tool", "all"]))]
+pub struct ToolSelection {
+    pub server: String,
+    pub tool: Option<String>,
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PromptCommand {
+    /// Get a prompt from the server.
+    Get {
+        server: String,
+        prompt: String,
+        /// The prompt's arguments, a JSON object of strings.
+        #[arg(long, value_name = "JSON", default_value = "{}")]
+        args: String,
+        #[command(flatten)]
+        timeout: TimeoutArg,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ResourceCommand {
+    /// Read a resource from the server.
+    Read {
+        server: String,
+        uri: String,
+        #[command(flatten)]
+        timeout: TimeoutArg,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -46,6 +145,13 @@ pub enum WorkspaceCommand {
     Rename {
         old: String,
         new: String,
+    },
+    /// Change a workspace's settings.
+    Set {
+        name: String,
+        /// Whether a server's first sync approves all its tools.
+        #[arg(long, value_name = "true|false")]
+        auto_approve_first_sync: Option<bool>,
     },
     /// Delete a workspace; refused while it holds servers unless --purge.
     Delete {
@@ -76,6 +182,10 @@ pub enum ServerCommand {
     Purge {
         server: String,
     },
+    /// Connect and list capabilities without saving anything.
+    Test(TestServer),
+    /// Fetch and store a server's capabilities, applying tool approval.
+    Sync(SyncServers),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

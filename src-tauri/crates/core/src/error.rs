@@ -45,7 +45,35 @@ impl fmt::Display for ErrorCode {
     }
 }
 
-/// What crosses to the UI as `{code, message, field?}`.
+/// Why a connection to an MCP server failed, finer than the code: what the connection test
+/// reports and what the UI explains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ConnectionCategory {
+    Dns,
+    Refused,
+    Tls,
+    Timeout,
+    HttpStatus,
+    AuthRequired,
+    NotMcp,
+    Protocol,
+}
+
+impl ConnectionCategory {
+    /// The code each category maps to; the CLI's exit code follows the code.
+    pub fn code(self) -> ErrorCode {
+        match self {
+            Self::Dns | Self::Refused | Self::Tls | Self::HttpStatus => ErrorCode::Network,
+            Self::Timeout => ErrorCode::Timeout,
+            Self::AuthRequired => ErrorCode::AuthRequired,
+            Self::NotMcp | Self::Protocol => ErrorCode::Protocol,
+        }
+    }
+}
+
+/// What crosses to the UI as `{code, message, field?, category?, http_status?}`.
 #[derive(Debug, thiserror::Error, Serialize, ts_rs::TS)]
 #[error("{message}")]
 #[ts(export, rename = "CoreError")]
@@ -55,6 +83,14 @@ pub struct Error {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub field: Option<String>,
+    /// Set on failures to reach an MCP server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub category: Option<ConnectionCategory>,
+    /// The HTTP status, when the category is `http_status`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub http_status: Option<u16>,
     #[serde(skip)]
     #[ts(skip)]
     #[source]
@@ -67,8 +103,17 @@ impl Error {
             code,
             message: message.into(),
             field: None,
+            category: None,
+            http_status: None,
             source: None,
         }
+    }
+
+    /// A failure to reach an MCP server; its code follows the category.
+    pub fn connection(category: ConnectionCategory, message: impl Into<String>) -> Self {
+        let mut err = Error::new(category.code(), message);
+        err.category = Some(category);
+        err
     }
 
     pub fn at_field(mut self, field: impl Into<String>) -> Self {
@@ -82,7 +127,7 @@ impl Error {
     }
 
     /// Prefixes the message with what was being done.
-    pub(crate) fn with_context(mut self, context: impl AsRef<str>) -> Self {
+    pub fn with_context(mut self, context: impl AsRef<str>) -> Self {
         self.message = format!("{}: {}", context.as_ref(), self.message);
         self
     }

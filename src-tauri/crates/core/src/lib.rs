@@ -2,6 +2,7 @@
 
 mod clock;
 pub mod error;
+pub mod live;
 pub mod paths;
 pub mod secret;
 pub mod secrets;
@@ -13,7 +14,7 @@ pub mod workspaces;
 use std::path::Path;
 use std::sync::Arc;
 
-pub use error::{Error, ErrorCode, Result};
+pub use error::{ConnectionCategory, Error, ErrorCode, Result};
 pub use secret::Secret;
 use secrets::{KeyringSecretStore, SecretStore};
 use store::Store;

@@ -19,12 +19,21 @@ pub struct Workspace {
     /// Live (not deleted) servers in the workspace.
     #[ts(type = "number")]
     pub server_count: i64,
+    /// Tools of live servers waiting for approval.
+    #[ts(type = "number")]
+    pub tools_waiting: i64,
+    /// Whether a server's first sync approves all its tools.
+    pub auto_approve_first_sync: bool,
     pub created_at: String,
     pub updated_at: String,
 }
 
 const SELECT: &str = "SELECT w.id, w.name, w.is_default, w.created_at, w.updated_at,
-        (SELECT COUNT(*) FROM servers s WHERE s.workspace_id = w.id AND s.deleted_at IS NULL)
+        (SELECT COUNT(*) FROM servers s WHERE s.workspace_id = w.id AND s.deleted_at IS NULL),
+        (SELECT COUNT(*) FROM server_tools t JOIN servers s ON s.id = t.server_id
+            WHERE s.workspace_id = w.id AND s.deleted_at IS NULL
+            AND t.approval_state = 'needs_approval'),
+        w.auto_approve_first_sync
     FROM workspaces w";
 
 fn from_row(row: &Row) -> rusqlite::Result<Workspace> {
@@ -35,6 +44,8 @@ fn from_row(row: &Row) -> rusqlite::Result<Workspace> {
         created_at: row.get(3)?,
         updated_at: row.get(4)?,
         server_count: row.get(5)?,
+        tools_waiting: row.get(6)?,
+        auto_approve_first_sync: row.get(7)?,
     })
 }
 
@@ -173,6 +184,18 @@ impl Patchbay {
             tx.execute(
                 "UPDATE workspaces SET name = ?2, updated_at = ?3 WHERE id = ?1",
                 params![ws.id, new_name, clock::now()],
+            )?;
+            find(tx, &ws.id)
+        })
+    }
+
+    /// Sets whether a server's first sync approves all of its tools.
+    pub fn set_auto_approve_first_sync(&self, id_or_name: &str, on: bool) -> Result<Workspace> {
+        self.store().write(|tx| {
+            let ws = find(tx, id_or_name)?;
+            tx.execute(
+                "UPDATE workspaces SET auto_approve_first_sync = ?2, updated_at = ?3 WHERE id = ?1",
+                params![ws.id, on, clock::now()],
             )?;
             find(tx, &ws.id)
         })

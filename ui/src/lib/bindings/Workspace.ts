@@ -4,4 +4,12 @@ export type Workspace = { id: string, name: string, is_default: boolean,
 /**
  * Live (not deleted) servers in the workspace.
  */
-server_count: number, created_at: string, updated_at: string, };
+server_count: number, 
+/**
+ * Tools of live servers waiting for approval.
+ */
+tools_waiting: number, 
+/**
+ * Whether a server's first sync approves all its tools.
+ */
+auto_approve_first_sync: boolean, created_at: string, updated_at: string, };

@@ -1,19 +1,49 @@
+mod live;
 mod server;
+mod tool;
 mod workspace;
 
-use patchbay_core::{Patchbay, Result, paths};
+use std::sync::Arc;
 
-use crate::args::{Cli, Command};
+use patchbay_core::{Error, Patchbay, Result, paths};
+
+use crate::args::{Cli, Command, ServerCommand};
 use crate::output::Output;
 
 pub fn run(cli: Cli, out: Output) -> Result<()> {
     let data_dir = paths::data_dir(cli.data_dir.as_deref())?;
-    let core = Patchbay::open(&data_dir)?;
+    let core = Arc::new(Patchbay::open(&data_dir)?);
+    let workspace = |core: &Patchbay| core.workspace(cli.workspace.as_deref()).map(|w| w.id);
     match cli.command {
         Command::Workspace(cmd) => workspace::run(&core, cmd, out),
-        Command::Server(cmd) => {
-            let workspace = core.workspace(cli.workspace.as_deref())?;
-            server::run(&core, &workspace.id, cmd, out)
+        Command::Server(ServerCommand::Test(args)) => {
+            let ws = workspace(&core)?;
+            runtime()?.block_on(live::test(&core, &ws, args, out))
+        }
+        Command::Server(ServerCommand::Sync(args)) => {
+            let ws = workspace(&core)?;
+            runtime()?.block_on(live::sync(&core, &ws, args, out))
+        }
+        Command::Server(cmd) => server::run(&core, &workspace(&core)?, cmd, out),
+        Command::Tool(cmd) => {
+            let ws = workspace(&core)?;
+            runtime()?.block_on(tool::tool(&core, &ws, cmd, out))
+        }
+        Command::Prompt(cmd) => {
+            let ws = workspace(&core)?;
+            runtime()?.block_on(tool::prompt(&core, &ws, cmd, out))
+        }
+        Command::Resource(cmd) => {
+            let ws = workspace(&core)?;
+            runtime()?.block_on(tool::resource(&core, &ws, cmd, out))
         }
     }
+}
+
+/// Live commands are async (network); everything else stays a plain call.
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::internal(format!("cannot start the async runtime: {e}")))
 }

@@ -42,6 +42,9 @@ pub fn run(core: &Patchbay, workspace_id: &str, cmd: ServerCommand, out: Output)
             out.server(&core.restore_server(workspace_id, &server)?)
         }
         ServerCommand::Purge { server } => out.server(&core.purge_server(workspace_id, &server)?),
+        ServerCommand::Test(_) | ServerCommand::Sync(_) => {
+            return Err(Error::internal("live commands are routed in commands::run"));
+        }
     }
     Ok(())
 }
@@ -67,10 +70,13 @@ fn fields(f: &ServerFields) -> Result<Fields> {
 }
 
 fn new_server(args: CreateServer) -> Result<NewServer> {
-    let parsed = fields(&args.fields)?;
-    let f = args.fields;
+    new_server_from(args.name, args.fields)
+}
+
+pub(super) fn new_server_from(name: String, f: ServerFields) -> Result<NewServer> {
+    let parsed = fields(&f)?;
     Ok(NewServer {
-        name: args.name,
+        name,
         description: f.description,
         transport: f.transport.map(transport),
         url: f.url,

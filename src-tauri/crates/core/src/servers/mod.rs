@@ -1,6 +1,6 @@
 //! Servers: the MCP servers a user reaches, their settings and their lifecycle.
 
-mod edit;
+pub(crate) mod edit;
 mod model;
 mod ops;
 mod page;

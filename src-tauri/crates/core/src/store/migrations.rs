@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_workspaces_and_servers.sql"),
     include_str!("migrations/0002_server_tools.sql"),
+    include_str!("migrations/0003_capability_sync.sql"),
 ];
 
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -1,0 +1,74 @@
+//! `tool`, `prompt` and `resource`: what a server offers, its approval, and using it.
+
+use std::sync::Arc;
+
+use patchbay_core::live;
+use patchbay_core::servers::ApprovalState;
+use patchbay_core::{Error, Patchbay, Result};
+use serde_json::Value;
+
+use super::live::timeout;
+use crate::args::{PromptCommand, ResourceCommand, ToolCommand, ToolSelection};
+use crate::output::Output;
+
+fn json_arg(text: &str) -> Result<Value> {
+    serde_json::from_str(text)
+        .map_err(|e| Error::validation("args", format!("--args is not valid JSON: {e}")))
+}
+
+fn approval(
+    core: &Patchbay,
+    ws: &str,
+    sel: ToolSelection,
+    state: ApprovalState,
+) -> Result<Vec<live::ToolDetail>> {
+    core.set_tool_approval(ws, &sel.server, sel.tool.as_deref(), state)
+}
+
+pub async fn tool(core: &Arc<Patchbay>, ws: &str, cmd: ToolCommand, out: Output) -> Result<()> {
+    match cmd {
+        ToolCommand::List { server } => out.tools(&core.tools(ws, &server)?),
+        ToolCommand::Approve(sel) => out.tools(&approval(core, ws, sel, ApprovalState::Approved)?),
+        ToolCommand::Deny(sel) => out.tools(&approval(core, ws, sel, ApprovalState::Denied)?),
+        ToolCommand::Diff { server, tool } => out.tool_diff(&core.tool_diff(ws, &server, &tool)?),
+        ToolCommand::Call {
+            server,
+            tool,
+            args,
+            timeout: t,
+        } => {
+            let result =
+                live::call_tool(core, ws, &server, &tool, json_arg(&args)?, timeout(t)?).await?;
+            out.tool_result(&result);
+        }
+    }
+    Ok(())
+}
+
+pub async fn prompt(core: &Arc<Patchbay>, ws: &str, cmd: PromptCommand, out: Output) -> Result<()> {
+    let PromptCommand::Get {
+        server,
+        prompt,
+        args,
+        timeout: t,
+    } = cmd;
+    let result =
+        live::get_prompt(core, ws, &server, &prompt, json_arg(&args)?, timeout(t)?).await?;
+    out.value(&result);
+    Ok(())
+}
+
+pub async fn resource(
+    core: &Arc<Patchbay>,
+    ws: &str,
+    cmd: ResourceCommand,
+    out: Output,
+) -> Result<()> {
+    let ResourceCommand::Read {
+        server,
+        uri,
+        timeout: t,
+    } = cmd;
+    out.value(&live::read_resource(core, ws, &server, &uri, timeout(t)?).await?);
+    Ok(())
+}

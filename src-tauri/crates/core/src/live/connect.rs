@@ -1,0 +1,250 @@
+//! Opening an MCP session over the server's transport, with every step bounded in time.
+
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use rmcp::model::{ClientCapabilities, ClientConfig, Implementation, ProtocolVersion};
+use rmcp::service::{ClientLifecycleMode, ClientServiceExt, RunningService};
+use rmcp::transport::StreamableHttpClientTransport;
+use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+use rmcp::{RoleClient, ServiceExt};
+use url::Url;
+
+use super::classify;
+use super::sse::SseTransport;
+use super::stdio::{self, ProcessGroupGuard, StderrTail};
+use super::target::Target;
+use crate::error::{ConnectionCategory, Error, Result};
+use crate::servers::Transport;
+
+/// The largest single message Patchbay accepts from a server (SPEC §4: oversized responses
+/// get an error, not an out-of-memory).
+pub(crate) const MAX_MESSAGE_BYTES: usize = 16 * 1024 * 1024;
+
+pub(crate) type Service = RunningService<RoleClient, ClientConfig>;
+
+/// An open session, closed by [`Session::close`] (or, less gently, by drop).
+pub(crate) struct Session {
+    pub service: Service,
+    /// The transport that worked: a streamable HTTP server may turn out to speak legacy SSE.
+    pub transport: Transport,
+    pub stderr: Option<StderrTail>,
+    pub target: String,
+    pub connect_ms: u64,
+    // Dropped after `service`: fields drop in order.
+    _group: ProcessGroupGuard,
+}
+
+impl Session {
+    pub fn protocol_version(&self) -> Option<String> {
+        self.service
+            .peer()
+            .peer_info()
+            .map(|info| info.protocol_version.to_string())
+    }
+
+    /// The server's identity as stored in `server_info`.
+    pub fn server_info(&self) -> serde_json::Value {
+        let Some(info) = self.service.peer().peer_info() else {
+            return serde_json::json!({});
+        };
+        let mut out = serde_json::Map::new();
+        if let Some(implementation) = &info.server_info {
+            out.insert("name".into(), implementation.name.clone().into());
+            out.insert("version".into(), implementation.version.clone().into());
+            if let Some(title) = &implementation.title {
+                out.insert("title".into(), title.clone().into());
+            }
+        }
+        out.insert(
+            "protocol_version".into(),
+            info.protocol_version.to_string().into(),
+        );
+        if let Some(instructions) = &info.instructions {
+            out.insert("instructions".into(), instructions.clone().into());
+        }
+        out.insert(
+            "capabilities".into(),
+            serde_json::to_value(&info.capabilities).unwrap_or_default(),
+        );
+        out.into()
+    }
+
+    /// Ends the session: a stdio server's process group is gone when this returns or, at
+    /// worst, when the session is dropped.
+    pub async fn close(self) {
+        let _ = tokio::time::timeout(Duration::from_secs(2), self.service.cancel()).await;
+    }
+
+    /// Adds the server's last stderr lines to an error: they usually say why it failed.
+    pub fn explain(&self, err: Error) -> Error {
+        with_stderr(err, self.stderr.as_ref())
+    }
+}
+
+fn with_stderr(mut err: Error, stderr: Option<&StderrTail>) -> Error {
+    if let Some(text) = stderr.map(StderrTail::text).filter(|t| !t.is_empty()) {
+        let lines: Vec<&str> = text.lines().rev().take(8).collect();
+        let tail: Vec<&str> = lines.into_iter().rev().collect();
+        err.message = format!("{}\nserver stderr:\n{}", err.message, tail.join("\n"));
+    }
+    err
+}
+
+fn client_config() -> ClientConfig {
+    ClientConfig::new(
+        ClientCapabilities::default(),
+        Implementation::new("patchbay", env!("CARGO_PKG_VERSION")),
+    )
+}
+
+/// One HTTP client for every session: connections and TLS sessions are reused across a sync
+/// of many servers. No overall request timeout: a response may be a long event stream, and
+/// every operation is bounded by its own deadline instead.
+pub(crate) fn http_client() -> Result<reqwest::Client> {
+    static CLIENT: OnceLock<std::result::Result<reqwest::Client, String>> = OnceLock::new();
+    CLIENT
+        .get_or_init(|| {
+            let _ = rustls::crypto::ring::default_provider().install_default();
+            reqwest::Client::builder()
+                .connect_timeout(Duration::from_secs(10))
+                .user_agent(concat!("patchbay/", env!("CARGO_PKG_VERSION")))
+                .build()
+                .map_err(|e| e.to_string())
+        })
+        .clone()
+        .map_err(|e| Error::internal(format!("cannot set up HTTP: {e}")))
+}
+
+fn headers(header: Option<&(String, crate::Secret)>) -> Result<HeaderMap> {
+    let mut map = HeaderMap::new();
+    if let Some((name, value)) = header {
+        let name = HeaderName::try_from(name.as_str()).map_err(|_| {
+            Error::validation(
+                "api_key_header",
+                format!("'{name}' is not a valid header name"),
+            )
+        })?;
+        let mut value = HeaderValue::try_from(value.expose()).map_err(|_| {
+            Error::validation(
+                "api_key",
+                "the API key holds characters a header cannot carry",
+            )
+        })?;
+        value.set_sensitive(true);
+        map.insert(name, value);
+    }
+    Ok(map)
+}
+
+/// Connects within `timeout`, which bounds the whole handshake including any fallback.
+pub(crate) async fn connect(target: &Target, timeout: Duration) -> Result<Session> {
+    let started = Instant::now();
+    let described = target.describe();
+    let attempt = async {
+        match target {
+            Target::Http {
+                transport,
+                url,
+                header,
+                ..
+            } => {
+                let url = Url::parse(url)
+                    .map_err(|e| Error::validation("url", format!("'{url}' is not a URL: {e}")))?;
+                let headers = headers(header.as_ref())?;
+                match transport {
+                    Transport::Sse => sse(url, headers, &described).await,
+                    _ => streamable_or_sse(url, headers, &described).await,
+                }
+            }
+            Target::Stdio {
+                command,
+                args,
+                env,
+                cwd,
+            } => {
+                let (child, tail) = stdio::spawn(command, args, env, cwd.as_deref())?;
+                let group = ProcessGroupGuard::new(child.id());
+                let service = client_config()
+                    .serve_with_lifecycle(child, auto_lifecycle())
+                    .await
+                    .map_err(|e| with_stderr(classify::init_error(e, &described), Some(&tail)))?;
+                Ok((service, Transport::Stdio, Some(tail), group))
+            }
+        }
+    };
+    let (service, transport, stderr, group) = tokio::time::timeout(timeout, attempt)
+        .await
+        .map_err(|_| classify::timed_out(&described, timeout))??;
+    Ok(Session {
+        service,
+        transport,
+        stderr,
+        target: described,
+        connect_ms: started.elapsed().as_millis() as u64,
+        _group: group,
+    })
+}
+
+type Opened = (Service, Transport, Option<StderrTail>, ProcessGroupGuard);
+
+fn auto_lifecycle() -> ClientLifecycleMode {
+    ClientLifecycleMode::Auto {
+        preferred_versions: vec![ProtocolVersion::LATEST],
+        legacy_version: None,
+    }
+}
+
+/// Streamable HTTP first; a 400, 404 or 405 to the first POST means a legacy server, which
+/// the spec says to try over SSE at the same URL.
+async fn streamable_or_sse(url: Url, headers: HeaderMap, target: &str) -> Result<Opened> {
+    let mut config = StreamableHttpClientTransportConfig::with_uri(url.as_str())
+        .max_sse_event_size(MAX_MESSAGE_BYTES)
+        .reinit_on_expired_session(true);
+    config.custom_headers = headers
+        .clone()
+        .into_iter()
+        .filter_map(|(k, v)| Some((k?, v)))
+        .collect();
+    let transport = StreamableHttpClientTransport::with_client(http_client()?, config);
+    match client_config()
+        .serve_with_lifecycle(transport, auto_lifecycle())
+        .await
+    {
+        Ok(service) => Ok((
+            service,
+            Transport::StreamableHttp,
+            None,
+            ProcessGroupGuard::new(None),
+        )),
+        Err(err) => {
+            let err = classify::init_error(err, target);
+            let legacy = err.category == Some(ConnectionCategory::HttpStatus)
+                && matches!(err.http_status, Some(400 | 404 | 405));
+            if !legacy {
+                return Err(err);
+            }
+            tracing::info!(%target, status = ?err.http_status, "falling back to legacy SSE");
+            sse(url, headers, target).await.map_err(|sse_err| {
+                // Neither worked: the first answer is the more telling one.
+                if sse_err.category == Some(ConnectionCategory::NotMcp) {
+                    err
+                } else {
+                    sse_err
+                }
+            })
+        }
+    }
+}
+
+async fn sse(url: Url, headers: HeaderMap, target: &str) -> Result<Opened> {
+    let transport = SseTransport::connect(http_client()?, url, headers, MAX_MESSAGE_BYTES)
+        .await
+        .map_err(|e| classify::chain(&e, target))?;
+    let service = client_config()
+        .serve(transport)
+        .await
+        .map_err(|e| classify::init_error(e, target))?;
+    Ok((service, Transport::Sse, None, ProcessGroupGuard::new(None)))
+}

@@ -1,0 +1,16 @@
+//! Talking to live MCP servers: connection tests, capability sync and calls.
+
+mod approval;
+mod capabilities;
+mod classify;
+mod connect;
+mod hash;
+mod model;
+mod ops;
+mod records;
+mod sse;
+mod stdio;
+mod target;
+
+pub use model::*;
+pub use ops::*;

@@ -1,0 +1,394 @@
+//! Live operations as every front door calls them: test, sync, approve, call. Store and
+//! keyring work runs on the blocking pool; network work is async and bounded in time.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use serde_json::{Map, Value};
+
+use super::capabilities::{self, Snapshot};
+use super::classify;
+use super::connect::{self, Session};
+use super::model::{
+    ConnectionReport, PhaseTimings, SyncItem, SyncReport, ToolCallResult, ToolDetail, ToolDiff,
+};
+use super::records;
+use super::target::Target;
+use crate::error::{Error, Result};
+use crate::servers::repo::{self, Scope};
+use crate::servers::{ApprovalState, NewServer};
+use crate::{Patchbay, clock, run_blocking};
+
+/// How long one server may take for a whole test, sync or call, unless told otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// How many servers a sync of many talks to at once.
+pub const DEFAULT_SYNC_CONCURRENCY: usize = 16;
+
+async fn saved_target(
+    core: &Arc<Patchbay>,
+    workspace_id: &str,
+    ident: &str,
+) -> Result<(String, String, Target)> {
+    let (ws, ident) = (workspace_id.to_string(), ident.to_string());
+    run_blocking(core, move |core| {
+        let row = core
+            .store()
+            .read(|c| repo::find(c, &ws, &ident, Scope::Live))?;
+        let target = Target::from_row(&row, |key| core.secrets().get(key))?;
+        Ok((row.server.id.clone(), row.server.name.clone(), target))
+    })
+    .await
+}
+
+/// Connects and lists everything, all within `timeout`.
+async fn snapshot_of(
+    target: &Target,
+    timeout: Duration,
+) -> Result<(Session, Snapshot, PhaseTimings)> {
+    let started = Instant::now();
+    let session = connect::connect(target, timeout).await?;
+    let mut timings = PhaseTimings {
+        connect: session.connect_ms,
+        ..Default::default()
+    };
+    let left = timeout.saturating_sub(started.elapsed());
+    let listed = tokio::time::timeout(left, capabilities::fetch(&session, &mut timings)).await;
+    let snapshot = match listed {
+        Ok(Ok(snapshot)) => snapshot,
+        Ok(Err(err)) => {
+            session.close().await;
+            return Err(err);
+        }
+        Err(_) => {
+            let err = session.explain(classify::timed_out(&session.target, timeout));
+            session.close().await;
+            return Err(err);
+        }
+    };
+    timings.total = started.elapsed().as_millis() as u64;
+    Ok((session, snapshot, timings))
+}
+
+async fn report(target: Target, timeout: Duration) -> Result<ConnectionReport> {
+    let (session, snapshot, timings) = snapshot_of(&target, timeout).await?;
+    let report = ConnectionReport {
+        transport: session.transport,
+        protocol_version: session.protocol_version(),
+        server_info: session.server_info(),
+        counts: snapshot.counts(),
+        timings_ms: timings,
+    };
+    session.close().await;
+    Ok(report)
+}
+
+/// Tests a saved server without changing what is stored.
+pub async fn test_server(
+    core: &Arc<Patchbay>,
+    workspace_id: &str,
+    ident: &str,
+    timeout: Duration,
+) -> Result<ConnectionReport> {
+    let (_, _, target) = saved_target(core, workspace_id, ident).await?;
+    report(target, timeout).await
+}
+
+/// Tests settings that are not saved (the add dialog's "Test connection"); nothing is
+/// written, not even to the keyring.
+pub async fn test_unsaved(input: NewServer, timeout: Duration) -> Result<ConnectionReport> {
+    let mut input = input;
+    if input.name.trim().is_empty() {
+        input.name = "unsaved server".into();
+    }
+    let (row, pending) = crate::servers::edit::new_row("unsaved", input, &clock::now())?;
+    let target = Target::from_row(&row, |key| {
+        Ok(pending
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone()))
+    })?;
+    report(target, timeout).await
+}
+
+/// Syncs one server: on success its snapshot, tools and status are stored; on failure only
+/// its status and error.
+pub async fn sync_server(
+    core: &Arc<Patchbay>,
+    workspace_id: &str,
+    ident: &str,
+    timeout: Duration,
+) -> Result<SyncReport> {
+    let started = Instant::now();
+    let (server_id, _, target) = saved_target(core, workspace_id, ident).await?;
+    let fetched = snapshot_of(&target, timeout).await;
+    let (ws, id) = (workspace_id.to_string(), server_id.clone());
+    match fetched {
+        Ok((session, snapshot, _)) => {
+            let info = session.server_info();
+            session.close().await;
+            let duration_ms = started.elapsed().as_millis() as u64;
+            run_blocking(core, move |core| {
+                let auto = core.workspace(Some(&ws))?.auto_approve_first_sync;
+                let changes = core.store().write(|tx| {
+                    repo::find(tx, &ws, &id, Scope::Any)?;
+                    records::apply_sync(tx, &id, &snapshot, &info, auto, &clock::now())
+                })?;
+                let server = core.get_server(&ws, &id)?;
+                Ok(SyncReport {
+                    server,
+                    counts: snapshot.counts(),
+                    tools_added: changes.added,
+                    tools_changed: changes.changed,
+                    tools_removed: changes.removed,
+                    needs_approval: changes.needs_approval,
+                    duration_ms,
+                })
+            })
+            .await
+        }
+        Err(err) => {
+            let stored = run_blocking(core, move |core| {
+                core.store().write(|tx| {
+                    repo::find(tx, &ws, &id, Scope::Any)?;
+                    records::record_failure(tx, &id, &err, &clock::now())
+                })?;
+                Ok(err)
+            })
+            .await;
+            Err(stored.unwrap_or_else(|e| e))
+        }
+    }
+}
+
+/// Syncs every enabled live server of the workspace, `concurrency` at a time, each within
+/// `timeout`; `on_done` hears of each as it finishes.
+pub async fn sync_all(
+    core: &Arc<Patchbay>,
+    workspace_id: &str,
+    timeout: Duration,
+    concurrency: usize,
+    mut on_done: impl FnMut(&SyncItem),
+) -> Result<Vec<SyncItem>> {
+    let ws = workspace_id.to_string();
+    let servers: Vec<(String, String)> = run_blocking(core, move |core| {
+        core.store().read(|c| {
+            let mut stmt = c.prepare(
+                "SELECT id, name FROM servers WHERE workspace_id = ?1 AND deleted_at IS NULL
+                    AND is_enabled = 1 ORDER BY name COLLATE NOCASE",
+            )?;
+            let rows = stmt
+                .query_map([&ws], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+    })
+    .await?;
+    let mut runs = futures::stream::iter(servers.into_iter().map(|(id, name)| async move {
+        let outcome = sync_server(core, workspace_id, &id, timeout).await;
+        let (report, error) = match outcome {
+            Ok(r) => (Some(r), None),
+            Err(e) => (None, Some(e)),
+        };
+        SyncItem {
+            server_id: id,
+            name,
+            report,
+            error,
+        }
+    }))
+    .buffer_unordered(concurrency.max(1));
+    let mut items = Vec::new();
+    while let Some(item) = runs.next().await {
+        on_done(&item);
+        items.push(item);
+    }
+    Ok(items)
+}
+
+async fn open_saved(
+    core: &Arc<Patchbay>,
+    workspace_id: &str,
+    ident: &str,
+    timeout: Duration,
+) -> Result<(String, Session)> {
+    let (server_id, _, target) = saved_target(core, workspace_id, ident).await?;
+    Ok((server_id, connect::connect(&target, timeout).await?))
+}
+
+/// Runs one request on an open session within what is left of `timeout`, then closes it.
+async fn within<T, F>(
+    session: Session,
+    started: Instant,
+    timeout: Duration,
+    request: F,
+) -> Result<T>
+where
+    F: AsyncFnOnce(&Session) -> Result<T>,
+{
+    let left = timeout.saturating_sub(started.elapsed());
+    let outcome = match tokio::time::timeout(left, request(&session)).await {
+        Ok(outcome) => outcome.map_err(|e| session.explain(e)),
+        Err(_) => Err(session.explain(classify::timed_out(&session.target, timeout))),
+    };
+    session.close().await;
+    outcome
+}
+
+fn object(args: Value, field: &str) -> Result<Option<Map<String, Value>>> {
+    match args {
+        Value::Null => Ok(None),
+        Value::Object(map) => Ok(Some(map)),
+        other => Err(Error::validation(
+            field,
+            format!("the arguments must be a JSON object, not {other}"),
+        )),
+    }
+}
+
+fn request<T: serde::de::DeserializeOwned>(value: Value) -> Result<T> {
+    serde_json::from_value(value)
+        .map_err(|e| Error::internal(format!("cannot build a request: {e}")))
+}
+
+/// Calls a tool with `args` (a JSON object). A denied tool is refused before any connection.
+pub async fn call_tool(
+    core: &Arc<Patchbay>,
+    workspace_id: &str,
+    server: &str,
+    tool: &str,
+    args: Value,
+    timeout: Duration,
+) -> Result<ToolCallResult> {
+    let args = object(args, "args")?;
+    let started = Instant::now();
+    let name = tool.to_string();
+    let tools = tool_list(core, workspace_id, server).await?;
+    if tools
+        .iter()
+        .any(|t| t.name == name && t.approval_state == ApprovalState::Denied)
+    {
+        return Err(Error::conflict(
+            "tool",
+            format!("the tool '{name}' is denied; approve it before calling it"),
+        ));
+    }
+    let (_, session) = open_saved(core, workspace_id, server, timeout).await?;
+    let params = request(serde_json::json!({ "name": tool, "arguments": args }))?;
+    within(session, started, timeout, async |s: &Session| {
+        let result = s
+            .service
+            .peer()
+            .call_tool(params)
+            .await
+            .map_err(|e| classify::service_error(e, &s.target))?;
+        let content = result
+            .content
+            .iter()
+            .filter_map(|c| serde_json::to_value(c).ok())
+            .collect();
+        Ok(ToolCallResult {
+            content,
+            structured_content: result.structured_content.clone(),
+            is_error: result.is_error.unwrap_or(false),
+            duration_ms: started.elapsed().as_millis() as u64,
+        })
+    })
+    .await
+}
+
+/// Gets a prompt with its arguments (a JSON object of strings); the result as the server sent it.
+pub async fn get_prompt(
+    core: &Arc<Patchbay>,
+    workspace_id: &str,
+    server: &str,
+    prompt: &str,
+    args: Value,
+    timeout: Duration,
+) -> Result<Value> {
+    let args = object(args, "args")?;
+    let started = Instant::now();
+    let (_, session) = open_saved(core, workspace_id, server, timeout).await?;
+    let params = request(serde_json::json!({ "name": prompt, "arguments": args }))?;
+    within(session, started, timeout, async |s: &Session| {
+        let result = s
+            .service
+            .peer()
+            .get_prompt(params)
+            .await
+            .map_err(|e| classify::service_error(e, &s.target))?;
+        serde_json::to_value(result).map_err(|e| Error::internal(e.to_string()))
+    })
+    .await
+}
+
+/// Reads a resource by URI; the contents as the server sent them.
+pub async fn read_resource(
+    core: &Arc<Patchbay>,
+    workspace_id: &str,
+    server: &str,
+    uri: &str,
+    timeout: Duration,
+) -> Result<Value> {
+    let started = Instant::now();
+    let (_, session) = open_saved(core, workspace_id, server, timeout).await?;
+    let params = request(serde_json::json!({ "uri": uri }))?;
+    within(session, started, timeout, async |s: &Session| {
+        let result = s
+            .service
+            .peer()
+            .read_resource(params)
+            .await
+            .map_err(|e| classify::service_error(e, &s.target))?;
+        serde_json::to_value(result).map_err(|e| Error::internal(e.to_string()))
+    })
+    .await
+}
+
+/// The stored tools of a server with their approval.
+pub async fn tool_list(
+    core: &Arc<Patchbay>,
+    workspace_id: &str,
+    server: &str,
+) -> Result<Vec<ToolDetail>> {
+    let (ws, server) = (workspace_id.to_string(), server.to_string());
+    run_blocking(core, move |core| core.tools(&ws, &server)).await
+}
+
+impl Patchbay {
+    pub fn tools(&self, workspace_id: &str, server: &str) -> Result<Vec<ToolDetail>> {
+        self.store().read(|c| {
+            let row = repo::find(c, workspace_id, server, Scope::Any)?;
+            records::tool_details(c, &row.server.id)
+        })
+    }
+
+    pub fn tool_diff(&self, workspace_id: &str, server: &str, tool: &str) -> Result<ToolDiff> {
+        self.store().read(|c| {
+            let row = repo::find(c, workspace_id, server, Scope::Any)?;
+            records::tool_diff(c, &row.server.id, tool)
+        })
+    }
+
+    /// Approves or denies one tool (`tool` Some) or many (None: approving takes the tools
+    /// waiting, denying takes all). Returns the server's tools afterwards.
+    pub fn set_tool_approval(
+        &self,
+        workspace_id: &str,
+        server: &str,
+        tool: Option<&str>,
+        state: ApprovalState,
+    ) -> Result<Vec<ToolDetail>> {
+        if state == ApprovalState::NeedsApproval {
+            return Err(Error::validation(
+                "approval_state",
+                "a tool can be approved or denied; it waits for approval only after a change",
+            ));
+        }
+        self.store().write(|tx| {
+            let row = repo::find(tx, workspace_id, server, Scope::Live)?;
+            records::set_approval(tx, &row.server.id, tool, state)?;
+            records::tool_details(tx, &row.server.id)
+        })
+    }
+}

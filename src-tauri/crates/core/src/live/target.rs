@@ -1,0 +1,88 @@
+//! Where and how to reach a server, with its secret values in hand: built from a saved server
+//! (values from the keyring) or from the add dialog's unsaved input (values as typed).
+
+use std::path::PathBuf;
+
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+use crate::servers::repo::ServerRow;
+use crate::servers::{AuthType, Transport};
+
+#[derive(Debug)]
+pub(crate) enum Target {
+    Http {
+        transport: Transport,
+        url: String,
+        /// The API key header, when the server uses one.
+        header: Option<(String, Secret)>,
+    },
+    Stdio {
+        command: String,
+        args: Vec<String>,
+        env: Vec<(String, Secret)>,
+        cwd: Option<PathBuf>,
+    },
+}
+
+impl Target {
+    /// Resolves the row's keyring references through `secret`; a reference with no value
+    /// means the keyring lost it, which the user fixes by entering the value again.
+    pub fn from_row(
+        row: &ServerRow,
+        mut secret: impl FnMut(&str) -> Result<Option<Secret>>,
+    ) -> Result<Target> {
+        let s = &row.server;
+        let mut lookup = |key: &str, what: &str| -> Result<Secret> {
+            secret(key)?.ok_or_else(|| {
+                Error::keyring_unavailable(format!(
+                    "the keyring has no value for the {what} of '{}'; enter it again in the server's settings",
+                    s.name
+                ))
+            })
+        };
+        if s.transport.is_http() {
+            let url = s.url.clone().ok_or_else(|| {
+                Error::validation("url", format!("'{}' has no URL; add one", s.name))
+            })?;
+            let header = match (&s.api_key_header, &row.api_key_ref) {
+                (Some(name), Some(key)) if s.auth_type == AuthType::ApiKey => {
+                    Some((name.clone(), lookup(key, "API key")?))
+                }
+                _ => None,
+            };
+            return Ok(Target::Http {
+                transport: s.transport,
+                url,
+                header,
+            });
+        }
+        let command = s.command.clone().ok_or_else(|| {
+            Error::validation("command", format!("'{}' has no command; add one", s.name))
+        })?;
+        let mut env = Vec::with_capacity(row.env.len());
+        for entry in &row.env {
+            let value = match (&entry.secret_ref, &entry.value) {
+                (Some(key), _) => lookup(key, &format!("variable {}", entry.name))?,
+                (None, value) => Secret::new(value.clone().unwrap_or_default()),
+            };
+            env.push((entry.name.clone(), value));
+        }
+        Ok(Target::Stdio {
+            command,
+            args: s.args.clone(),
+            env,
+            cwd: s.cwd.as_ref().map(PathBuf::from),
+        })
+    }
+
+    /// What the messages call it: the URL or the command line.
+    pub fn describe(&self) -> String {
+        match self {
+            Target::Http { url, .. } => url.clone(),
+            Target::Stdio { command, args, .. } => std::iter::once(command.as_str())
+                .chain(args.iter().map(String::as_str))
+                .collect::<Vec<_>>()
+                .join(" "),
+        }
+    }
+}

@@ -1,0 +1,49 @@
+"""Fixtures of the real-server tests: the `patchbay` CLI on a data dir and keyring service of
+each test's own."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import uuid
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "support"))
+
+CLI = os.environ["PATCHBAY_CLI_BINARY"]
+
+
+class Cli:
+    def __init__(self) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="patchbay-live-"))
+        self.env = dict(
+            os.environ,
+            PATCHBAY_DATA_DIR=str(self.dir),
+            PATCHBAY_KEYRING_SERVICE=f"patchbay-live-{uuid.uuid4().hex}",
+        )
+
+    def run(self, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
+        return subprocess.run([CLI, *args], input=stdin, env=self.env, capture_output=True, text=True, timeout=120)
+
+    def json(self, *args: str, stdin: str = ""):
+        """Runs with --json and returns the parsed output; fails the test on a non-zero exit."""
+        done = self.run(*args, "--json", stdin=stdin)
+        assert done.returncode == 0, f"patchbay {' '.join(args)} exited {done.returncode}: {done.stderr}"
+        return json.loads(done.stdout)
+
+    def error(self, *args: str) -> tuple[int, dict]:
+        """Runs a command that must fail; returns its exit code and its error object."""
+        done = self.run(*args, "--json")
+        assert done.returncode != 0, f"patchbay {' '.join(args)} succeeded: {done.stdout}"
+        return done.returncode, json.loads(done.stderr)["error"]
+
+
+@pytest.fixture
+def cli():
+    c = Cli()
+    yield c
+    shutil.rmtree(c.dir, ignore_errors=True)

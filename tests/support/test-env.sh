@@ -1,0 +1,22 @@
+# Sourced by the test runners: the built binaries, a venv with the pinned Python packages
+# (pytest, selenium, the MCP Python SDK) and the pinned npm test servers, all made once and
+# remade only when their pins change.
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+target_dir=$(cd "$root" && cargo metadata --format-version 1 --no-deps | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+export PATCHBAY_APP_BINARY="$target_dir/debug/patchbay-app"
+export PATCHBAY_CLI_BINARY="$target_dir/debug/patchbay"
+export PATCHBAY_TEST_SERVERS="$root/tests/servers"
+
+venv="$target_dir/test-venv"
+if [ ! -x "$venv/bin/pytest" ] || ! cmp -s "$root/tests/support/requirements.txt" "$venv/requirements.txt"; then
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$root/tests/support/requirements.txt"
+    cp "$root/tests/support/requirements.txt" "$venv/requirements.txt"
+fi
+export PATCHBAY_TEST_PYTHON="$venv/bin/python"
+
+servers="$root/tests/servers"
+if [ ! "$servers/node_modules/.package-lock.json" -nt "$servers/package-lock.json" ]; then
+    (cd "$servers" && npm ci --no-audit --no-fund --loglevel=error)
+fi
