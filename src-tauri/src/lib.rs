@@ -24,6 +24,18 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::servers::delete_server,
         commands::servers::restore_server,
         commands::servers::purge_server,
+        commands::live::test_server,
+        commands::live::test_unsaved,
+        commands::live::sync_server,
+        commands::live::sync_all,
+        commands::live::list_tools,
+        commands::live::server_capabilities,
+        commands::live::tool_diff,
+        commands::live::set_tool_approval,
+        commands::live::call_tool,
+        commands::live::get_prompt,
+        commands::live::read_resource,
+        commands::live::set_auto_approve_first_sync,
     ])
 }
 

@@ -66,13 +66,15 @@ impl App {
 /// The command names the UI's Tauri backend invokes, read from its source.
 fn commands_the_ui_invokes() -> Vec<String> {
     let source = include_str!("../../../ui/src/lib/backend/tauri.ts");
-    let mut names: Vec<String> = source
-        .match_indices("call<")
+    // `call<T>("name", …)` and `invoke<T>("name", …)`: the name is the string right after the type.
+    let mut names: Vec<String> = ["call<", "invoke<"]
+        .iter()
+        .flat_map(|opener| source.match_indices(opener))
         .filter_map(|(at, _)| {
             let rest = &source[at..];
-            let start = rest.find("(\"")? + 2;
-            let end = start + rest[start..].find('"')?;
-            Some(rest[start..end].to_string())
+            let after_type = &rest[rest.find(">(")? + 2..];
+            let name = after_type.strip_prefix('"')?;
+            Some(name[..name.find('"')?].to_string())
         })
         .collect();
     names.sort();

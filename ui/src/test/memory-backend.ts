@@ -8,7 +8,15 @@ import type { NewServer } from "../lib/bindings/NewServer";
 import type { Server } from "../lib/bindings/Server";
 import type { ServerPatch } from "../lib/bindings/ServerPatch";
 import type { ServerQuery } from "../lib/bindings/ServerQuery";
+import type { ApprovalState } from "../lib/bindings/ApprovalState";
+import type { ConnectionReport } from "../lib/bindings/ConnectionReport";
+import type { SyncItem } from "../lib/bindings/SyncItem";
+import type { SyncReport } from "../lib/bindings/SyncReport";
+import type { ToolDetail } from "../lib/bindings/ToolDetail";
 import type { Workspace } from "../lib/bindings/Workspace";
+
+/** A tool as a fake server offers it. */
+export type OfferedTool = { name: string; description: string; input_schema?: Record<string, unknown> };
 
 let clock = Date.parse("2026-11-01T10:00:00Z");
 const now = () => new Date((clock += 1000)).toISOString();
@@ -24,6 +32,9 @@ export class MemoryBackend implements Backend {
   servers: Server[] = [];
   secrets = new Map<string, string>();
   calls: string[] = [];
+  /** What each fake server (by URL) offers; a URL not here refuses connections. */
+  offered = new Map<string, OfferedTool[]>();
+  tools = new Map<string, (ToolDetail & { approved_description: string | null })[]>();
 
   constructor() {
     const t = now();
@@ -57,7 +68,14 @@ export class MemoryBackend implements Backend {
   }
 
   async listWorkspaces() {
-    return this.workspaces.map((w) => ({ ...w, server_count: this.count(w.id) }));
+    return this.workspaces.map((w) => ({
+      ...w,
+      server_count: this.count(w.id),
+      tools_waiting: this.servers
+        .filter((s) => s.workspace_id === w.id && !s.deleted_at)
+        .flatMap((s) => this.tools.get(s.id) ?? [])
+        .filter((t) => t.approval_state === "needs_approval").length,
+    }));
   }
 
   async createWorkspace(name: string) {
@@ -162,4 +180,129 @@ export class MemoryBackend implements Backend {
   }
 
   async revealPath() {}
+
+  private offer(url: string | null | undefined): OfferedTool[] {
+    return this.offered.get(url ?? "") ?? fail("network", `${url} refused the connection`);
+  }
+
+  private report(tools: OfferedTool[]): ConnectionReport {
+    return {
+      transport: "streamable_http",
+      protocol_version: "2025-11-25",
+      server_info: { name: "fake", version: "1.0" },
+      counts: { tools: tools.length, prompts: 0, resources: 0, resource_templates: 0 },
+      timings_ms: { connect: 1, tools: 1, prompts: 0, resources: 0, total: 2 },
+    };
+  }
+
+  async setAutoApproveFirstSync(workspace: string, on: boolean) {
+    const ws = this.workspaces.find((w) => w.id === workspace) ?? fail("not_found", "no such workspace");
+    ws.auto_approve_first_sync = on;
+    return ws;
+  }
+
+  async testServer(workspace: string, server: string) {
+    return this.report(this.offer(this.find(workspace, server).url));
+  }
+
+  async testUnsaved(server: NewServer) {
+    return this.report(this.offer(server.url));
+  }
+
+  /** The approval rules of the core, for the UI tests: new after the first sync or changed waits. */
+  async syncServer(workspace: string, key: string): Promise<SyncReport> {
+    const server = this.find(workspace, key, true);
+    const offered = this.offer(server.url);
+    const first = server.last_successful_sync === null;
+    const auto = this.workspaces.find((w) => w.id === workspace)?.auto_approve_first_sync ?? true;
+    const before = new Map((this.tools.get(server.id) ?? []).map((t) => [t.name, t]));
+    const t = now();
+    const added: string[] = [];
+    const changed: string[] = [];
+    const tools = offered.map((o) => {
+      const old = before.get(o.name);
+      let state: ApprovalState = "needs_approval";
+      let approved = old?.approved_description ?? null;
+      if (!old) {
+        added.push(o.name);
+        if (first && auto) [state, approved] = ["approved", o.description];
+      } else if (old.approval_state === "denied") state = "denied";
+      else if (approved === o.description) state = "approved";
+      if (approved !== null && approved !== o.description) changed.push(o.name);
+      return {
+        name: o.name, title: null, description: o.description, input_schema: o.input_schema ?? { type: "object" },
+        output_schema: null, annotations: null, approval_state: state, changed: approved !== null && approved !== o.description,
+        is_new: approved === null, content_hash: o.description, first_seen: old?.first_seen ?? t, updated_at: t,
+        approved_description: approved,
+      };
+    });
+    this.tools.set(server.id, tools);
+    Object.assign(server, { status: "active", error_message: null, last_synced: t, last_successful_sync: t });
+    return {
+      server: { ...server }, counts: { tools: tools.length, prompts: 0, resources: 0, resource_templates: 0 },
+      tools_added: added, tools_changed: changed, tools_removed: [],
+      needs_approval: tools.filter((x) => x.approval_state === "needs_approval").length, duration_ms: 1,
+    };
+  }
+
+  async syncAll(workspace: string, onProgress: (item: SyncItem) => void) {
+    const live = this.servers.filter((s) => s.workspace_id === workspace && !s.deleted_at && s.is_enabled);
+    for (const s of live) {
+      try {
+        onProgress({ server_id: s.id, name: s.name, report: await this.syncServer(workspace, s.id) });
+      } catch (error) {
+        const e = BackendError.from(error);
+        Object.assign(s, { status: "error", error_message: e.message });
+        onProgress({ server_id: s.id, name: s.name, error: { code: e.code, message: e.message } });
+      }
+    }
+    return live.length;
+  }
+
+  async listTools(workspace: string, server: string): Promise<ToolDetail[]> {
+    return this.tools.get(this.find(workspace, server).id) ?? [];
+  }
+
+  async serverCapabilities() {
+    return { prompts: [], resources: [], resource_templates: [] };
+  }
+
+  async toolDiff(workspace: string, server: string, name: string) {
+    const tool = (await this.listTools(workspace, server)).find((t) => t.name === name) as
+      | (ToolDetail & { approved_description: string | null })
+      | undefined;
+    if (!tool) fail("not_found", `no tool ${name}`);
+    const current = { name, description: tool.description };
+    const approved = tool.approved_description === null ? null : { name, description: tool.approved_description };
+    const changes =
+      approved && approved.description !== current.description
+        ? [{ field: "description", approved: approved.description, current: current.description }]
+        : [];
+    return { name, approved, current, changes };
+  }
+
+  async setToolApproval(workspace: string, server: string, tool: string | null, state: ApprovalState) {
+    const tools = this.tools.get(this.find(workspace, server).id) ?? [];
+    for (const t of tools) {
+      if (tool === null ? state === "denied" || t.approval_state === "needs_approval" : t.name === tool) {
+        t.approval_state = state;
+        if (state === "approved") [t.approved_description, t.changed, t.is_new] = [t.description, false, false];
+      }
+    }
+    return tools;
+  }
+
+  async callTool(workspace: string, server: string, tool: string, args: Record<string, unknown>) {
+    this.calls.push(`call:${tool}:${JSON.stringify(args)}`);
+    this.offer(this.find(workspace, server).url);
+    return { content: [{ type: "text", text: `${tool} got ${JSON.stringify(args)}` }], structured_content: null, is_error: false, duration_ms: 1 };
+  }
+
+  async getPrompt() {
+    return { messages: [] };
+  }
+
+  async readResource() {
+    return { contents: [] };
+  }
 }

@@ -153,6 +153,20 @@ impl Error {
     }
 }
 
+/// A copy for a second reader (e.g. a progress event); the source chain stays with the original.
+impl Clone for Error {
+    fn clone(&self) -> Self {
+        Error {
+            code: self.code,
+            message: self.message.clone(),
+            field: self.field.clone(),
+            category: self.category,
+            http_status: self.http_status,
+            source: None,
+        }
+    }
+}
+
 impl From<rusqlite::Error> for Error {
     fn from(err: rusqlite::Error) -> Self {
         use rusqlite::ffi::ErrorCode as Sqlite;

@@ -2,6 +2,9 @@
 // implementation (tauri.ts) is the only file that knows about IPC, so another transport
 // (e.g. HTTP to a headless `patchbay serve`) can be added without touching a component.
 import type { AppInfo } from "../bindings/AppInfo";
+import type { ApprovalState } from "../bindings/ApprovalState";
+import type { ConnectionCategory } from "../bindings/ConnectionCategory";
+import type { ConnectionReport } from "../bindings/ConnectionReport";
 import type { CoreError } from "../bindings/CoreError";
 import type { ErrorCode } from "../bindings/ErrorCode";
 import type { NewServer } from "../bindings/NewServer";
@@ -9,6 +12,12 @@ import type { Server } from "../bindings/Server";
 import type { ServerPage } from "../bindings/ServerPage";
 import type { ServerPatch } from "../bindings/ServerPatch";
 import type { ServerQuery } from "../bindings/ServerQuery";
+import type { StoredCapabilities } from "../bindings/StoredCapabilities";
+import type { SyncItem } from "../bindings/SyncItem";
+import type { SyncReport } from "../bindings/SyncReport";
+import type { ToolCallResult } from "../bindings/ToolCallResult";
+import type { ToolDetail } from "../bindings/ToolDetail";
+import type { ToolDiff } from "../bindings/ToolDiff";
 import type { Workspace } from "../bindings/Workspace";
 
 export interface Backend {
@@ -24,6 +33,22 @@ export interface Backend {
   deleteServer(workspace: string, server: string): Promise<Server>;
   restoreServer(workspace: string, server: string): Promise<Server>;
   purgeServer(workspace: string, server: string): Promise<Server>;
+  setAutoApproveFirstSync(workspace: string, on: boolean): Promise<Workspace>;
+  /** Connects to a saved server and lists what it offers; stores nothing. */
+  testServer(workspace: string, server: string): Promise<ConnectionReport>;
+  /** The same for settings not saved yet (the add dialog). */
+  testUnsaved(server: NewServer): Promise<ConnectionReport>;
+  syncServer(workspace: string, server: string): Promise<SyncReport>;
+  /** Syncs every enabled server; `onProgress` hears of each as it finishes. Resolves to the count. */
+  syncAll(workspace: string, onProgress: (item: SyncItem) => void): Promise<number>;
+  listTools(workspace: string, server: string): Promise<ToolDetail[]>;
+  serverCapabilities(workspace: string, server: string): Promise<StoredCapabilities>;
+  toolDiff(workspace: string, server: string, tool: string): Promise<ToolDiff>;
+  /** One tool, or (tool null) every tool waiting (approve) or every tool (deny). */
+  setToolApproval(workspace: string, server: string, tool: string | null, state: ApprovalState): Promise<ToolDetail[]>;
+  callTool(workspace: string, server: string, tool: string, args: Record<string, unknown>): Promise<ToolCallResult>;
+  getPrompt(workspace: string, server: string, prompt: string, args: Record<string, unknown>): Promise<Record<string, unknown>>;
+  readResource(workspace: string, server: string, uri: string): Promise<Record<string, unknown>>;
   /** Shows a file or folder in the OS file manager. */
   revealPath(path: string): Promise<void>;
 }
@@ -32,12 +57,17 @@ export interface Backend {
 export class BackendError extends Error {
   readonly code: ErrorCode;
   readonly field: string | undefined;
+  /** Why a connection to a server failed, when that is what failed. */
+  readonly category: ConnectionCategory | undefined;
+  readonly httpStatus: number | undefined;
 
   constructor(error: CoreError) {
     super(error.message);
     this.name = "BackendError";
     this.code = error.code;
     this.field = error.field;
+    this.category = error.category;
+    this.httpStatus = error.http_status;
   }
 
   static from(error: unknown): BackendError {
@@ -68,4 +98,16 @@ export const errorTitles: Record<ErrorCode, string> = {
   protocol: "Not an MCP answer",
   timeout: "Timed out",
   internal: "Something went wrong",
+};
+
+/** What each connection failure means to a person. */
+export const categoryTitles: Record<ConnectionCategory, string> = {
+  dns: "Unknown host",
+  refused: "Connection refused",
+  tls: "TLS handshake failed",
+  timeout: "No answer in time",
+  http_status: "HTTP error",
+  auth_required: "Authorization needed",
+  not_mcp: "Not an MCP server",
+  protocol: "MCP protocol error",
 };

@@ -1,10 +1,23 @@
 // The Tauri IPC implementation of Backend: the only file that imports @tauri-apps.
 // Command names and input shapes match src-tauri/src/commands (a Rust test reads this file
 // to check that every name invoked here is registered there).
-import { invoke } from "@tauri-apps/api/core";
+import { Channel, invoke } from "@tauri-apps/api/core";
 import { revealItemInDir } from "@tauri-apps/plugin-opener";
 
 import type { AppInfo } from "../bindings/AppInfo";
+import type { AutoApproveInput } from "../bindings/AutoApproveInput";
+import type { ConnectionReport } from "../bindings/ConnectionReport";
+import type { StoredCapabilities } from "../bindings/StoredCapabilities";
+import type { SyncItem } from "../bindings/SyncItem";
+import type { SyncReport } from "../bindings/SyncReport";
+import type { ToolApprovalInput } from "../bindings/ToolApprovalInput";
+import type { ToolCallResult } from "../bindings/ToolCallResult";
+import type { ToolDetail } from "../bindings/ToolDetail";
+import type { ToolDiff } from "../bindings/ToolDiff";
+import type { ToolRef } from "../bindings/ToolRef";
+import type { UnsavedTest } from "../bindings/UnsavedTest";
+import type { UseServerInput } from "../bindings/UseServerInput";
+import type { WorkspaceRef } from "../bindings/WorkspaceRef";
 import type { CreateServerInput } from "../bindings/CreateServerInput";
 import type { CreateWorkspaceInput } from "../bindings/CreateWorkspaceInput";
 import type { DeleteWorkspaceInput } from "../bindings/DeleteWorkspaceInput";
@@ -44,6 +57,37 @@ export function tauriBackend(): Backend {
     deleteServer: (workspace, server) => call<Server>("delete_server", { workspace, server } satisfies ServerRef),
     restoreServer: (workspace, server) => call<Server>("restore_server", { workspace, server } satisfies ServerRef),
     purgeServer: (workspace, server) => call<Server>("purge_server", { workspace, server } satisfies ServerRef),
+    setAutoApproveFirstSync: (workspace, on) =>
+      call<Workspace>("set_auto_approve_first_sync", { workspace, on } satisfies AutoApproveInput),
+    testServer: (workspace, server) => call<ConnectionReport>("test_server", { workspace, server } satisfies ServerRef),
+    testUnsaved: (server) => call<ConnectionReport>("test_unsaved", { server } satisfies UnsavedTest),
+    syncServer: (workspace, server) => call<SyncReport>("sync_server", { workspace, server } satisfies ServerRef),
+    syncAll: async (workspace, onProgress) => {
+      const progress = new Channel<SyncItem>();
+      progress.onmessage = onProgress;
+      try {
+        return await invoke<number>("sync_all", { input: { workspace } satisfies WorkspaceRef, progress });
+      } catch (error) {
+        throw BackendError.from(error);
+      }
+    },
+    listTools: (workspace, server) => call<ToolDetail[]>("list_tools", { workspace, server } satisfies ServerRef),
+    serverCapabilities: (workspace, server) =>
+      call<StoredCapabilities>("server_capabilities", { workspace, server } satisfies ServerRef),
+    toolDiff: (workspace, server, tool) => call<ToolDiff>("tool_diff", { workspace, server, tool } satisfies ToolRef),
+    setToolApproval: (workspace, server, tool, state) =>
+      call<ToolDetail[]>("set_tool_approval", {
+        workspace,
+        server,
+        ...(tool === null ? {} : { tool }),
+        state,
+      } satisfies ToolApprovalInput),
+    callTool: (workspace, server, name, args) =>
+      call<ToolCallResult>("call_tool", { workspace, server, name, args } satisfies UseServerInput),
+    getPrompt: (workspace, server, name, args) =>
+      call<Record<string, unknown>>("get_prompt", { workspace, server, name, args } satisfies UseServerInput),
+    readResource: (workspace, server, name) =>
+      call<Record<string, unknown>>("read_resource", { workspace, server, name, args: {} } satisfies UseServerInput),
     revealPath: async (path) => {
       try {
         await revealItemInDir(path);

@@ -3,4 +3,4 @@
 /**
  * Milliseconds spent in each phase; `resources` includes resource templates.
  */
-export type PhaseTimings = { connect: bigint, tools: bigint, prompts: bigint, resources: bigint, total: bigint, };
+export type PhaseTimings = { connect: number, tools: number, prompts: number, resources: number, total: number, };

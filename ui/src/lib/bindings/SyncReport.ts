@@ -10,4 +10,4 @@ tools_added: Array<string>,
 /**
  * Tools whose definition differs from the one approved.
  */
-tools_changed: Array<string>, tools_removed: Array<string>, needs_approval: number, duration_ms: bigint, };
+tools_changed: Array<string>, tools_removed: Array<string>, needs_approval: number, duration_ms: number, };

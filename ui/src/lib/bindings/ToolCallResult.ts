@@ -7,4 +7,4 @@ export type ToolCallResult = {
 /**
  * MCP content blocks: `text`, `image`, `audio`, `resource`, `resource_link`.
  */
-content: Array<Record<string, unknown>>, structured_content: unknown, is_error: boolean, duration_ms: bigint, };
+content: Array<Record<string, unknown>>, structured_content: unknown, is_error: boolean, duration_ms: number, };

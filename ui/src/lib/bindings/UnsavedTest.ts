@@ -4,4 +4,4 @@ import type { NewServer } from "./NewServer";
 /**
  * Input of a connection test of a server that is not saved yet.
  */
-export type UnsavedTest = { server: NewServer, timeout_ms?: bigint, };
+export type UnsavedTest = { server: NewServer, timeout_ms?: number, };

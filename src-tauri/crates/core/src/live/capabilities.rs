@@ -129,17 +129,17 @@ pub(crate) async fn fetch(session: &Session, timings: &mut PhaseTimings) -> Resu
     if caps.tools.is_some() {
         snapshot.tools = list_all(session, Kind::Tools).await?;
     }
-    timings.tools = timed.elapsed().as_millis() as u64;
+    timings.tools = timed.elapsed().as_millis() as u32;
     timed = Instant::now();
     if caps.prompts.is_some() {
         snapshot.prompts = list_all(session, Kind::Prompts).await?;
     }
-    timings.prompts = timed.elapsed().as_millis() as u64;
+    timings.prompts = timed.elapsed().as_millis() as u32;
     timed = Instant::now();
     if caps.resources.is_some() {
         snapshot.resources = list_all(session, Kind::Resources).await?;
         snapshot.resource_templates = list_all(session, Kind::Templates).await?;
     }
-    timings.resources = timed.elapsed().as_millis() as u64;
+    timings.resources = timed.elapsed().as_millis() as u32;
     Ok(snapshot)
 }

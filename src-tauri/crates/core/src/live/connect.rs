@@ -31,7 +31,7 @@ pub(crate) struct Session {
     pub transport: Transport,
     pub stderr: Option<StderrTail>,
     pub target: String,
-    pub connect_ms: u64,
+    pub connect_ms: u32,
     // Dropped after `service`: fields drop in order.
     _group: ProcessGroupGuard,
 }
@@ -182,7 +182,7 @@ pub(crate) async fn connect(target: &Target, timeout: Duration) -> Result<Sessio
         transport,
         stderr,
         target: described,
-        connect_ms: started.elapsed().as_millis() as u64,
+        connect_ms: started.elapsed().as_millis() as u32,
         _group: group,
     })
 }

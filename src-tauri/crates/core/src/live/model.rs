@@ -19,11 +19,11 @@ pub struct CapabilityCounts {
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, TS)]
 #[ts(export)]
 pub struct PhaseTimings {
-    pub connect: u64,
-    pub tools: u64,
-    pub prompts: u64,
-    pub resources: u64,
-    pub total: u64,
+    pub connect: u32,
+    pub tools: u32,
+    pub prompts: u32,
+    pub resources: u32,
+    pub total: u32,
 }
 
 /// The result of a connection test that succeeded.
@@ -45,7 +45,7 @@ pub struct ConnectionReport {
 #[ts(export, optional_fields)]
 pub struct UnsavedTest {
     pub server: NewServer,
-    pub timeout_ms: Option<u64>,
+    pub timeout_ms: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
@@ -59,11 +59,11 @@ pub struct SyncReport {
     pub tools_changed: Vec<String>,
     pub tools_removed: Vec<String>,
     pub needs_approval: u32,
-    pub duration_ms: u64,
+    pub duration_ms: u32,
 }
 
 /// One server's outcome in a sync of many: a report or the error, never both.
-#[derive(Debug, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct SyncItem {
     pub server_id: String,
@@ -133,5 +133,17 @@ pub struct ToolCallResult {
     #[ts(type = "unknown")]
     pub structured_content: Option<serde_json::Value>,
     pub is_error: bool,
-    pub duration_ms: u64,
+    pub duration_ms: u32,
+}
+
+/// Prompts, resources and resource templates as of the last sync, as the server described them.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, TS)]
+#[ts(export)]
+pub struct StoredCapabilities {
+    #[ts(type = "Array<Record<string, unknown>>")]
+    pub prompts: Vec<serde_json::Value>,
+    #[ts(type = "Array<Record<string, unknown>>")]
+    pub resources: Vec<serde_json::Value>,
+    #[ts(type = "Array<Record<string, unknown>>")]
+    pub resource_templates: Vec<serde_json::Value>,
 }

@@ -11,7 +11,8 @@ use super::capabilities::{self, Snapshot};
 use super::classify;
 use super::connect::{self, Session};
 use super::model::{
-    ConnectionReport, PhaseTimings, SyncItem, SyncReport, ToolCallResult, ToolDetail, ToolDiff,
+    ConnectionReport, PhaseTimings, StoredCapabilities, SyncItem, SyncReport, ToolCallResult,
+    ToolDetail, ToolDiff,
 };
 use super::records;
 use super::target::Target;
@@ -66,7 +67,7 @@ async fn snapshot_of(
             return Err(err);
         }
     };
-    timings.total = started.elapsed().as_millis() as u64;
+    timings.total = started.elapsed().as_millis() as u32;
     Ok((session, snapshot, timings))
 }
 
@@ -127,7 +128,7 @@ pub async fn sync_server(
         Ok((session, snapshot, _)) => {
             let info = session.server_info();
             session.close().await;
-            let duration_ms = started.elapsed().as_millis() as u64;
+            let duration_ms = started.elapsed().as_millis() as u32;
             run_blocking(core, move |core| {
                 let auto = core.workspace(Some(&ws))?.auto_approve_first_sync;
                 let changes = core.store().write(|tx| {
@@ -291,7 +292,7 @@ pub async fn call_tool(
             content,
             structured_content: result.structured_content.clone(),
             is_error: result.is_error.unwrap_or(false),
-            duration_ms: started.elapsed().as_millis() as u64,
+            duration_ms: started.elapsed().as_millis() as u32,
         })
     })
     .await
@@ -360,6 +361,17 @@ impl Patchbay {
         self.store().read(|c| {
             let row = repo::find(c, workspace_id, server, Scope::Any)?;
             records::tool_details(c, &row.server.id)
+        })
+    }
+
+    pub fn stored_capabilities(
+        &self,
+        workspace_id: &str,
+        server: &str,
+    ) -> Result<StoredCapabilities> {
+        self.store().read(|c| {
+            let row = repo::find(c, workspace_id, server, Scope::Any)?;
+            records::stored_capabilities(c, &row.server.id)
         })
     }
 

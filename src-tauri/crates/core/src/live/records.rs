@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::approval::{self, Known};
 use super::capabilities::Snapshot;
 use super::hash;
-use super::model::{FieldChange, ToolDetail, ToolDiff};
+use super::model::{FieldChange, StoredCapabilities, ToolDetail, ToolDiff};
 use crate::error::{Error, ErrorCode, Result};
 use crate::servers::{ApprovalState, ServerStatus};
 
@@ -346,4 +346,27 @@ pub(crate) fn set_approval(
         )?,
     };
     Ok(changed)
+}
+
+pub(crate) fn stored_capabilities(
+    conn: &Connection,
+    server_id: &str,
+) -> Result<StoredCapabilities> {
+    let mut out = StoredCapabilities::default();
+    let mut stmt = conn.prepare(
+        "SELECT kind, definition FROM server_capabilities WHERE server_id = ?1 ORDER BY kind, key",
+    )?;
+    let rows = stmt.query_map([server_id], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
+    for row in rows {
+        let (kind, definition) = row?;
+        let value: Value = serde_json::from_str(&definition).unwrap_or_default();
+        match kind.as_str() {
+            "prompt" => out.prompts.push(value),
+            "resource" => out.resources.push(value),
+            _ => out.resource_templates.push(value),
+        }
+    }
+    Ok(out)
 }

@@ -1,0 +1,212 @@
+//! Commands that talk to MCP servers. They run on the async runtime (network) and hand store
+//! and keyring work to the core, which runs it on the blocking pool.
+
+use std::time::Duration;
+
+use patchbay_core::live::{
+    self, ConnectionReport, StoredCapabilities, SyncItem, SyncReport, ToolCallResult, ToolDetail,
+    ToolDiff, UnsavedTest,
+};
+use patchbay_core::servers::ApprovalState;
+use patchbay_core::workspaces::Workspace;
+use serde::Deserialize;
+use tauri::State;
+use tauri::ipc::Channel;
+use ts_rs::TS;
+
+use super::servers::ServerRef;
+use super::{CommandResult, core};
+use crate::state::AppState;
+
+fn timeout(ms: Option<u32>) -> Duration {
+    ms.map_or(live::DEFAULT_TIMEOUT, |ms| Duration::from_millis(ms.into()))
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct WorkspaceRef {
+    pub workspace: String,
+}
+
+/// One tool of a server.
+#[derive(Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct ToolRef {
+    pub workspace: String,
+    pub server: String,
+    pub tool: String,
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct ToolApprovalInput {
+    pub workspace: String,
+    pub server: String,
+    /// One tool; none for every tool waiting (approve) or every tool (deny).
+    #[ts(optional)]
+    pub tool: Option<String>,
+    pub state: ApprovalState,
+}
+
+/// A tool call, prompt or resource read: `name` is the tool, the prompt or the resource URI.
+#[derive(Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct UseServerInput {
+    pub workspace: String,
+    pub server: String,
+    pub name: String,
+    #[ts(type = "Record<string, unknown>")]
+    #[serde(default)]
+    pub args: serde_json::Value,
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct AutoApproveInput {
+    pub workspace: String,
+    pub on: bool,
+}
+
+#[tauri::command]
+pub async fn test_server(
+    state: State<'_, AppState>,
+    input: ServerRef,
+) -> CommandResult<ConnectionReport> {
+    live::test_server(&state.core, &input.workspace, &input.server, timeout(None)).await
+}
+
+#[tauri::command]
+pub async fn test_unsaved(input: UnsavedTest) -> CommandResult<ConnectionReport> {
+    live::test_unsaved(input.server, timeout(input.timeout_ms)).await
+}
+
+#[tauri::command]
+pub async fn sync_server(
+    state: State<'_, AppState>,
+    input: ServerRef,
+) -> CommandResult<SyncReport> {
+    live::sync_server(&state.core, &input.workspace, &input.server, timeout(None)).await
+}
+
+/// Syncs every enabled server; each outcome goes to `progress` as it finishes.
+#[tauri::command]
+pub async fn sync_all(
+    state: State<'_, AppState>,
+    input: WorkspaceRef,
+    progress: Channel<SyncItem>,
+) -> CommandResult<u32> {
+    let items = live::sync_all(
+        &state.core,
+        &input.workspace,
+        timeout(None),
+        live::DEFAULT_SYNC_CONCURRENCY,
+        |item| {
+            let _ = progress.send(item.clone());
+        },
+    )
+    .await?;
+    Ok(items.len() as u32)
+}
+
+#[tauri::command]
+pub async fn list_tools(
+    state: State<'_, AppState>,
+    input: ServerRef,
+) -> CommandResult<Vec<ToolDetail>> {
+    core(state, move |c| c.tools(&input.workspace, &input.server)).await
+}
+
+#[tauri::command]
+pub async fn server_capabilities(
+    state: State<'_, AppState>,
+    input: ServerRef,
+) -> CommandResult<StoredCapabilities> {
+    core(state, move |c| {
+        c.stored_capabilities(&input.workspace, &input.server)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn tool_diff(state: State<'_, AppState>, input: ToolRef) -> CommandResult<ToolDiff> {
+    core(state, move |c| {
+        c.tool_diff(&input.workspace, &input.server, &input.tool)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn set_tool_approval(
+    state: State<'_, AppState>,
+    input: ToolApprovalInput,
+) -> CommandResult<Vec<ToolDetail>> {
+    core(state, move |c| {
+        c.set_tool_approval(
+            &input.workspace,
+            &input.server,
+            input.tool.as_deref(),
+            input.state,
+        )
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn call_tool(
+    state: State<'_, AppState>,
+    input: UseServerInput,
+) -> CommandResult<ToolCallResult> {
+    let t = timeout(None);
+    live::call_tool(
+        &state.core,
+        &input.workspace,
+        &input.server,
+        &input.name,
+        input.args,
+        t,
+    )
+    .await
+}
+
+#[tauri::command]
+pub async fn get_prompt(
+    state: State<'_, AppState>,
+    input: UseServerInput,
+) -> CommandResult<serde_json::Value> {
+    let t = timeout(None);
+    live::get_prompt(
+        &state.core,
+        &input.workspace,
+        &input.server,
+        &input.name,
+        input.args,
+        t,
+    )
+    .await
+}
+
+#[tauri::command]
+pub async fn read_resource(
+    state: State<'_, AppState>,
+    input: UseServerInput,
+) -> CommandResult<serde_json::Value> {
+    live::read_resource(
+        &state.core,
+        &input.workspace,
+        &input.server,
+        &input.name,
+        timeout(None),
+    )
+    .await
+}
+
+#[tauri::command]
+pub async fn set_auto_approve_first_sync(
+    state: State<'_, AppState>,
+    input: AutoApproveInput,
+) -> CommandResult<Workspace> {
+    core(state, move |c| {
+        c.set_auto_approve_first_sync(&input.workspace, input.on)
+    })
+    .await
+}
