@@ -73,8 +73,8 @@ pub struct SyncServers {
     /// Sync every enabled server of the workspace, concurrently.
     #[arg(long)]
     pub all: bool,
-    /// With --all: how many servers to talk to at once.
-    #[arg(long, value_name = "N", default_value_t = 16)]
+    /// With --all: how many servers to talk to at once (stdio servers: at most 4).
+    #[arg(long, value_name = "N", default_value_t = patchbay_core::live::DEFAULT_SYNC_CONCURRENCY)]
     pub concurrency: usize,
     #[command(flatten)]
     pub timeout: TimeoutArg,
