@@ -82,3 +82,10 @@ def test_stdio_failures_show_the_server_stderr(cli):
     )
     assert err["category"] == "protocol" and exit_ == 9
     assert "config file missing" in err["message"]
+
+
+def test_an_oversized_response_is_refused_not_swallowed(cli):
+    with misbehaving("huge") as url:
+        exit_, err = cli.error("server", "test", "--url", url)
+    assert (err["code"], exit_) == ("protocol", 9)
+    assert "limit" in err["message"], err

@@ -3,6 +3,7 @@
     misbehaving.py html PORT          answers every request with an HTML page
     misbehaving.py silent PORT        accepts connections and never answers
     misbehaving.py unauthorized PORT  answers 401 with a WWW-Authenticate challenge
+    misbehaving.py huge PORT          answers with a 20 MiB JSON body
 """
 
 import socket
@@ -22,9 +23,14 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
-        body = b"<!doctype html><html><body><h1>Welcome to our website</h1></body></html>"
+        if kind == "huge":
+            body = b'{"jsonrpc": "2.0", "id": 0, "result": {"padding": "' + b"x" * (20 << 20) + b'"}}'
+            content_type = "application/json"
+        else:
+            body = b"<!doctype html><html><body><h1>Welcome to our website</h1></body></html>"
+            content_type = "text/html; charset=utf-8"
         self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)

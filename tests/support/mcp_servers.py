@@ -86,7 +86,7 @@ def python_server(variant: str = "base", port: int | None = None, transport: str
 
 @contextmanager
 def misbehaving(kind: str):
-    """tests/servers/misbehaving.py: `html`, `silent` or `unauthorized`."""
+    """tests/servers/misbehaving.py: `html`, `silent`, `unauthorized` or `huge`."""
     port = free_port()
     with running([sys.executable, str(SERVERS / "misbehaving.py"), kind, str(port)], port, f"{kind} server"):
         yield f"http://127.0.0.1:{port}/mcp"

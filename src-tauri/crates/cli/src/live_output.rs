@@ -7,7 +7,7 @@ use patchbay_core::live::{
 };
 use serde_json::Value;
 
-use crate::output::{Output, table};
+use crate::output::{Output, outln, table};
 
 fn info_text(info: &Value, key: &str) -> String {
     info.get(key)
@@ -22,20 +22,27 @@ impl Output {
             return self.json(r);
         }
         let t = &r.timings_ms;
-        println!(
+        outln!(
             "Connected to {} {} over {} (protocol {})",
             info_text(&r.server_info, "name"),
             info_text(&r.server_info, "version"),
             r.transport,
             r.protocol_version.as_deref().unwrap_or("?"),
         );
-        println!(
+        outln!(
             "  {} tools, {} prompts, {} resources, {} resource templates",
-            r.counts.tools, r.counts.prompts, r.counts.resources, r.counts.resource_templates
+            r.counts.tools,
+            r.counts.prompts,
+            r.counts.resources,
+            r.counts.resource_templates
         );
-        println!(
+        outln!(
             "  connect {} ms, tools {} ms, prompts {} ms, resources {} ms, total {} ms",
-            t.connect, t.tools, t.prompts, t.resources, t.total
+            t.connect,
+            t.tools,
+            t.prompts,
+            t.resources,
+            t.total
         );
     }
 
@@ -61,14 +68,14 @@ impl Output {
         if self.json {
             return self.json(report);
         }
-        println!("{}", Self::sync_line(report));
+        outln!("{}", Self::sync_line(report));
         for (label, names) in [
             ("new", &report.tools_added),
             ("changed", &report.tools_changed),
             ("removed", &report.tools_removed),
         ] {
             if !names.is_empty() {
-                println!("  {label}: {}", names.join(", "));
+                outln!("  {label}: {}", names.join(", "));
             }
         }
     }
@@ -97,9 +104,9 @@ impl Output {
             }));
         }
         if items.is_empty() {
-            println!("No enabled servers to sync.");
+            outln!("No enabled servers to sync.");
         } else {
-            println!("{} synced, {} failed", items.len() - failed, failed);
+            outln!("{} synced, {} failed", items.len() - failed, failed);
         }
     }
 
@@ -108,7 +115,7 @@ impl Output {
             return self.json(&serde_json::json!({ "tools": tools }));
         }
         if tools.is_empty() {
-            println!("No tools as of the last sync. Sync with: patchbay server sync SERVER");
+            outln!("No tools as of the last sync. Sync with: patchbay server sync SERVER");
             return;
         }
         let rows = tools
@@ -141,14 +148,14 @@ impl Output {
             return self.json(diff);
         }
         if diff.approved.is_none() {
-            println!(
+            outln!(
                 "{} was never approved; as the server describes it now:",
                 diff.name
             );
             return self.value(&diff.current);
         }
         if diff.changes.is_empty() {
-            println!("{} is as it was approved.", diff.name);
+            outln!("{} is as it was approved.", diff.name);
         }
         let show = |v: &Option<Value>| {
             v.as_ref()
@@ -156,12 +163,12 @@ impl Output {
                 .unwrap_or_else(|| "(none)".into())
         };
         for change in &diff.changes {
-            println!("{}:", change.field);
+            outln!("{}:", change.field);
             for line in show(&change.approved).lines() {
-                println!("  - {line}");
+                outln!("  - {line}");
             }
             for line in show(&change.current).lines() {
-                println!("  + {line}");
+                outln!("  + {line}");
             }
         }
     }
@@ -171,12 +178,12 @@ impl Output {
             return self.json(result);
         }
         if result.is_error {
-            println!("The tool reported an error:");
+            outln!("The tool reported an error:");
         }
         for block in &result.content {
             match block.get("type").and_then(Value::as_str) {
-                Some("text") => println!("{}", info_text(block, "text")),
-                Some(kind) => println!(
+                Some("text") => outln!("{}", info_text(block, "text")),
+                Some(kind) => outln!(
                     "[{kind} content{}]",
                     block
                         .get("mimeType")
@@ -188,13 +195,13 @@ impl Output {
             }
         }
         if let Some(structured) = &result.structured_content {
-            println!("structured content:");
+            outln!("structured content:");
             self.value(structured);
         }
     }
 
     pub fn value(&self, value: &Value) {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(value).unwrap_or_default()
         );

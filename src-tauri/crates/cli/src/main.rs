@@ -12,12 +12,6 @@ use args::Cli;
 use output::{Output, USAGE_EXIT_CODE, exit_code};
 
 fn main() {
-    // Like every Unix tool: `patchbay ... | head` ends quietly instead of panicking on EPIPE.
-    #[cfg(unix)]
-    // SAFETY: restoring the default disposition of a signal, before any thread starts.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err)

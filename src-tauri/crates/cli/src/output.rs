@@ -24,6 +24,23 @@ pub fn exit_code(code: ErrorCode) -> i32 {
 
 pub const USAGE_EXIT_CODE: i32 = 2;
 
+/// Writes a line to stdout. A reader that went away (`patchbay … | head`) ends the command
+/// quietly, as with any Unix tool; SIGPIPE itself stays ignored, since a stdio server that
+/// dies must not take Patchbay with it.
+pub fn write_line(args: std::fmt::Arguments) {
+    let mut out = std::io::stdout().lock();
+    if let Err(err) = writeln!(out, "{args}").and_then(|()| out.flush())
+        && err.kind() == std::io::ErrorKind::BrokenPipe
+    {
+        std::process::exit(0);
+    }
+}
+
+macro_rules! outln {
+    ($($arg:tt)*) => { $crate::output::write_line(format_args!($($arg)*)) };
+}
+pub(crate) use outln;
+
 #[derive(Clone, Copy)]
 pub struct Output {
     pub json: bool,
@@ -51,7 +68,7 @@ impl Output {
 
     pub fn json<T: Serialize>(&self, value: &T) {
         let text = serde_json::to_string_pretty(value).expect("output types always serialize");
-        println!("{text}");
+        outln!("{text}");
     }
 
     pub fn server(&self, server: &Server) {
@@ -114,7 +131,7 @@ impl Output {
             return self.json(page);
         }
         if page.servers.is_empty() {
-            println!("No servers. Add one with: patchbay server create --name NAME --url URL");
+            outln!("No servers. Add one with: patchbay server create --name NAME --url URL");
             return;
         }
         let mut header = vec!["NAME", "TRANSPORT", "TARGET", "AUTH", "STATUS", "ENABLED"];
@@ -145,7 +162,7 @@ impl Output {
         });
         table(&header, rows.collect());
         if let Some(cursor) = &page.next_cursor {
-            println!("\nMore servers follow: --cursor {cursor}");
+            outln!("\nMore servers follow: --cursor {cursor}");
         }
     }
 
@@ -153,7 +170,7 @@ impl Output {
         if self.json {
             return self.json(workspace);
         }
-        println!(
+        outln!(
             "{} ({} servers){}  {}",
             workspace.name,
             workspace.server_count,

@@ -101,3 +101,21 @@ test("testing unsaved settings shows why the connection failed", async () => {
   expect((await screen.findByTestId("test-counts")).textContent).toContain("1 tools");
   expect(backend.servers).toHaveLength(0);
 });
+
+test("sync all updates each row as its server finishes and reports failures", async () => {
+  const backend = new MemoryBackend();
+  backend.offered.set(URL, [weather]);
+  const ws = backend.defaultWorkspace.id;
+  await backend.createServer(ws, { name: "Weather", url: URL });
+  await backend.createServer(ws, { name: "Gone", url: "http://127.0.0.1:9/mcp" });
+  const user = userEvent.setup();
+  render(App, { props: { backend } });
+  await waitFor(() => expect(screen.getAllByTestId("server-row")).toHaveLength(2));
+
+  await user.click(screen.getByTestId("sync-all"));
+  const row = (name: string) => screen.getAllByTestId("server-row").find((r) => r.dataset["name"] === name)!;
+  await waitFor(() => expect(row("Weather").textContent).toContain("Active"));
+  expect(row("Gone").textContent).toContain("Error");
+  expect(await screen.findByText("Sync finished with failures")).toBeTruthy();
+  expect(screen.getByText("1 synced, 1 failed")).toBeTruthy();
+});

@@ -166,10 +166,19 @@ pub(crate) async fn connect(target: &Target, timeout: Duration) -> Result<Sessio
             } => {
                 let (child, tail) = stdio::spawn(command, args, env, cwd.as_deref())?;
                 let group = ProcessGroupGuard::new(child.id());
-                let service = client_config()
+                let service = match client_config()
                     .serve_with_lifecycle(child, auto_lifecycle())
                     .await
-                    .map_err(|e| with_stderr(classify::init_error(e, &described), Some(&tail)))?;
+                {
+                    Ok(service) => service,
+                    Err(e) => {
+                        tail.settled(Duration::from_millis(500)).await;
+                        return Err(with_stderr(
+                            classify::init_error(e, &described),
+                            Some(&tail),
+                        ));
+                    }
+                };
                 Ok((service, Transport::Stdio, Some(tail), group))
             }
         }

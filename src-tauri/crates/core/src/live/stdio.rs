@@ -15,12 +15,23 @@ use crate::secret::Secret;
 const STDERR_TAIL_BYTES: usize = 16 * 1024;
 
 /// The end of what a child wrote to stderr, filled while it runs.
-#[derive(Clone, Default)]
-pub(crate) struct StderrTail(Arc<Mutex<Vec<u8>>>);
+#[derive(Clone)]
+pub(crate) struct StderrTail {
+    buf: Arc<Mutex<Vec<u8>>>,
+    /// Becomes true when the child closed its stderr (usually: it exited).
+    closed: tokio::sync::watch::Receiver<bool>,
+}
 
 impl StderrTail {
+    /// Waits (at most `bound`) until the child's stderr is closed, so that an error about a
+    /// process that just died carries everything it said.
+    pub async fn settled(&self, bound: std::time::Duration) {
+        let mut closed = self.closed.clone();
+        let _ = tokio::time::timeout(bound, closed.wait_for(|c| *c)).await;
+    }
+
     fn push(&self, chunk: &[u8]) {
-        let mut buf = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut buf = self.buf.lock().unwrap_or_else(|e| e.into_inner());
         buf.extend_from_slice(chunk);
         if buf.len() > STDERR_TAIL_BYTES {
             let cut = buf.len() - STDERR_TAIL_BYTES;
@@ -29,7 +40,7 @@ impl StderrTail {
     }
 
     pub fn text(&self) -> String {
-        let buf = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let buf = self.buf.lock().unwrap_or_else(|e| e.into_inner());
         String::from_utf8_lossy(&buf).trim().to_string()
     }
 }
@@ -63,7 +74,11 @@ pub(crate) fn spawn(
             Error::connection(category, format!("cannot start '{command}': {err}{hint}"))
                 .with_source(err)
         })?;
-    let tail = StderrTail::default();
+    let (closed_tx, closed) = tokio::sync::watch::channel(stderr.is_none());
+    let tail = StderrTail {
+        buf: Arc::default(),
+        closed,
+    };
     if let Some(mut stderr) = stderr {
         let tail = tail.clone();
         tokio::spawn(async move {
@@ -74,6 +89,7 @@ pub(crate) fn spawn(
                 }
                 tail.push(&chunk[..n]);
             }
+            let _ = closed_tx.send(true);
         });
     }
     Ok((child, tail))

@@ -1,0 +1,36 @@
+"""Stdio servers: secret environment values reach the process from the keyring, and the
+whole process group is gone when the command ends."""
+
+import os
+import subprocess
+import time
+import uuid
+
+from mcp_servers import EVERYTHING
+
+
+def processes_matching(text: str) -> list[str]:
+    done = subprocess.run(["pgrep", "-f", text], capture_output=True, text=True)
+    return [p for p in done.stdout.split() if int(p) != os.getpid()]
+
+
+def test_a_secret_env_value_reaches_the_server_from_the_keyring(cli):
+    secret = f"s3cret-{uuid.uuid4().hex}"
+    cli.json("server", "create", "--name", "local", "--command", "node", "--arg", str(EVERYTHING),
+             "--env", "PLAIN_VAR=visible", "--secret-env", f"API_TOKEN={secret}")
+    assert secret not in cli.run("server", "get", "local", "--json").stdout
+    cli.json("server", "sync", "local")
+    env = cli.json("tool", "call", "local", "get-env")["content"][0]["text"]
+    assert secret in env and "visible" in env
+
+
+def test_the_process_group_is_killed_when_the_command_ends(cli):
+    # The server starts a grandchild, as launchers like npx do; a unique sleep marks it.
+    marker = f"{time.time_ns() % 10**9}.{os.getpid()}"
+    script = f"sleep {marker} & exec node {EVERYTHING}"
+    report = cli.json("server", "test", "--command", "sh", "--arg", "-c", "--arg", script)
+    assert report["counts"]["tools"] > 0
+    deadline = time.monotonic() + 5
+    while processes_matching(f"sleep {marker}") and time.monotonic() < deadline:
+        time.sleep(0.05)  # polling the process table, bounded by the deadline
+    assert processes_matching(f"sleep {marker}") == []
