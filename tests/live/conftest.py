@@ -18,6 +18,8 @@ CLI = os.environ["PATCHBAY_CLI_BINARY"]
 
 
 class Cli:
+    binary = CLI
+
     def __init__(self) -> None:
         self.dir = Path(tempfile.mkdtemp(prefix="patchbay-live-"))
         self.env = dict(

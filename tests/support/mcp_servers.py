@@ -90,3 +90,13 @@ def misbehaving(kind: str):
     port = free_port()
     with running([sys.executable, str(SERVERS / "misbehaving.py"), kind, str(port)], port, f"{kind} server"):
         yield f"http://127.0.0.1:{port}/mcp"
+
+
+@contextmanager
+def oauth_server(*flags: str):
+    """tests/servers/oauth_server.py: an MCP server that is its own authorization server and
+    approves every authorization at once. Yields (MCP URL, base URL)."""
+    port = free_port()
+    command = [PYTHON, str(SERVERS / "oauth_server.py"), str(port), *flags]
+    with running(command, port, "python OAuth MCP server"):
+        yield f"http://127.0.0.1:{port}/mcp", f"http://127.0.0.1:{port}"

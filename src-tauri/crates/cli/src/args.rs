@@ -186,6 +186,33 @@ pub enum ServerCommand {
     Test(TestServer),
     /// Fetch and store a server's capabilities, applying tool approval.
     Sync(SyncServers),
+    /// Authorize Patchbay with an OAuth server in a browser; tokens go to the OS keyring.
+    Authorize(AuthorizeServer),
+    /// Forget a server's OAuth tokens (its client registration is kept).
+    Logout {
+        server: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct AuthorizeServer {
+    pub server: String,
+    /// A client id registered beforehand with the authorization server (else Patchbay
+    /// registers itself, and remembers the registration).
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
+    /// Read that client's secret from standard input (it goes to the OS keyring).
+    #[arg(long, requires = "client_id")]
+    pub client_secret_stdin: bool,
+    /// A scope to ask for; repeat for several (default: what the server asks for).
+    #[arg(long = "scope", value_name = "SCOPE")]
+    pub scopes: Vec<String>,
+    /// Print the URL only; do not open a browser.
+    #[arg(long)]
+    pub no_browser: bool,
+    /// Give up when the browser step takes longer than this (default 300).
+    #[arg(long, value_name = "SECS", default_value_t = 300.0)]
+    pub timeout: f64,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -3,6 +3,7 @@
 mod clock;
 pub mod error;
 pub mod live;
+pub mod oauth;
 pub mod paths;
 pub mod secret;
 pub mod secrets;
@@ -48,6 +49,10 @@ impl Patchbay {
 
     pub fn secrets(&self) -> &dyn SecretStore {
         self.secrets.as_ref()
+    }
+
+    pub(crate) fn secrets_arc(&self) -> Arc<dyn SecretStore> {
+        Arc::clone(&self.secrets)
     }
 }
 

@@ -1,4 +1,5 @@
 mod live;
+mod oauth;
 mod server;
 mod tool;
 mod workspace;
@@ -23,6 +24,14 @@ pub fn run(cli: Cli, out: Output) -> Result<()> {
         Command::Server(ServerCommand::Sync(args)) => {
             let ws = workspace(&core)?;
             runtime()?.block_on(live::sync(&core, &ws, args, out))
+        }
+        Command::Server(ServerCommand::Authorize(args)) => {
+            let ws = workspace(&core)?;
+            runtime()?.block_on(oauth::authorize(&core, &ws, args, out))
+        }
+        Command::Server(ServerCommand::Logout { server }) => {
+            let ws = workspace(&core)?;
+            runtime()?.block_on(oauth::logout(&core, &ws, &server, out))
         }
         Command::Server(cmd) => server::run(&core, &workspace(&core)?, cmd, out),
         Command::Tool(cmd) => {

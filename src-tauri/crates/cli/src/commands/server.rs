@@ -42,7 +42,10 @@ pub fn run(core: &Patchbay, workspace_id: &str, cmd: ServerCommand, out: Output)
             out.server(&core.restore_server(workspace_id, &server)?)
         }
         ServerCommand::Purge { server } => out.server(&core.purge_server(workspace_id, &server)?),
-        ServerCommand::Test(_) | ServerCommand::Sync(_) => {
+        ServerCommand::Test(_)
+        | ServerCommand::Sync(_)
+        | ServerCommand::Authorize(_)
+        | ServerCommand::Logout { .. } => {
             return Err(Error::internal("live commands are routed in commands::run"));
         }
     }
@@ -174,23 +177,28 @@ fn pairs(field: &str, items: &[String]) -> Result<BTreeMap<String, String>> {
 
 /// The key comes on stdin so it never shows in the process list or the shell history.
 fn read_api_key() -> Result<Secret> {
+    read_secret("api_key", "the API key")
+}
+
+/// A secret from standard input: never on the command line, in the process list or history.
+pub(super) fn read_secret(field: &str, what: &str) -> Result<Secret> {
     let mut stdin = std::io::stdin();
     if stdin.is_terminal() {
-        eprintln!("Paste the API key, then press Enter and Ctrl-D:");
+        eprintln!("Paste {what}, then press Enter and Ctrl-D:");
     }
     let mut text = String::new();
     stdin.read_to_string(&mut text).map_err(|e| {
         Error::validation(
-            "api_key",
-            format!("cannot read the API key from standard input: {e}"),
+            field,
+            format!("cannot read {what} from standard input: {e}"),
         )
     })?;
-    let key = text.trim_end_matches(['\r', '\n']).to_string();
-    if key.trim().is_empty() {
+    let value = text.trim_end_matches(['\r', '\n']).to_string();
+    if value.trim().is_empty() {
         return Err(Error::validation(
-            "api_key",
-            "standard input held no API key",
+            field,
+            format!("standard input held no {what}"),
         ));
     }
-    Ok(Secret::new(key))
+    Ok(Secret::new(value))
 }

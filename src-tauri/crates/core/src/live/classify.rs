@@ -157,6 +157,18 @@ fn known(e: &(dyn StdError + 'static), target: &str) -> Option<Error> {
             _ => None,
         };
     }
+    if let Some(err) = e.downcast_ref::<rmcp::transport::auth::AuthError>() {
+        use rmcp::transport::auth::AuthError as A;
+        return Some(match err {
+            A::AuthorizationRequired | A::TokenRefreshRejected(_) => Error::connection(
+                C::AuthRequired,
+                format!(
+                    "{target} needs authorization again: its tokens were refused or could not be refreshed; re-authorize it"
+                ),
+            ),
+            other => Error::connection(C::Protocol, format!("OAuth with {target} failed: {other}")),
+        });
+    }
     if let Some(err) = e.downcast_ref::<SseTransportError>() {
         return match err {
             SseTransportError::Status(s) => Some(http_status(target, *s)),

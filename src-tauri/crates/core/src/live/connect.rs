@@ -148,14 +148,36 @@ pub(crate) async fn connect(target: &Target, timeout: Duration) -> Result<Sessio
                 transport,
                 url,
                 header,
-                ..
+                oauth,
             } => {
                 let url = Url::parse(url)
                     .map_err(|e| Error::validation("url", format!("'{url}' is not a URL: {e}")))?;
-                let headers = headers(header.as_ref())?;
-                match transport {
-                    Transport::Sse => sse(url, headers, &described).await,
-                    _ => streamable_or_sse(url, headers, &described).await,
+                let mut headers = headers(header.as_ref())?;
+                let auth = match oauth {
+                    Some(access) => {
+                        Some(crate::oauth::authorized_client(access, url.as_str()).await?)
+                    }
+                    None => None,
+                };
+                match (transport, auth) {
+                    (Transport::Sse, Some(auth)) => {
+                        // Our SSE transport takes a fixed header: a fresh token per session.
+                        let token = auth
+                            .get_access_token()
+                            .await
+                            .map_err(|e| crate::oauth::auth_error(e, url.as_str()))?;
+                        let mut value =
+                            reqwest::header::HeaderValue::try_from(format!("Bearer {token}"))
+                                .map_err(|_| {
+                                    Error::internal("the access token is not a valid header")
+                                })?;
+                        value.set_sensitive(true);
+                        headers.insert(reqwest::header::AUTHORIZATION, value);
+                        sse(url, headers, &described).await
+                    }
+                    (Transport::Sse, None) => sse(url, headers, &described).await,
+                    (_, Some(auth)) => streamable_oauth(url, headers, auth, &described).await,
+                    (_, None) => streamable_or_sse(url, headers, &described).await,
                 }
             }
             Target::Stdio {
@@ -245,6 +267,33 @@ async fn streamable_or_sse(url: Url, headers: HeaderMap, target: &str) -> Result
             })
         }
     }
+}
+
+/// Streamable HTTP through rmcp's auth client, which adds the bearer token and refreshes it.
+async fn streamable_oauth(
+    url: Url,
+    headers: HeaderMap,
+    auth: rmcp::transport::auth::AuthClient<reqwest::Client>,
+    target: &str,
+) -> Result<Opened> {
+    let mut config = StreamableHttpClientTransportConfig::with_uri(url.as_str())
+        .max_sse_event_size(MAX_MESSAGE_BYTES)
+        .reinit_on_expired_session(true);
+    config.custom_headers = headers
+        .into_iter()
+        .filter_map(|(k, v)| Some((k?, v)))
+        .collect();
+    let transport = StreamableHttpClientTransport::with_client(auth, config);
+    let service = client_config()
+        .serve_with_lifecycle(transport, auto_lifecycle())
+        .await
+        .map_err(|e| classify::init_error(e, target))?;
+    Ok((
+        service,
+        Transport::StreamableHttp,
+        None,
+        ProcessGroupGuard::new(None),
+    ))
 }
 
 async fn sse(url: Url, headers: HeaderMap, target: &str) -> Result<Opened> {

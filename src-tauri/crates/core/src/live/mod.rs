@@ -14,3 +14,6 @@ mod target;
 
 pub use model::*;
 pub use ops::*;
+
+pub(crate) use classify::{chain as classify_chain, timed_out};
+pub(crate) use connect::http_client;

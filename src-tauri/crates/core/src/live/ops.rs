@@ -36,10 +36,25 @@ async fn saved_target(
 ) -> Result<(String, String, Target)> {
     let (ws, ident) = (workspace_id.to_string(), ident.to_string());
     run_blocking(core, move |core| {
-        let row = core
-            .store()
-            .read(|c| repo::find(c, &ws, &ident, Scope::Live))?;
-        let target = Target::from_row(&row, |key| core.secrets().get(key))?;
+        let (row, oauth) = core.store().read(|c| {
+            let row = repo::find(c, &ws, &ident, Scope::Live)?;
+            let oauth = crate::oauth::record::load(c, &row.server.id)?;
+            Ok((row, oauth))
+        })?;
+        let mut target = Target::from_row(&row, |key| core.secrets().get(key))?;
+        if let Target::Http { oauth: access, .. } = &mut target
+            && row.server.auth_type == crate::servers::AuthType::Oauth
+        {
+            let client_secret = match oauth.and_then(|o| o.client_secret_ref) {
+                Some(key) => core.secrets().get(&key)?,
+                None => None,
+            };
+            *access = Some(crate::oauth::OAuthAccess {
+                server_id: row.server.id.clone(),
+                secrets: core.secrets_arc(),
+                client_secret,
+            });
+        }
         Ok((row.server.id.clone(), row.server.name.clone(), target))
     })
     .await

@@ -15,6 +15,8 @@ pub(crate) enum Target {
         url: String,
         /// The API key header, when the server uses one.
         header: Option<(String, Secret)>,
+        /// Set for an OAuth server by the caller, which knows where its tokens are.
+        oauth: Option<crate::oauth::OAuthAccess>,
     },
     Stdio {
         command: String,
@@ -54,6 +56,7 @@ impl Target {
                 transport: s.transport,
                 url,
                 header,
+                oauth: None,
             });
         }
         let command = s.command.clone().ok_or_else(|| {

@@ -35,4 +35,13 @@ pub mod keys {
     pub fn env(server_id: &str, name: &str) -> String {
         format!("server/{server_id}/env/{name}/{}", fresh())
     }
+
+    /// The server's OAuth tokens: one entry, rewritten at each refresh.
+    pub fn oauth_tokens(server_id: &str) -> String {
+        format!("server/{server_id}/oauth/tokens")
+    }
+
+    pub fn oauth_client_secret(server_id: &str) -> String {
+        format!("server/{server_id}/oauth/client_secret/{}", fresh())
+    }
 }

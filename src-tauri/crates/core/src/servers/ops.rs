@@ -148,10 +148,16 @@ impl Patchbay {
 
     /// Removes the server for good: its keyring entries, then its row.
     pub fn purge_server(&self, workspace_id: &str, ident: &str) -> Result<Server> {
-        let row = self
-            .store()
-            .read(|c| repo::find(c, workspace_id, ident, Scope::Any))?;
-        for key in row.secret_refs() {
+        let (row, oauth) = self.store().read(|c| {
+            let row = repo::find(c, workspace_id, ident, Scope::Any)?;
+            let oauth = crate::oauth::record::load(c, &row.server.id)?;
+            Ok((row, oauth))
+        })?;
+        let oauth_keys = oauth
+            .and_then(|o| o.client_secret_ref)
+            .into_iter()
+            .chain([crate::secrets::keys::oauth_tokens(&row.server.id)]);
+        for key in row.secret_refs().into_iter().chain(oauth_keys) {
             self.secrets().delete(&key)?;
         }
         self.store()

@@ -11,6 +11,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_workspaces_and_servers.sql"),
     include_str!("migrations/0002_server_tools.sql"),
     include_str!("migrations/0003_capability_sync.sql"),
+    include_str!("migrations/0004_oauth.sql"),
 ];
 
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -1,0 +1,84 @@
+//! `server authorize` and `server logout`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use patchbay_core::oauth::{self, AuthorizeOptions};
+use patchbay_core::{Error, Patchbay, Result};
+
+use super::server::read_secret;
+use crate::args::AuthorizeServer;
+use crate::output::Output;
+
+/// Opens the URL in the desktop's browser; failing to is not an error (the URL is printed).
+fn open_browser(url: &str) {
+    let (program, args): (&str, Vec<&str>) = if cfg!(target_os = "macos") {
+        ("open", vec![url])
+    } else if cfg!(windows) {
+        ("cmd", vec!["/C", "start", "", url])
+    } else {
+        ("xdg-open", vec![url])
+    };
+    let spawned = std::process::Command::new(program)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    if spawned.is_err() {
+        eprintln!("(could not open a browser: open the URL yourself)");
+    }
+}
+
+pub async fn authorize(
+    core: &Arc<Patchbay>,
+    ws: &str,
+    args: AuthorizeServer,
+    out: Output,
+) -> Result<()> {
+    if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 3600.0) {
+        return Err(Error::validation(
+            "timeout",
+            "--timeout must be between 0 and 3600 seconds",
+        ));
+    }
+    let options = AuthorizeOptions {
+        client_id: args.client_id,
+        client_secret: args
+            .client_secret_stdin
+            .then(|| read_secret("client_secret", "the client secret"))
+            .transpose()?,
+        scopes: args.scopes,
+        timeout: Some(Duration::from_secs_f64(args.timeout)),
+    };
+    let no_browser = args.no_browser;
+    let outcome = oauth::authorize(core, ws, &args.server, options, |url| {
+        // On stderr, so that stdout stays the command's result (JSON with --json).
+        eprintln!("Open this URL to authorize Patchbay:\n{url}");
+        if !no_browser {
+            open_browser(url);
+        }
+    })
+    .await?;
+    if out.json {
+        out.json(&outcome);
+    } else {
+        crate::output::outln!(
+            "Authorized {} as client {}{}.",
+            outcome.server.name,
+            outcome.client_id,
+            if outcome.dynamic_registration {
+                " (registered by Patchbay)"
+            } else {
+                ""
+            }
+        );
+    }
+    Ok(())
+}
+
+pub async fn logout(core: &Arc<Patchbay>, ws: &str, server: &str, out: Output) -> Result<()> {
+    let server = oauth::logout(core, ws, server).await?;
+    out.server(&server);
+    Ok(())
+}

@@ -1,0 +1,267 @@
+//! Authorizing a server: discovery from the server's 401 challenge (RFC 9728, then RFC 8414 /
+//! OpenID discovery, as rmcp resolves them), a pre-registered client or dynamic registration
+//! (RFC 7591, kept for the next time), authorization code with PKCE S256, `resource`
+//! (RFC 8707) and the challenge's scopes, the browser step against a loopback redirect, and
+//! the tokens into the keyring.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use rmcp::transport::auth::{AuthorizationManager, AuthorizationRequest, AuthorizationSession};
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::auth_error;
+use super::callback::Callback;
+use super::credentials::KeyringCredentials;
+use super::record::{self, OAuthRecord};
+use crate::error::{ConnectionCategory, Error, Result};
+use crate::secret::Secret;
+use crate::secrets::keys;
+use crate::servers::repo::{self, Scope};
+use crate::servers::{AuthType, Server};
+use crate::{Patchbay, clock, run_blocking};
+
+/// What the user may give: a client registered beforehand with the authorization server, and
+/// the scopes to ask for (else the server's challenge or metadata decides).
+#[derive(Debug, Default, Clone)]
+pub struct AuthorizeOptions {
+    pub client_id: Option<String>,
+    pub client_secret: Option<Secret>,
+    pub scopes: Vec<String>,
+    pub timeout: Option<Duration>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct AuthorizeOutcome {
+    pub server: Server,
+    pub client_id: String,
+    /// Registered by Patchbay (RFC 7591) rather than entered.
+    pub dynamic_registration: bool,
+    pub scopes: Vec<String>,
+}
+
+/// How long the browser step may take, unless told otherwise.
+pub const DEFAULT_AUTHORIZE_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// The `WWW-Authenticate` challenge of the server's 401 to an unauthenticated `initialize`.
+async fn challenge(url: &str) -> Result<Option<String>> {
+    let client = crate::live::http_client()?;
+    let body = serde_json::json!({
+        "jsonrpc": "2.0", "id": 0, "method": "initialize",
+        "params": {"protocolVersion": "2025-11-25", "capabilities": {},
+                   "clientInfo": {"name": "patchbay", "version": env!("CARGO_PKG_VERSION")}}
+    });
+    let response = tokio::time::timeout(
+        Duration::from_secs(30),
+        client
+            .post(url)
+            .header("Accept", "application/json, text/event-stream")
+            .json(&body)
+            .send(),
+    )
+    .await
+    .map_err(|_| crate::live::timed_out(url, Duration::from_secs(30)))?
+    .map_err(|e| crate::live::classify_chain(&e, url))?;
+    if response.status().as_u16() != 401 {
+        return Ok(None);
+    }
+    Ok(response
+        .headers()
+        .get("www-authenticate")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned))
+}
+
+/// Runs the whole authorization; `on_url` gets the URL the user must open (the CLI prints
+/// it and opens a browser; the app opens its popup).
+pub async fn authorize(
+    core: &Arc<Patchbay>,
+    workspace_id: &str,
+    ident: &str,
+    options: AuthorizeOptions,
+    on_url: impl FnOnce(&str),
+) -> Result<AuthorizeOutcome> {
+    let (ws, id) = (workspace_id.to_string(), ident.to_string());
+    let (row, known) = run_blocking(core, move |core| {
+        core.store().read(|c| {
+            let row = repo::find(c, &ws, &id, Scope::Live)?;
+            let known = record::load(c, &row.server.id)?;
+            Ok((row, known))
+        })
+    })
+    .await?;
+    let server = &row.server;
+    if server.auth_type != AuthType::Oauth || !server.transport.is_http() {
+        return Err(Error::validation(
+            "auth_type",
+            format!(
+                "'{}' does not use OAuth; set it with `patchbay server update {} --auth oauth`",
+                server.name, server.name
+            ),
+        ));
+    }
+    let url = server.url.clone().unwrap_or_default();
+    let known = known.unwrap_or_default();
+
+    // The client: what the user gives now, else what an earlier authorization used.
+    let reuse = options.client_id.is_none() && known.client_id.is_some();
+    let client_id = options.client_id.clone().or(known.client_id.clone());
+    let client_secret = match (&options.client_secret, &known.client_secret_ref, reuse) {
+        (Some(secret), _, _) => Some(secret.clone()),
+        (None, Some(key), true) => {
+            let (core2, key) = (Arc::clone(core), key.clone());
+            run_blocking(&core2, move |c| c.secrets().get(&key)).await?
+        }
+        _ => None,
+    };
+    let scopes = if options.scopes.is_empty() {
+        known.scopes.clone()
+    } else {
+        options.scopes.clone()
+    };
+    // A dynamic registration names one redirect URI: reuse its port when it is free.
+    let callback = Callback::bind(if reuse && known.dynamic {
+        known.redirect_port
+    } else {
+        None
+    })
+    .await?;
+    let port_kept = Some(callback.port) == known.redirect_port;
+    let redirect_uri = callback.redirect_uri();
+
+    let challenge = challenge(&url).await?;
+    let mut manager = AuthorizationManager::new(url.as_str())
+        .await
+        .map_err(|e| auth_error(e, &url))?;
+    manager
+        .with_client(crate::live::http_client()?)
+        .map_err(|e| auth_error(e, &url))?;
+    manager.set_credential_store(KeyringCredentials::new(core.secrets_arc(), &server.id));
+    let metadata = manager
+        .resolve_metadata_from_challenge(challenge.as_deref())
+        .await
+        .map_err(|e| auth_error(e, &url))?
+        .metadata;
+    let s256 = metadata
+        .code_challenge_methods_supported
+        .as_ref()
+        .is_some_and(|m| m.iter().any(|x| x == "S256"));
+    if !s256 {
+        return Err(Error::connection(
+            ConnectionCategory::Protocol,
+            format!(
+                "the authorization server of {url} does not advertise PKCE S256; Patchbay will not authorize without it"
+            ),
+        ));
+    }
+    manager.set_metadata(metadata);
+
+    let mut request = AuthorizationRequest::new(redirect_uri.clone()).with_client_name("Patchbay");
+    if let Some(challenge) = &challenge {
+        request = request.with_challenge(challenge.clone());
+    }
+    if !scopes.is_empty() {
+        request = request.with_scopes(scopes.iter().map(String::as_str));
+    }
+    // A dynamic registration whose redirect port is gone is registered anew.
+    let use_client = client_id.filter(|_| !(reuse && known.dynamic && !port_kept));
+    let dynamic = use_client.is_none() || (reuse && known.dynamic);
+    if let Some(id) = &use_client {
+        request = request.with_preregistered_client(id.clone());
+        if let Some(secret) = &client_secret {
+            request = request.with_client_secret(secret.expose().to_string());
+        }
+    }
+    let session = AuthorizationSession::new(manager, request)
+        .await
+        .map_err(|(_, e)| auth_error(e, &url))?;
+    let auth_url = session.get_authorization_url().to_string();
+    let state = url::Url::parse(&auth_url)
+        .ok()
+        .and_then(|u| {
+            u.query_pairs()
+                .find(|(k, _)| k == "state")
+                .map(|(_, v)| v.into_owned())
+        })
+        .ok_or_else(|| Error::internal("the authorization URL carries no state"))?;
+    let (registered_id, _) = session
+        .get_credentials()
+        .await
+        .map_err(|e| auth_error(e, &url))?;
+
+    on_url(&auth_url);
+    let answer = callback
+        .wait(&state, options.timeout.unwrap_or(DEFAULT_AUTHORIZE_TIMEOUT))
+        .await?;
+    session
+        .handle_callback(&answer.code, &answer.state)
+        .await
+        .map_err(|e| auth_error(e, &url))?;
+    let granted = scopes.clone();
+
+    // Keep the registration (its secret in the keyring) for re-authorization.
+    let (ws, server_id) = (workspace_id.to_string(), server.id.clone());
+    let secret_ref = match (&options.client_secret, reuse) {
+        (Some(_), _) => Some(keys::oauth_client_secret(&server_id)),
+        (None, true) => known.client_secret_ref.clone(),
+        (None, false) => None,
+    };
+    let new_secret = options.client_secret.clone();
+    let rec = OAuthRecord {
+        client_id: Some(registered_id.clone()),
+        client_secret_ref: secret_ref.clone(),
+        dynamic,
+        scopes: scopes.clone(),
+        redirect_port: Some(callback.port),
+        authorized_at: Some(clock::now()),
+    };
+    let old_secret = known
+        .client_secret_ref
+        .clone()
+        .filter(|old| Some(old) != secret_ref.as_ref());
+    let server = run_blocking(core, move |core| {
+        if let (Some(key), Some(secret)) = (&secret_ref, &new_secret) {
+            core.secrets().set(key, secret)?;
+        }
+        core.store().write(|tx| {
+            record::save(tx, &server_id, &rec, &clock::now())?;
+            tx.execute(
+                "UPDATE servers SET status = 'pending', error_message = NULL WHERE id = ?1 AND status = 'needs_auth'",
+                [&server_id],
+            )?;
+            Ok(())
+        })?;
+        if let Some(old) = old_secret {
+            let _ = core.secrets().delete(&old);
+        }
+        core.get_server(&ws, &server_id)
+    })
+    .await?;
+    tracing::info!(server = %server.id, dynamic, "authorized server");
+    Ok(AuthorizeOutcome {
+        server,
+        client_id: registered_id,
+        dynamic_registration: dynamic,
+        scopes: granted,
+    })
+}
+
+/// Forgets the server's tokens; the client registration stays for the next authorization.
+pub async fn logout(core: &Arc<Patchbay>, workspace_id: &str, ident: &str) -> Result<Server> {
+    let (ws, id) = (workspace_id.to_string(), ident.to_string());
+    run_blocking(core, move |core| {
+        let row = core.store().read(|c| repo::find(c, &ws, &id, Scope::Any))?;
+        core.secrets().delete(&keys::oauth_tokens(&row.server.id))?;
+        core.store().write(|tx| {
+            tx.execute(
+                "UPDATE server_oauth SET authorized_at = NULL WHERE server_id = ?1",
+                [&row.server.id],
+            )?;
+            Ok(())
+        })?;
+        core.get_server(&ws, &row.server.id)
+    })
+    .await
+}

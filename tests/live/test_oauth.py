@@ -1,0 +1,137 @@
+"""OAuth end to end against a real authorization server (the Python SDK's OAuth routes with a
+provider that approves at once): the test plays the browser by following the authorization
+URL, whose redirect lands on Patchbay's loopback callback."""
+
+import json
+import subprocess
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from mcp_servers import oauth_server
+
+CLI_TIMEOUT = 60
+
+
+def stats(base: str) -> dict:
+    with urllib.request.urlopen(f"{base}/test/stats", timeout=10) as r:
+        return json.load(r)
+
+
+def start_authorize(cli, server: str, *flags: str) -> tuple[subprocess.Popen, str]:
+    """Starts `server authorize --no-browser`; returns the process and the URL it printed."""
+    process = subprocess.Popen(
+        [cli.binary, "server", "authorize", server, "--no-browser", "--json", "--timeout", "30", *flags],
+        env=cli.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        line = process.stderr.readline()
+        if not line:
+            break
+        if line.startswith("http"):
+            return process, line.strip()
+    process.kill()
+    raise AssertionError(f"authorize printed no URL: {process.communicate(timeout=10)}")
+
+
+def browse(url: str) -> tuple[int, str]:
+    """What a browser does with the URL: follow redirects, read the final page."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+def authorize(cli, server: str, *flags: str) -> dict:
+    process, url = start_authorize(cli, server, *flags)
+    status, page = browse(url)
+    out, err = process.communicate(timeout=CLI_TIMEOUT)
+    assert process.returncode == 0, err
+    assert status == 200 and "authorized" in page.lower()
+    return json.loads(out)
+
+
+def test_authorize_in_a_browser_then_sync_with_the_token(cli):
+    with oauth_server() as (url, base):
+        cli.json("server", "create", "--name", "secure", "--url", url, "--auth", "oauth")
+        exit_, err = cli.error("server", "test", "secure")
+        assert (exit_, err["category"]) == (7, "auth_required")
+
+        outcome = authorize(cli, "secure")
+        assert outcome["dynamic_registration"] and outcome["client_id"]
+        assert stats(base)["registrations"] == 1
+
+        synced = cli.json("server", "sync", "secure")
+        assert synced["server"]["status"] == "active"
+        assert [t["name"] for t in cli.json("tool", "list", "secure")["tools"]] == ["whoami"]
+        assert "authorized" in cli.json("tool", "call", "secure", "whoami")["content"][0]["text"]
+    database = (cli.dir / "patchbay.db").read_bytes()
+    assert b"access_token" not in database and b"refresh_token" not in database
+
+
+def test_a_callback_with_a_wrong_state_is_refused_and_stores_nothing(cli):
+    with oauth_server() as (url, _):
+        cli.json("server", "create", "--name", "secure", "--url", url, "--auth", "oauth")
+        process, auth_url = start_authorize(cli, "secure")
+        redirect = urllib.parse.parse_qs(urllib.parse.urlparse(auth_url).query)["redirect_uri"][0]
+        status, page = browse(f"{redirect}?code=forged&state=not-the-one")
+        assert status == 400 and "state" in page
+        assert process.poll() is None, "a wrong state must not end the authorization"
+        exit_, _ = cli.error("server", "test", "secure")
+        assert exit_ == 7, "nothing was stored"
+
+        status, _ = browse(auth_url)
+        out, err = process.communicate(timeout=CLI_TIMEOUT)
+        assert process.returncode == 0, err
+        cli.json("server", "sync", "secure")
+
+
+def test_an_expiring_token_is_refreshed_without_the_user(cli):
+    with oauth_server("--token-lifetime", "1") as (url, base):
+        cli.json("server", "create", "--name", "secure", "--url", url, "--auth", "oauth")
+        authorize(cli, "secure")
+        cli.json("server", "sync", "secure")
+        first = stats(base)["refreshes"]
+        assert first >= 1
+        # The refresh token rotates at each refresh: a second one works only if the new
+        # one was kept.
+        cli.json("server", "sync", "secure")
+        assert stats(base)["refreshes"] > first
+
+
+def test_a_failed_refresh_needs_auth_and_reauthorizing_reuses_the_registration(cli):
+    with oauth_server("--token-lifetime", "1") as (url, base):
+        cli.json("server", "create", "--name", "secure", "--url", url, "--auth", "oauth")
+        first = authorize(cli, "secure")
+        urllib.request.urlopen(urllib.request.Request(f"{base}/test/forget-tokens", method="POST"), timeout=10)
+        exit_, err = cli.error("server", "sync", "secure")
+        assert (exit_, err["code"]) == (7, "auth_required")
+        assert cli.json("server", "get", "secure")["status"] == "needs_auth"
+
+        again = authorize(cli, "secure")
+        assert again["client_id"] == first["client_id"]
+        assert stats(base)["registrations"] == 1, "the registration was reused"
+        assert cli.json("server", "get", "secure")["status"] == "pending"
+        assert cli.json("server", "sync", "secure")["server"]["status"] == "active"
+
+
+def test_a_preregistered_client_skips_registration(cli):
+    with oauth_server("--client-id", "patchbay-desktop") as (url, base):
+        cli.json("server", "create", "--name", "secure", "--url", url, "--auth", "oauth")
+        outcome = authorize(cli, "secure", "--client-id", "patchbay-desktop")
+        assert outcome["client_id"] == "patchbay-desktop" and not outcome["dynamic_registration"]
+        assert stats(base)["registrations"] == 0
+        cli.json("server", "sync", "secure")
+
+
+def test_logout_forgets_the_tokens(cli):
+    with oauth_server() as (url, _):
+        cli.json("server", "create", "--name", "secure", "--url", url, "--auth", "oauth")
+        authorize(cli, "secure")
+        cli.json("server", "sync", "secure")
+        cli.json("server", "logout", "secure")
+        exit_, err = cli.error("server", "sync", "secure")
+        assert (exit_, err["category"]) == (7, "auth_required")

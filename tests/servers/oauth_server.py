@@ -1,0 +1,156 @@
+"""An MCP server on the official Python SDK that is also its own OAuth authorization server
+(metadata, dynamic registration, authorize, token, revocation), with a provider that
+approves every authorization at once: the browser step becomes a redirect.
+
+    oauth_server.py PORT [--token-lifetime SECS] [--client-id ID]
+
+--client-id pre-registers a public client with that id (any loopback redirect port).
+GET /test/stats reports what happened: registrations, authorizations, refreshes, revocations.
+"""
+
+import argparse
+import secrets
+import time
+
+from mcp.server.auth.provider import (
+    AccessToken,
+    AuthorizationCode,
+    AuthorizationParams,
+    RefreshToken,
+    construct_redirect_uri,
+)
+from mcp.server.auth.settings import AuthSettings, ClientRegistrationOptions, RevocationOptions
+from mcp.server.mcpserver import MCPServer
+from mcp.shared.auth import OAuthClientInformationFull, OAuthToken
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+parser = argparse.ArgumentParser()
+parser.add_argument("port", type=int)
+parser.add_argument("--token-lifetime", type=int, default=3600)
+parser.add_argument("--client-id")
+args = parser.parse_args()
+base = f"http://127.0.0.1:{args.port}"
+stats = {"registrations": 0, "authorizations": 0, "refreshes": 0, "revocations": 0, "token_requests": 0}
+
+
+class LoopbackClient(OAuthClientInformationFull):
+    """A pre-registered native client: any port on the loopback address (RFC 8252 §7.3)."""
+
+    def validate_redirect_uri(self, redirect_uri):
+        if redirect_uri is not None and str(redirect_uri).startswith("http://127.0.0.1:"):
+            return redirect_uri
+        return super().validate_redirect_uri(redirect_uri)
+
+
+class ApproveAtOnce:
+    def __init__(self):
+        self.clients: dict[str, OAuthClientInformationFull] = {}
+        self.codes: dict[str, AuthorizationCode] = {}
+        self.access: dict[str, AccessToken] = {}
+        self.refresh: dict[str, RefreshToken] = {}
+        if args.client_id:
+            self.clients[args.client_id] = LoopbackClient(
+                client_id=args.client_id,
+                redirect_uris=["http://127.0.0.1:1/callback"],
+                token_endpoint_auth_method="none",
+                scope="notes",
+                grant_types=["authorization_code", "refresh_token"],
+                response_types=["code"],
+            )
+
+    async def get_client(self, client_id):
+        return self.clients.get(client_id)
+
+    async def register_client(self, client_info):
+        stats["registrations"] += 1
+        self.clients[client_info.client_id] = client_info
+
+    async def authorize(self, client, params: AuthorizationParams) -> str:
+        stats["authorizations"] += 1
+        code = secrets.token_urlsafe(32)
+        self.codes[code] = AuthorizationCode(
+            code=code,
+            scopes=params.scopes or [],
+            expires_at=time.time() + 300,
+            client_id=client.client_id,
+            code_challenge=params.code_challenge,
+            redirect_uri=params.redirect_uri,
+            redirect_uri_provided_explicitly=params.redirect_uri_provided_explicitly,
+            resource=params.resource,
+        )
+        return construct_redirect_uri(str(params.redirect_uri), code=code, state=params.state)
+
+    async def load_authorization_code(self, client, code):
+        return self.codes.get(code)
+
+    def _issue(self, client_id, scopes, resource) -> OAuthToken:
+        access, refresh = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+        self.access[access] = AccessToken(
+            token=access, client_id=client_id, scopes=scopes,
+            expires_at=int(time.time()) + args.token_lifetime, resource=resource,
+        )
+        self.refresh[refresh] = RefreshToken(token=refresh, client_id=client_id, scopes=scopes, resource=resource)
+        return OAuthToken(
+            access_token=access, token_type="Bearer", expires_in=args.token_lifetime,
+            refresh_token=refresh, scope=" ".join(scopes) or None,
+        )
+
+    async def exchange_authorization_code(self, client, code):
+        stats["token_requests"] += 1
+        self.codes.pop(code.code, None)
+        return self._issue(client.client_id, code.scopes, code.resource)
+
+    async def load_refresh_token(self, client, refresh_token):
+        return self.refresh.get(refresh_token)
+
+    async def exchange_refresh_token(self, client, refresh_token, scopes):
+        stats["refreshes"] += 1
+        self.refresh.pop(refresh_token.token, None)  # rotated: the old one is spent
+        return self._issue(client.client_id, scopes or refresh_token.scopes, refresh_token.resource)
+
+    async def load_access_token(self, token):
+        found = self.access.get(token)
+        if found and found.expires_at and found.expires_at < time.time():
+            return None
+        return found
+
+    async def revoke_token(self, token):
+        stats["revocations"] += 1
+        self.access.pop(token.token, None)
+        self.refresh.pop(token.token, None)
+
+
+provider = ApproveAtOnce()
+server = MCPServer(
+    "patchbay-test-oauth",
+    auth_server_provider=provider,
+    auth=AuthSettings(
+        issuer_url=base,
+        resource_server_url=f"{base}/mcp",
+        client_registration_options=ClientRegistrationOptions(enabled=True, valid_scopes=["notes"], default_scopes=["notes"]),
+        revocation_options=RevocationOptions(enabled=True),
+        required_scopes=["notes"],
+    ),
+)
+
+
+@server.tool(description="Says who you are.")
+def whoami() -> str:
+    return "an authorized client"
+
+
+@server.custom_route("/test/stats", methods=["GET"])
+async def test_stats(request: Request):
+    return JSONResponse(stats)
+
+
+@server.custom_route("/test/forget-tokens", methods=["POST"])
+async def forget_tokens(request: Request):
+    """Every token becomes unknown (as after a revocation); client registrations stay."""
+    provider.access.clear()
+    provider.refresh.clear()
+    return JSONResponse({"forgotten": True})
+
+
+server.run("streamable-http", host="127.0.0.1", port=args.port)
