@@ -36,6 +36,8 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::live::get_prompt,
         commands::live::read_resource,
         commands::live::set_auto_approve_first_sync,
+        commands::oauth::authorize_server,
+        commands::oauth::logout_server,
     ])
 }
 

@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod live;
+pub mod oauth;
 pub mod servers;
 pub mod workspaces;
 

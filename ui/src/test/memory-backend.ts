@@ -298,6 +298,16 @@ export class MemoryBackend implements Backend {
     return { content: [{ type: "text", text: `${tool} got ${JSON.stringify(args)}` }], structured_content: null, is_error: false, duration_ms: 1 };
   }
 
+  async authorizeServer(workspace: string, server: string) {
+    const s = this.find(workspace, server, true);
+    if (s.status === "needs_auth") s.status = "pending";
+    return { server: { ...s }, client_id: "memory-client", dynamic_registration: true, scopes: [] };
+  }
+
+  async logoutServer(workspace: string, server: string) {
+    return this.find(workspace, server);
+  }
+
   async getPrompt() {
     return { messages: [] };
   }

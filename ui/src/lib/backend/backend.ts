@@ -2,6 +2,7 @@
 // implementation (tauri.ts) is the only file that knows about IPC, so another transport
 // (e.g. HTTP to a headless `patchbay serve`) can be added without touching a component.
 import type { AppInfo } from "../bindings/AppInfo";
+import type { AuthorizeOutcome } from "../bindings/AuthorizeOutcome";
 import type { ApprovalState } from "../bindings/ApprovalState";
 import type { ConnectionCategory } from "../bindings/ConnectionCategory";
 import type { ConnectionReport } from "../bindings/ConnectionReport";
@@ -49,9 +50,15 @@ export interface Backend {
   callTool(workspace: string, server: string, tool: string, args: Record<string, unknown>): Promise<ToolCallResult>;
   getPrompt(workspace: string, server: string, prompt: string, args: Record<string, unknown>): Promise<Record<string, unknown>>;
   readResource(workspace: string, server: string, uri: string): Promise<Record<string, unknown>>;
+  /** OAuth: the browser step in a window of the app (or the user's browser); resolves when the
+   * tokens are stored, rejects when the window is closed first. */
+  authorizeServer(workspace: string, server: string, options: AuthorizeChoices): Promise<AuthorizeOutcome>;
+  logoutServer(workspace: string, server: string): Promise<Server>;
   /** Shows a file or folder in the OS file manager. */
   revealPath(path: string): Promise<void>;
 }
+
+export type AuthorizeChoices = { clientId?: string; clientSecret?: string; scopes: string[]; inBrowser: boolean };
 
 /** An error from the core, with the code the UI acts on and the field it concerns. */
 export class BackendError extends Error {

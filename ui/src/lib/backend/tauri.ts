@@ -5,6 +5,8 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import { revealItemInDir } from "@tauri-apps/plugin-opener";
 
 import type { AppInfo } from "../bindings/AppInfo";
+import type { AuthorizeInput } from "../bindings/AuthorizeInput";
+import type { AuthorizeOutcome } from "../bindings/AuthorizeOutcome";
 import type { AutoApproveInput } from "../bindings/AutoApproveInput";
 import type { ConnectionReport } from "../bindings/ConnectionReport";
 import type { StoredCapabilities } from "../bindings/StoredCapabilities";
@@ -88,6 +90,16 @@ export function tauriBackend(): Backend {
       call<Record<string, unknown>>("get_prompt", { workspace, server, name, args } satisfies UseServerInput),
     readResource: (workspace, server, name) =>
       call<Record<string, unknown>>("read_resource", { workspace, server, name, args: {} } satisfies UseServerInput),
+    authorizeServer: (workspace, server, o) =>
+      call<AuthorizeOutcome>("authorize_server", {
+        workspace,
+        server,
+        ...(o.clientId ? { client_id: o.clientId } : {}),
+        ...(o.clientSecret ? { client_secret: o.clientSecret } : {}),
+        scopes: o.scopes,
+        in_browser: o.inBrowser,
+      } satisfies AuthorizeInput),
+    logoutServer: (workspace, server) => call<Server>("logout_server", { workspace, server } satisfies ServerRef),
     revealPath: async (path) => {
       try {
         await revealItemInDir(path);
