@@ -98,7 +98,7 @@ test("long lists load page by page", async () => {
   await user.click(screen.getByRole("button", { name: "Load more" }));
   await waitFor(() => expect(rows()).toHaveLength(230));
   expect(screen.queryByRole("button", { name: "Load more" })).toBeNull();
-});
+}, 30_000); // 230 rows rendered in jsdom: seconds on a busy 2-core machine
 
 test("search narrows the list and Ctrl+K focuses it; N opens the add dialog", async () => {
   const { user } = await setup(async (b) => {
