@@ -135,3 +135,11 @@ def test_logout_forgets_the_tokens(cli):
         cli.json("server", "logout", "secure")
         exit_, err = cli.error("server", "sync", "secure")
         assert (exit_, err["category"]) == (7, "auth_required")
+
+
+def test_purge_revokes_the_tokens(cli):
+    with oauth_server() as (url, base):
+        cli.json("server", "create", "--name", "secure", "--url", url, "--auth", "oauth")
+        authorize(cli, "secure")
+        cli.json("server", "purge", "secure")
+        assert stats(base)["revocations"] == 2  # the refresh token and the access token

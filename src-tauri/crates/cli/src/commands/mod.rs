@@ -33,6 +33,18 @@ pub fn run(cli: Cli, out: Output) -> Result<()> {
             let ws = workspace(&core)?;
             runtime()?.block_on(oauth::logout(&core, &ws, &server, out))
         }
+        Command::Server(ServerCommand::Purge { server }) => {
+            let ws = workspace(&core)?;
+            // Revoke OAuth tokens first, where the server can; purging never depends on it.
+            if let Err(err) = runtime()?.block_on(patchbay_core::oauth::revoke(&core, &ws, &server))
+            {
+                eprintln!(
+                    "warning: could not revoke the server's OAuth tokens: {}",
+                    err.message
+                );
+            }
+            server::run(&core, &ws, ServerCommand::Purge { server }, out)
+        }
         Command::Server(cmd) => server::run(&core, &workspace(&core)?, cmd, out),
         Command::Tool(cmd) => {
             let ws = workspace(&core)?;

@@ -5,8 +5,10 @@ mod callback;
 mod credentials;
 mod flow;
 pub(crate) mod record;
+mod revoke;
 
 pub use flow::{AuthorizeOptions, AuthorizeOutcome, DEFAULT_AUTHORIZE_TIMEOUT, authorize, logout};
+pub use revoke::revoke;
 
 use std::sync::Arc;
 

@@ -1,0 +1,102 @@
+//! Revoking a server's tokens (RFC 7009) before it is purged, where its authorization server
+//! has a revocation endpoint. Best effort: purging never waits on a server that is gone.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use rmcp::transport::auth::AuthorizationManager;
+use serde_json::Value;
+
+use super::record;
+use crate::secrets::keys;
+use crate::servers::AuthType;
+use crate::servers::repo::{self, Scope};
+use crate::{Patchbay, Result, run_blocking};
+
+/// Returns how many tokens the authorization server accepted to revoke.
+pub async fn revoke(core: &Arc<Patchbay>, workspace_id: &str, ident: &str) -> Result<u32> {
+    let (ws, id) = (workspace_id.to_string(), ident.to_string());
+    let found = run_blocking(core, move |core| {
+        let (row, rec) = core.store().read(|c| {
+            let row = repo::find(c, &ws, &id, Scope::Any)?;
+            let rec = record::load(c, &row.server.id)?;
+            Ok((row, rec))
+        })?;
+        if row.server.auth_type != AuthType::Oauth {
+            return Ok(None);
+        }
+        let Some(tokens) = core.secrets().get(&keys::oauth_tokens(&row.server.id))? else {
+            return Ok(None);
+        };
+        let secret = match rec.and_then(|r| r.client_secret_ref) {
+            Some(key) => core.secrets().get(&key)?,
+            None => None,
+        };
+        Ok(Some((
+            row.server.url.clone().unwrap_or_default(),
+            tokens,
+            secret,
+        )))
+    })
+    .await?;
+    let Some((url, tokens, client_secret)) = found else {
+        return Ok(0);
+    };
+    let stored: Value = serde_json::from_str(tokens.expose()).unwrap_or_default();
+    let client_id = stored["client_id"].as_str().unwrap_or_default().to_string();
+    let response = &stored["token_response"];
+    let http = crate::live::http_client()?;
+    let manager = match AuthorizationManager::new(url.as_str()).await {
+        Ok(m) => m,
+        Err(_) => return Ok(0),
+    };
+    let endpoint =
+        match tokio::time::timeout(Duration::from_secs(10), manager.resolve_metadata()).await {
+            Ok(Ok(resolution)) => resolution
+                .metadata
+                .additional_fields
+                .get("revocation_endpoint")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            _ => None,
+        };
+    let Some(endpoint) = endpoint else {
+        tracing::debug!(%url, "no revocation endpoint: nothing to revoke");
+        return Ok(0);
+    };
+    let mut revoked = 0;
+    for (field, hint) in [
+        ("refresh_token", "refresh_token"),
+        ("access_token", "access_token"),
+    ] {
+        let Some(token) = response[field].as_str() else {
+            continue;
+        };
+        let body = {
+            let mut form = url::form_urlencoded::Serializer::new(String::new());
+            form.append_pair("token", token)
+                .append_pair("token_type_hint", hint)
+                .append_pair("client_id", &client_id);
+            // An empty secret is the same as none (RFC 6749 §2.3.1); some servers (the Python
+            // SDK) want the field present even for public clients.
+            let secret = client_secret.as_ref().map_or("", |s| s.expose());
+            form.append_pair("client_secret", secret);
+            form.finish()
+        };
+        let sent = http
+            .post(&endpoint)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(body)
+            .timeout(Duration::from_secs(10))
+            .send()
+            .await;
+        match sent {
+            Ok(r) if r.status().is_success() => revoked += 1,
+            Ok(r) => {
+                tracing::warn!(status = %r.status(), "the authorization server refused to revoke a token")
+            }
+            Err(err) => tracing::warn!(error = %err, "could not reach the revocation endpoint"),
+        }
+    }
+    Ok(revoked)
+}
