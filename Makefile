@@ -29,6 +29,7 @@ test: deps-test ui-test lint
 		{ git status --short -- ui/src/lib/bindings; echo "ui/src/lib/bindings is stale: commit what cargo test exported" >&2; exit 1; }
 	$(CARGO) build --locked -p patchbay-app -p patchbay-cli
 	tests/live/run.sh
+	tests/conformance/run.sh
 	tests/e2e/run.sh
 
 # The app embeds the built UI, so the UI is built before anything compiles the app crate.

@@ -223,26 +223,57 @@ type Opened = (Service, Transport, Option<StderrTail>, ProcessGroupGuard);
 fn auto_lifecycle() -> ClientLifecycleMode {
     ClientLifecycleMode::Auto {
         preferred_versions: vec![ProtocolVersion::LATEST],
-        legacy_version: None,
+        // The newest version that still has the initialize handshake.
+        legacy_version: Some(ProtocolVersion::V_2025_11_25),
     }
 }
 
 /// Streamable HTTP first; a 400, 404 or 405 to the first POST means a legacy server, which
 /// the spec says to try over SSE at the same URL.
-async fn streamable_or_sse(url: Url, headers: HeaderMap, target: &str) -> Result<Opened> {
-    let mut config = StreamableHttpClientTransportConfig::with_uri(url.as_str())
-        .max_sse_event_size(MAX_MESSAGE_BYTES)
-        .reinit_on_expired_session(true);
-    config.custom_headers = headers
-        .clone()
-        .into_iter()
-        .filter_map(|(k, v)| Some((k?, v)))
-        .collect();
-    let transport = StreamableHttpClientTransport::with_client(http_client()?, config);
-    match client_config()
+/// Opens a streamable HTTP session through `client`. The handshake prefers the newest
+/// protocol (rmcp's Auto mode: `server/discover` for 2026-07-28, falling back to `initialize`
+/// when the server says it is older). A server that answers discovery with something
+/// unusable instead of an error (seen in the wild and in the conformance suite) gets one more
+/// try with the plain `initialize` handshake, which every server of today accepts.
+async fn streamable<C>(client: C, url: &Url, headers: &HeaderMap, target: &str) -> Result<Service>
+where
+    C: rmcp::transport::streamable_http_client::StreamableHttpClient,
+{
+    let config = || {
+        let mut config = StreamableHttpClientTransportConfig::with_uri(url.as_str())
+            .max_sse_event_size(MAX_MESSAGE_BYTES)
+            .reinit_on_expired_session(true);
+        config.custom_headers = headers
+            .clone()
+            .into_iter()
+            .filter_map(|(k, v)| Some((k?, v)))
+            .collect();
+        config
+    };
+    let transport = StreamableHttpClientTransport::with_client(client.clone(), config());
+    let err = match client_config()
         .serve_with_lifecycle(transport, auto_lifecycle())
         .await
     {
+        Ok(service) => return Ok(service),
+        Err(err) => classify::init_error(err, target),
+    };
+    if err.category != Some(ConnectionCategory::Protocol) {
+        return Err(err);
+    }
+    tracing::info!(%target, error = %err.message, "retrying with the initialize handshake");
+    let transport = StreamableHttpClientTransport::with_client(client, config());
+    client_config()
+        .with_protocol_version(ProtocolVersion::V_2025_11_25)
+        .serve_with_lifecycle(transport, ClientLifecycleMode::Initialize)
+        .await
+        .map_err(|e| classify::init_error(e, target))
+}
+
+/// Streamable HTTP first; a 400, 404 or 405 to the first POST means a legacy server, which
+/// the spec says to try over SSE at the same URL.
+async fn streamable_or_sse(url: Url, headers: HeaderMap, target: &str) -> Result<Opened> {
+    match streamable(http_client()?, &url, &headers, target).await {
         Ok(service) => Ok((
             service,
             Transport::StreamableHttp,
@@ -250,7 +281,6 @@ async fn streamable_or_sse(url: Url, headers: HeaderMap, target: &str) -> Result
             ProcessGroupGuard::new(None),
         )),
         Err(err) => {
-            let err = classify::init_error(err, target);
             let legacy = err.category == Some(ConnectionCategory::HttpStatus)
                 && matches!(err.http_status, Some(400 | 404 | 405));
             if !legacy {
@@ -276,18 +306,7 @@ async fn streamable_oauth(
     auth: rmcp::transport::auth::AuthClient<reqwest::Client>,
     target: &str,
 ) -> Result<Opened> {
-    let mut config = StreamableHttpClientTransportConfig::with_uri(url.as_str())
-        .max_sse_event_size(MAX_MESSAGE_BYTES)
-        .reinit_on_expired_session(true);
-    config.custom_headers = headers
-        .into_iter()
-        .filter_map(|(k, v)| Some((k?, v)))
-        .collect();
-    let transport = StreamableHttpClientTransport::with_client(auth, config);
-    let service = client_config()
-        .serve_with_lifecycle(transport, auto_lifecycle())
-        .await
-        .map_err(|e| classify::init_error(e, target))?;
+    let service = streamable(auth, &url, &headers, target).await?;
     Ok((
         service,
         Transport::StreamableHttp,
@@ -301,6 +320,7 @@ async fn sse(url: Url, headers: HeaderMap, target: &str) -> Result<Opened> {
         .await
         .map_err(|e| classify::chain(&e, target))?;
     let service = client_config()
+        .with_protocol_version(ProtocolVersion::V_2025_11_25)
         .serve(transport)
         .await
         .map_err(|e| classify::init_error(e, target))?;

@@ -1,0 +1,107 @@
+//! The MCP conformance suite's client under test (`npm @modelcontextprotocol/conformance
+//! client --command …`), built on Patchbay's core: it runs what Patchbay does — test a
+//! connection, authorize with OAuth when the server asks, sync, call tools — against the
+//! suite's scenario server, whose URL is the last argument. The browser step is an HTTP
+//! client following the authorization server's redirects (the suite's servers approve at
+//! once). Secrets go to the OS keyring of the private session `tests/conformance/run.sh` makes.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use patchbay_core::live;
+use patchbay_core::oauth::{self, AuthorizeOptions};
+use patchbay_core::servers::{AuthType, NewServer};
+use patchbay_core::{Patchbay, Secret};
+use serde_json::{Value, json};
+
+const TIMEOUT: Duration = Duration::from_secs(20);
+
+fn main() {
+    let url = std::env::args()
+        .last()
+        .expect("the server URL is the last argument");
+    let scenario = std::env::var("MCP_CONFORMANCE_SCENARIO").unwrap_or_default();
+    let context: Value = std::env::var("MCP_CONFORMANCE_CONTEXT")
+        .ok()
+        .and_then(|c| serde_json::from_str(&c).ok())
+        .unwrap_or_default();
+    let data = tempfile::tempdir().expect("a temp dir");
+    let core = Arc::new(Patchbay::open(data.path()).expect("the core opens"));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let code = runtime.block_on(run(&core, &url, &scenario, &context));
+    std::process::exit(code);
+}
+
+async fn run(core: &Arc<Patchbay>, url: &str, scenario: &str, context: &Value) -> i32 {
+    let ws = core.workspace(None).expect("the default workspace").id;
+    let auth = scenario.starts_with("auth/");
+    let server = core
+        .create_server(
+            &ws,
+            NewServer {
+                name: "conformance".into(),
+                url: Some(url.to_string()),
+                auth_type: Some(if auth {
+                    AuthType::Oauth
+                } else {
+                    AuthType::None
+                }),
+                ..Default::default()
+            },
+        )
+        .expect("the server is created");
+    if auth {
+        let options = AuthorizeOptions {
+            client_id: context["client_id"].as_str().map(str::to_owned),
+            client_secret: context["client_secret"].as_str().map(Secret::new),
+            scopes: Vec::new(),
+            timeout: Some(TIMEOUT),
+        };
+        let authorized = oauth::authorize(core, &ws, &server.id, options, |auth_url| {
+            let auth_url = auth_url.to_string();
+            tokio::spawn(async move {
+                // The browser: follow redirects until the loopback callback answers.
+                let browser = reqwest::Client::builder().build().expect("an HTTP client");
+                if let Err(err) = browser.get(&auth_url).send().await {
+                    eprintln!("browser step failed: {err}");
+                }
+            });
+        })
+        .await;
+        if let Err(err) = authorized {
+            eprintln!("authorize failed: {} ({})", err.message, err.code);
+            return 1;
+        }
+    }
+    let synced = live::sync_server(core, &ws, &server.id, TIMEOUT).await;
+    let report = match synced {
+        Ok(report) => report,
+        Err(err) => {
+            eprintln!("sync failed: {} ({})", err.message, err.code);
+            return 1;
+        }
+    };
+    println!("synced: {} tools", report.counts.tools);
+    let tools = core.tools(&ws, &server.id).expect("the tools are stored");
+    for tool in tools {
+        let args = if tool.name == "add_numbers" {
+            json!({"a": 2, "b": 3})
+        } else {
+            json!({})
+        };
+        match live::call_tool(core, &ws, &server.id, &tool.name, args, TIMEOUT).await {
+            Ok(result) => println!("called {}: error={}", tool.name, result.is_error),
+            Err(err) => {
+                eprintln!(
+                    "calling {} failed: {} ({})",
+                    tool.name, err.message, err.code
+                );
+                return 1;
+            }
+        }
+    }
+    0
+}
