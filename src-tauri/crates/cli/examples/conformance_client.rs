@@ -18,7 +18,7 @@ const TIMEOUT: Duration = Duration::from_secs(20);
 
 fn main() {
     let url = std::env::args()
-        .last()
+        .next_back()
         .expect("the server URL is the last argument");
     let scenario = std::env::var("MCP_CONFORMANCE_SCENARIO").unwrap_or_default();
     let context: Value = std::env::var("MCP_CONFORMANCE_CONTEXT")
