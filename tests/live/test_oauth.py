@@ -68,8 +68,11 @@ def test_authorize_in_a_browser_then_sync_with_the_token(cli):
         assert synced["server"]["status"] == "active"
         assert [t["name"] for t in cli.json("tool", "list", "secure")["tools"]] == ["whoami"]
         assert "authorized" in cli.json("tool", "call", "secure", "whoami")["content"][0]["text"]
-    database = (cli.dir / "patchbay.db").read_bytes()
-    assert b"access_token" not in database and b"refresh_token" not in database
+        with urllib.request.urlopen(f"{base}/test/tokens", timeout=10) as r:
+            tokens = json.load(r)["tokens"]
+    assert tokens
+    stored = b"".join(p.read_bytes() for p in cli.dir.glob("patchbay.db*"))
+    assert not [t for t in tokens if t.encode() in stored], "a token reached SQLite"
 
 
 def test_a_callback_with_a_wrong_state_is_refused_and_stores_nothing(cli):
@@ -111,9 +114,11 @@ def test_a_failed_refresh_needs_auth_and_reauthorizing_reuses_the_registration(c
         assert (exit_, err["code"]) == (7, "auth_required")
         assert cli.json("server", "get", "secure")["status"] == "needs_auth"
 
+        discovered = stats(base)["metadata_requests"]
         again = authorize(cli, "secure")
         assert again["client_id"] == first["client_id"]
         assert stats(base)["registrations"] == 1, "the registration was reused"
+        assert stats(base)["metadata_requests"] == discovered, "so was the metadata"
         assert cli.json("server", "get", "secure")["status"] == "pending"
         assert cli.json("server", "sync", "secure")["server"]["status"] == "active"
 

@@ -12,6 +12,7 @@ import argparse
 import secrets
 import time
 
+import uvicorn
 from mcp.server.auth.provider import (
     AccessToken,
     AuthorizationCode,
@@ -31,7 +32,7 @@ parser.add_argument("--token-lifetime", type=int, default=3600)
 parser.add_argument("--client-id")
 args = parser.parse_args()
 base = f"http://127.0.0.1:{args.port}"
-stats = {"registrations": 0, "authorizations": 0, "refreshes": 0, "revocations": 0, "token_requests": 0}
+stats = {"metadata_requests": 0, "registrations": 0, "authorizations": 0, "refreshes": 0, "revocations": 0, "token_requests": 0}
 
 
 class LoopbackClient(OAuthClientInformationFull):
@@ -49,6 +50,7 @@ class ApproveAtOnce:
         self.codes: dict[str, AuthorizationCode] = {}
         self.access: dict[str, AccessToken] = {}
         self.refresh: dict[str, RefreshToken] = {}
+        self.issued: set[str] = set()
         if args.client_id:
             self.clients[args.client_id] = LoopbackClient(
                 client_id=args.client_id,
@@ -86,6 +88,7 @@ class ApproveAtOnce:
 
     def _issue(self, client_id, scopes, resource) -> OAuthToken:
         access, refresh = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+        self.issued |= {access, refresh}
         self.access[access] = AccessToken(
             token=access, client_id=client_id, scopes=scopes,
             expires_at=int(time.time()) + args.token_lifetime, resource=resource,
@@ -145,6 +148,12 @@ async def test_stats(request: Request):
     return JSONResponse(stats)
 
 
+@server.custom_route("/test/tokens", methods=["GET"])
+async def issued_tokens(request: Request):
+    """Every token issued so far, so a test can look for them where they must not be."""
+    return JSONResponse({"tokens": sorted(set(provider.access) | set(provider.refresh) | provider.issued)})
+
+
 @server.custom_route("/test/forget-tokens", methods=["POST"])
 async def forget_tokens(request: Request):
     """Every token becomes unknown (as after a revocation); client registrations stay."""
@@ -153,4 +162,13 @@ async def forget_tokens(request: Request):
     return JSONResponse({"forgotten": True})
 
 
-server.run("streamable-http", host="127.0.0.1", port=args.port)
+app = server.streamable_http_app()
+
+
+async def counted(scope, receive, send):
+    if scope["type"] == "http" and scope["path"].startswith("/.well-known/oauth-authorization-server"):
+        stats["metadata_requests"] += 1
+    await app(scope, receive, send)
+
+
+uvicorn.run(counted, host="127.0.0.1", port=args.port, log_level="warning", lifespan="on")

@@ -45,14 +45,16 @@ async fn saved_target(
         if let Target::Http { oauth: access, .. } = &mut target
             && row.server.auth_type == crate::servers::AuthType::Oauth
         {
-            let client_secret = match oauth.and_then(|o| o.client_secret_ref) {
-                Some(key) => core.secrets().get(&key)?,
+            let oauth = oauth.unwrap_or_default();
+            let client_secret = match &oauth.client_secret_ref {
+                Some(key) => core.secrets().get(key)?,
                 None => None,
             };
             *access = Some(crate::oauth::OAuthAccess {
                 server_id: row.server.id.clone(),
                 secrets: core.secrets_arc(),
                 client_secret,
+                metadata: oauth.metadata,
             });
         }
         Ok((row.server.id.clone(), row.server.name.clone(), target))

@@ -7,7 +7,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use rmcp::transport::auth::{AuthorizationManager, AuthorizationRequest, AuthorizationSession};
+use rmcp::transport::auth::{
+    AuthorizationManager, AuthorizationMetadata, AuthorizationRequest, AuthorizationSession,
+};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -139,11 +141,23 @@ pub async fn authorize(
         .with_client(crate::live::http_client()?)
         .map_err(|e| auth_error(e, &url))?;
     manager.set_credential_store(KeyringCredentials::new(core.secrets_arc(), &server.id));
-    let metadata = manager
-        .resolve_metadata_from_challenge(challenge.as_deref())
-        .await
-        .map_err(|e| auth_error(e, &url))?
-        .metadata;
+    // Re-authorizing with the registration of last time reuses that time's metadata too.
+    let cached = known
+        .metadata
+        .as_deref()
+        .filter(|_| reuse)
+        .and_then(|m| serde_json::from_str::<AuthorizationMetadata>(m).ok());
+    let metadata = match cached {
+        Some(metadata) => metadata,
+        None => {
+            manager
+                .resolve_metadata_from_challenge(challenge.as_deref())
+                .await
+                .map_err(|e| auth_error(e, &url))?
+                .metadata
+        }
+    };
+    let metadata_json = serde_json::to_string(&metadata).ok();
     let s256 = metadata
         .code_challenge_methods_supported
         .as_ref()
@@ -216,6 +230,7 @@ pub async fn authorize(
         scopes: scopes.clone(),
         redirect_port: Some(callback.port),
         authorized_at: Some(clock::now()),
+        metadata: metadata_json,
     };
     let old_secret = known
         .client_secret_ref

@@ -23,6 +23,8 @@ pub(crate) struct OAuthAccess {
     pub server_id: String,
     pub secrets: Arc<dyn SecretStore>,
     pub client_secret: Option<Secret>,
+    /// The authorization server metadata cached at authorization (JSON).
+    pub metadata: Option<String>,
 }
 
 impl std::fmt::Debug for OAuthAccess {
@@ -83,6 +85,14 @@ pub(crate) async fn authorized_client(
         Arc::clone(&access.secrets),
         &access.server_id,
     ));
+    if let Some(metadata) = access
+        .metadata
+        .as_deref()
+        .and_then(|m| serde_json::from_str(m).ok())
+    {
+        // Skips a discovery round trip on every connection.
+        manager.set_metadata(metadata);
+    }
     if !manager
         .initialize_from_store()
         .await

@@ -14,13 +14,15 @@ pub(crate) struct OAuthRecord {
     pub scopes: Vec<String>,
     pub redirect_port: Option<u16>,
     pub authorized_at: Option<String>,
+    /// The authorization server metadata (JSON) of the last authorization.
+    pub metadata: Option<String>,
 }
 
 pub(crate) fn load(conn: &Connection, server_id: &str) -> Result<Option<OAuthRecord>> {
     Ok(conn
         .query_row(
-            "SELECT client_id, client_secret_ref, dynamic, scopes, redirect_port, authorized_at
-             FROM server_oauth WHERE server_id = ?1",
+            "SELECT client_id, client_secret_ref, dynamic, scopes, redirect_port, authorized_at,
+                metadata FROM server_oauth WHERE server_id = ?1",
             [server_id],
             |r| {
                 let scopes: String = r.get(3)?;
@@ -31,6 +33,7 @@ pub(crate) fn load(conn: &Connection, server_id: &str) -> Result<Option<OAuthRec
                     scopes: serde_json::from_str(&scopes).unwrap_or_default(),
                     redirect_port: r.get(4)?,
                     authorized_at: r.get(5)?,
+                    metadata: r.get(6)?,
                 })
             },
         )
@@ -40,12 +43,13 @@ pub(crate) fn load(conn: &Connection, server_id: &str) -> Result<Option<OAuthRec
 pub(crate) fn save(conn: &Connection, server_id: &str, rec: &OAuthRecord, now: &str) -> Result<()> {
     conn.execute(
         "INSERT INTO server_oauth (server_id, client_id, client_secret_ref, dynamic, scopes,
-            redirect_port, authorized_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            redirect_port, authorized_at, updated_at, metadata)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
          ON CONFLICT (server_id) DO UPDATE SET client_id = excluded.client_id,
             client_secret_ref = excluded.client_secret_ref, dynamic = excluded.dynamic,
             scopes = excluded.scopes, redirect_port = excluded.redirect_port,
-            authorized_at = excluded.authorized_at, updated_at = excluded.updated_at",
+            authorized_at = excluded.authorized_at, updated_at = excluded.updated_at,
+            metadata = excluded.metadata",
         params![
             server_id,
             rec.client_id,
@@ -55,6 +59,7 @@ pub(crate) fn save(conn: &Connection, server_id: &str, rec: &OAuthRecord, now: &
             rec.redirect_port,
             rec.authorized_at,
             now,
+            rec.metadata,
         ],
     )?;
     Ok(())
