@@ -35,6 +35,8 @@ export class MemoryBackend implements Backend {
   /** What each fake server (by URL) offers; a URL not here refuses connections. */
   offered = new Map<string, OfferedTool[]>();
   tools = new Map<string, (ToolDetail & { approved_description: string | null })[]>();
+  /** When set, tool calls answer 403 insufficient_scope until authorized with this scope. */
+  stepUpScope: string | null = null;
 
   constructor() {
     const t = now();
@@ -293,13 +295,17 @@ export class MemoryBackend implements Backend {
   }
 
   async callTool(workspace: string, server: string, tool: string, args: Record<string, unknown>) {
+    if (this.stepUpScope) {
+      throw new BackendError({ code: "auth_required", message: "needs more permission", required_scope: this.stepUpScope });
+    }
     this.calls.push(`call:${tool}:${JSON.stringify(args)}`);
     this.offer(this.find(workspace, server).url);
     return { content: [{ type: "text", text: `${tool} got ${JSON.stringify(args)}` }], structured_content: null, is_error: false, duration_ms: 1 };
   }
 
-  async authorizeServer(workspace: string, server: string) {
+  async authorizeServer(workspace: string, server: string, options: { scopes: string[] }) {
     const s = this.find(workspace, server, true);
+    if (this.stepUpScope && options.scopes.includes(this.stepUpScope)) this.stepUpScope = null;
     if (s.status === "needs_auth") s.status = "pending";
     return { server: { ...s }, client_id: "memory-client", dynamic_registration: true, scopes: [] };
   }

@@ -35,6 +35,35 @@ fn main() {
     std::process::exit(code);
 }
 
+/// Authorizes, with this program playing the browser: it follows the authorization server's
+/// redirects until the loopback callback answers.
+async fn authorize(
+    core: &Arc<Patchbay>,
+    ws: &str,
+    server: &str,
+    client_id: Option<String>,
+    client_secret: Option<Secret>,
+    scopes: Vec<String>,
+) -> patchbay_core::Result<()> {
+    let options = AuthorizeOptions {
+        client_id,
+        client_secret,
+        scopes,
+        timeout: Some(TIMEOUT),
+    };
+    oauth::authorize(core, ws, server, options, |auth_url| {
+        let auth_url = auth_url.to_string();
+        tokio::spawn(async move {
+            let browser = reqwest::Client::builder().build().expect("an HTTP client");
+            if let Err(err) = browser.get(&auth_url).send().await {
+                eprintln!("browser step failed: {err}");
+            }
+        });
+    })
+    .await
+    .map(|_| ())
+}
+
 async fn run(core: &Arc<Patchbay>, url: &str, scenario: &str, context: &Value) -> i32 {
     let ws = core.workspace(None).expect("the default workspace").id;
     let auth = scenario.starts_with("auth/");
@@ -54,24 +83,9 @@ async fn run(core: &Arc<Patchbay>, url: &str, scenario: &str, context: &Value) -
         )
         .expect("the server is created");
     if auth {
-        let options = AuthorizeOptions {
-            client_id: context["client_id"].as_str().map(str::to_owned),
-            client_secret: context["client_secret"].as_str().map(Secret::new),
-            scopes: Vec::new(),
-            timeout: Some(TIMEOUT),
-        };
-        let authorized = oauth::authorize(core, &ws, &server.id, options, |auth_url| {
-            let auth_url = auth_url.to_string();
-            tokio::spawn(async move {
-                // The browser: follow redirects until the loopback callback answers.
-                let browser = reqwest::Client::builder().build().expect("an HTTP client");
-                if let Err(err) = browser.get(&auth_url).send().await {
-                    eprintln!("browser step failed: {err}");
-                }
-            });
-        })
-        .await;
-        if let Err(err) = authorized {
+        let client_id = context["client_id"].as_str().map(str::to_owned);
+        let secret = context["client_secret"].as_str().map(Secret::new);
+        if let Err(err) = authorize(core, &ws, &server.id, client_id, secret, Vec::new()).await {
             eprintln!("authorize failed: {} ({})", err.message, err.code);
             return 1;
         }
@@ -92,7 +106,23 @@ async fn run(core: &Arc<Patchbay>, url: &str, scenario: &str, context: &Value) -
         } else {
             json!({})
         };
-        match live::call_tool(core, &ws, &server.id, &tool.name, args, TIMEOUT).await {
+        let mut outcome =
+            live::call_tool(core, &ws, &server.id, &tool.name, args.clone(), TIMEOUT).await;
+        // Step-up: a 403 insufficient_scope names the scope to authorize again with.
+        if let Err(err) = &outcome
+            && let Some(scope) = err.required_scope.clone()
+        {
+            let scopes = vec![scope];
+            if let Err(err) = authorize(core, &ws, &server.id, None, None, scopes).await {
+                eprintln!(
+                    "step-up authorization failed: {} ({})",
+                    err.message, err.code
+                );
+                return 1;
+            }
+            outcome = live::call_tool(core, &ws, &server.id, &tool.name, args, TIMEOUT).await;
+        }
+        match outcome {
             Ok(result) => println!("called {}: error={}", tool.name, result.is_error),
             Err(err) => {
                 eprintln!(

@@ -91,6 +91,10 @@ pub struct Error {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub http_status: Option<u16>,
+    /// The scopes a server asked for in a 403 `insufficient_scope`: authorize again with them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub required_scope: Option<String>,
     #[serde(skip)]
     #[ts(skip)]
     #[source]
@@ -105,6 +109,7 @@ impl Error {
             field: None,
             category: None,
             http_status: None,
+            required_scope: None,
             source: None,
         }
     }
@@ -162,6 +167,7 @@ impl Clone for Error {
             field: self.field.clone(),
             category: self.category,
             http_status: self.http_status,
+            required_scope: self.required_scope.clone(),
             source: None,
         }
     }

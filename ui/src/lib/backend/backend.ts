@@ -67,6 +67,8 @@ export class BackendError extends Error {
   /** Why a connection to a server failed, when that is what failed. */
   readonly category: ConnectionCategory | undefined;
   readonly httpStatus: number | undefined;
+  /** A 403 insufficient_scope: the scope to authorize again with. */
+  readonly requiredScope: string | undefined;
 
   constructor(error: CoreError) {
     super(error.message);
@@ -75,6 +77,7 @@ export class BackendError extends Error {
     this.field = error.field;
     this.category = error.category;
     this.httpStatus = error.http_status;
+    this.requiredScope = error.required_scope;
   }
 
   static from(error: unknown): BackendError {

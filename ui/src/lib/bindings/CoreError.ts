@@ -13,4 +13,8 @@ category?: ConnectionCategory,
 /**
  * The HTTP status, when the category is `http_status`.
  */
-http_status?: number, };
+http_status?: number, 
+/**
+ * The scopes a server asked for in a 403 `insufficient_scope`: authorize again with them.
+ */
+required_scope?: string, };

@@ -119,3 +119,17 @@ test("sync all updates each row as its server finishes and reports failures", as
   expect(await screen.findByText("Sync finished with failures")).toBeTruthy();
   expect(screen.getByText("1 synced, 1 failed")).toBeTruthy();
 });
+
+test("a call refused for scope offers to authorize with it and calls again", async () => {
+  const { backend, user } = await openServer();
+  await user.click(screen.getByTestId("sync-server"));
+  backend.stepUpScope = "weather:write";
+  await user.click(await screen.findByTestId("try-tool"));
+  const dialog = await screen.findByTestId("tool-call-dialog");
+  await user.type(within(dialog).getByLabelText(/^city/), "Oslo");
+  await user.click(within(dialog).getByTestId("call-tool"));
+  await user.click(await within(dialog).findByTestId("step-up"));
+  await within(dialog).findByTestId("tool-result");
+  expect(backend.stepUpScope).toBeNull();
+  expect(backend.calls.some((c) => c.startsWith("call:forecast:"))).toBe(true);
+});

@@ -136,7 +136,21 @@ fn known(e: &(dyn StdError + 'static), target: &str) -> Option<Error> {
             StreamableHttpError::Client(inner) => Some(chain(inner, target)),
             StreamableHttpError::Io(inner) => Some(chain(inner, target)),
             StreamableHttpError::AuthRequired(_) => Some(auth_required(target)),
-            StreamableHttpError::InsufficientScope(_) => Some(http_status(target, 403)),
+            StreamableHttpError::InsufficientScope(e) => {
+                let mut err = Error::connection(
+                    C::AuthRequired,
+                    match &e.required_scope {
+                        Some(scope) => format!(
+                            "{target} needs more permission (scope '{scope}'); authorize again to grant it"
+                        ),
+                        None => format!(
+                            "{target} refused: the token lacks a scope it needs; authorize again"
+                        ),
+                    },
+                );
+                err.required_scope = e.required_scope.clone();
+                Some(err)
+            }
             StreamableHttpError::UnexpectedContentType(ct) => Some(not_mcp(
                 target,
                 &ct.clone()

@@ -118,11 +118,13 @@ pub async fn authorize(
         }
         _ => None,
     };
-    let scopes = if options.scopes.is_empty() {
-        known.scopes.clone()
-    } else {
-        options.scopes.clone()
-    };
+    // Asking for more (step-up) keeps what was granted before.
+    let mut scopes = known.scopes.clone();
+    for scope in options.scopes.iter().flat_map(|s| s.split_whitespace()) {
+        if !scopes.iter().any(|known| known == scope) {
+            scopes.push(scope.to_string());
+        }
+    }
     // A dynamic registration names one redirect URI: reuse its port when it is free.
     let callback = Callback::bind(if reuse && known.dynamic {
         known.redirect_port
