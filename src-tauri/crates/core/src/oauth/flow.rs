@@ -182,8 +182,27 @@ pub async fn authorize(
         request = request.with_scopes(scopes.iter().map(String::as_str));
     }
     // A dynamic registration whose redirect port is gone is registered anew.
-    let use_client = client_id.filter(|_| !(reuse && known.dynamic && !port_kept));
+    let mut use_client = client_id.filter(|_| !(reuse && known.dynamic && !port_kept));
     let dynamic = use_client.is_none() || (reuse && known.dynamic);
+    // Registered here rather than inside rmcp's session, so that a secret the authorization
+    // server issues with the registration is kept (in the keyring) for refreshes later.
+    let mut registered_secret = None;
+    let mut client_secret = client_secret;
+    if use_client.is_none() {
+        let wanted: Vec<String> = if scopes.is_empty() {
+            manager.select_initial_scopes(&[]).await
+        } else {
+            scopes.clone()
+        };
+        let wanted: Vec<&str> = wanted.iter().map(String::as_str).collect();
+        let registration = manager
+            .register_client("Patchbay", &redirect_uri, &wanted)
+            .await
+            .map_err(|e| auth_error(e, &url))?;
+        registered_secret = registration.client_secret.clone().map(Secret::new);
+        client_secret = registered_secret.clone();
+        use_client = Some(registration.client_id);
+    }
     if let Some(id) = &use_client {
         request = request.with_preregistered_client(id.clone());
         if let Some(secret) = &client_secret {
@@ -219,12 +238,12 @@ pub async fn authorize(
 
     // Keep the registration (its secret in the keyring) for re-authorization.
     let (ws, server_id) = (workspace_id.to_string(), server.id.clone());
-    let secret_ref = match (&options.client_secret, reuse) {
+    let new_secret = options.client_secret.clone().or(registered_secret);
+    let secret_ref = match (&new_secret, reuse) {
         (Some(_), _) => Some(keys::oauth_client_secret(&server_id)),
         (None, true) => known.client_secret_ref.clone(),
         (None, false) => None,
     };
-    let new_secret = options.client_secret.clone();
     let rec = OAuthRecord {
         client_id: Some(registered_id.clone()),
         client_secret_ref: secret_ref.clone(),
