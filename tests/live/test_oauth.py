@@ -148,3 +148,13 @@ def test_purge_revokes_the_tokens(cli):
         authorize(cli, "secure")
         cli.json("server", "purge", "secure")
         assert stats(base)["revocations"] == 2  # the refresh token and the access token
+
+
+def test_a_server_without_pkce_s256_is_refused_before_the_browser_step(cli):
+    with oauth_server("--no-s256") as (url, base):
+        cli.json("server", "create", "--name", "secure", "--url", url, "--auth", "oauth")
+        done = cli.run("server", "authorize", "secure", "--no-browser", "--json", "--timeout", "10")
+        assert done.returncode == 9, done.stderr
+        assert "S256" in json.loads(done.stderr.splitlines()[-1])["error"]["message"]
+        assert "http" not in done.stderr.split("{")[0], "no authorization URL was offered"
+        assert stats(base)["authorizations"] == 0

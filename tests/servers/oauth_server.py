@@ -9,6 +9,7 @@ GET /test/stats reports what happened: registrations, authorizations, refreshes,
 """
 
 import argparse
+import json
 import secrets
 import time
 
@@ -30,6 +31,7 @@ parser = argparse.ArgumentParser()
 parser.add_argument("port", type=int)
 parser.add_argument("--token-lifetime", type=int, default=3600)
 parser.add_argument("--client-id")
+parser.add_argument("--no-s256", action="store_true", help="metadata without PKCE S256")
 args = parser.parse_args()
 base = f"http://127.0.0.1:{args.port}"
 stats = {"metadata_requests": 0, "registrations": 0, "authorizations": 0, "refreshes": 0, "revocations": 0, "token_requests": 0}
@@ -165,9 +167,33 @@ async def forget_tokens(request: Request):
 app = server.streamable_http_app()
 
 
+async def without_s256(scope, receive, send):
+    """The metadata with code_challenge_methods_supported removed."""
+    parts: list[bytes] = []
+    start: dict = {}
+
+    async def capture(message):
+        if message["type"] == "http.response.start":
+            start.update(message)
+        elif message["type"] == "http.response.body":
+            parts.append(message.get("body", b""))
+            if not message.get("more_body"):
+                doc = json.loads(b"".join(parts))
+                doc.pop("code_challenge_methods_supported", None)
+                body = json.dumps(doc).encode()
+                headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
+                headers.append((b"content-length", str(len(body)).encode()))
+                await send({**start, "headers": headers})
+                await send({"type": "http.response.body", "body": body})
+
+    await app(scope, receive, capture)
+
+
 async def counted(scope, receive, send):
     if scope["type"] == "http" and scope["path"].startswith("/.well-known/oauth-authorization-server"):
         stats["metadata_requests"] += 1
+        if args.no_s256:
+            return await without_s256(scope, receive, send)
     await app(scope, receive, send)
 
 
