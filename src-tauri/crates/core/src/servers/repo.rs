@@ -330,5 +330,19 @@ pub(crate) fn secret_refs_in_workspace(
     let rows = stmt
         .query_map([workspace_id], from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows.iter().flat_map(ServerRow::secret_refs).collect())
+    let mut refs: Vec<String> = rows.iter().flat_map(ServerRow::secret_refs).collect();
+    // OAuth: each server's tokens, and the client secrets its registrations keep.
+    refs.extend(
+        rows.iter()
+            .filter(|r| r.server.auth_type == super::AuthType::Oauth)
+            .map(|r| crate::secrets::keys::oauth_tokens(&r.server.id)),
+    );
+    let mut stmt = conn.prepare(
+        "SELECT o.client_secret_ref FROM server_oauth o JOIN servers s ON s.id = o.server_id
+         WHERE s.workspace_id = ?1 AND o.client_secret_ref IS NOT NULL",
+    )?;
+    for key in stmt.query_map([workspace_id], |r| r.get::<_, String>(0))? {
+        refs.push(key?);
+    }
+    Ok(refs)
 }

@@ -92,3 +92,27 @@ fn an_empty_workspace_deletes_and_the_default_never_does() {
     t.core.create_server(&t.workspace, http("kept")).unwrap();
     assert_eq!(t.core.list_workspaces().unwrap()[0].server_count, 1);
 }
+
+#[test]
+fn purging_a_workspace_also_removes_oauth_tokens() {
+    let t = TestCore::new();
+    let ws = t.core.create_workspace("oauth").unwrap();
+    let mut input = http("secure");
+    input.auth_type = Some(patchbay_core::servers::AuthType::Oauth);
+    let server = t.core.create_server(&ws.id, input).unwrap();
+    // What an authorization leaves in the keyring.
+    let tokens = patchbay_core::secrets::keys::oauth_tokens(&server.id);
+    t.core
+        .secrets()
+        .set(
+            &tokens,
+            &patchbay_core::Secret::new("{\"token_response\": {}}"),
+        )
+        .unwrap();
+    assert!(!t.secrets.is_empty());
+    t.core.delete_workspace("oauth", true).unwrap();
+    assert!(
+        t.secrets.is_empty(),
+        "the OAuth tokens went with the workspace"
+    );
+}
