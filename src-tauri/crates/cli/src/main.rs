@@ -4,6 +4,7 @@ mod args;
 mod commands;
 mod live_output;
 mod output;
+mod portal_output;
 
 use clap::Parser;
 use clap::error::ErrorKind;

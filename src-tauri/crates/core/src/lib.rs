@@ -5,6 +5,7 @@ pub mod error;
 pub mod live;
 pub mod oauth;
 pub mod paths;
+pub mod portals;
 pub mod secret;
 pub mod secrets;
 pub mod servers;

@@ -1,5 +1,6 @@
 mod live;
 mod oauth;
+mod portal;
 mod server;
 mod tool;
 mod workspace;
@@ -46,6 +47,7 @@ pub fn run(cli: Cli, out: Output) -> Result<()> {
             server::run(&core, &ws, ServerCommand::Purge { server }, out)
         }
         Command::Server(cmd) => server::run(&core, &workspace(&core)?, cmd, out),
+        Command::Portal(cmd) => portal::run(&core, &workspace(&core)?, cmd, out),
         Command::Tool(cmd) => {
             let ws = workspace(&core)?;
             runtime()?.block_on(tool::tool(&core, &ws, cmd, out))

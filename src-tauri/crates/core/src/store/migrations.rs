@@ -13,6 +13,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_capability_sync.sql"),
     include_str!("migrations/0004_oauth.sql"),
     include_str!("migrations/0005_oauth_metadata.sql"),
+    include_str!("migrations/0006_portals.sql"),
 ];
 
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -1,0 +1,70 @@
+//! How portals print: JSON for scripts, a card or a table for people.
+
+use patchbay_core::portals::Portal;
+
+use crate::output::{Output, outln, table};
+
+impl Output {
+    pub fn portal(&self, p: &Portal) {
+        if self.json {
+            return self.json(p);
+        }
+        outln!("{}  {}", p.name, p.url);
+        if !p.description.is_empty() {
+            outln!("  {}", p.description);
+        }
+        outln!(
+            "  secure: {}{}",
+            if p.secure {
+                "yes"
+            } else {
+                "no (any local client)"
+            },
+            p.token_redacted
+                .as_deref()
+                .map(|h| format!(", token {h}"))
+                .unwrap_or_default()
+        );
+        if let Some(token) = &p.token {
+            outln!(
+                "  token: {token}\n  (shown only now: copy it into your client's configuration)"
+            );
+        }
+        for m in p.servers.iter().flatten() {
+            let served = m.tools.iter().filter(|t| t.served).count();
+            outln!(
+                "  {} ({}): {served} of {} tools served{}",
+                m.name,
+                m.slug,
+                m.tools.len(),
+                if m.updated_tools.is_empty() {
+                    String::new()
+                } else {
+                    format!(", changed: {}", m.updated_tools.join(", "))
+                }
+            );
+        }
+    }
+
+    pub fn portals(&self, portals: &[Portal]) {
+        if self.json {
+            return self.json(&serde_json::json!({ "portals": portals }));
+        }
+        if portals.is_empty() {
+            outln!("No portals. Create one with: patchbay portal create --name NAME");
+            return;
+        }
+        let rows = portals
+            .iter()
+            .map(|p| {
+                vec![
+                    p.name.clone(),
+                    p.url.clone(),
+                    if p.secure { "yes" } else { "no" }.into(),
+                    p.id.clone(),
+                ]
+            })
+            .collect();
+        table(&["NAME", "URL", "SECURE", "ID"], rows);
+    }
+}

@@ -1,0 +1,23 @@
+//! Portals: one local MCP endpoint, served by the built-in gateway, bundling the approved
+//! tools of several servers (SPEC §1).
+
+mod model;
+mod ops;
+pub(crate) mod repo;
+mod slug;
+
+pub use model::*;
+
+/// The gateway's port: `PATCHBAY_GATEWAY_PORT`, else this default.
+pub const DEFAULT_GATEWAY_PORT: u16 = 47821;
+
+pub fn gateway_port() -> u16 {
+    std::env::var("PATCHBAY_GATEWAY_PORT")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(DEFAULT_GATEWAY_PORT)
+}
+
+pub fn portal_url(slug: &str) -> String {
+    format!("http://127.0.0.1:{}/mcp/{slug}", gateway_port())
+}

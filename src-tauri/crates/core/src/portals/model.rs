@@ -1,0 +1,87 @@
+//! What a portal is, as every front door sees it.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::servers::ApprovalState;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
+#[ts(export)]
+pub struct Portal {
+    pub id: String,
+    pub workspace_id: String,
+    pub name: String,
+    pub description: String,
+    pub slug: String,
+    /// Where AI clients connect: `http://127.0.0.1:<gateway port>/mcp/<slug>`.
+    pub url: String,
+    /// Clients must present the portal's bearer token.
+    pub secure: bool,
+    /// The token, redacted to at most its last 4 characters.
+    pub token_redacted: Option<String>,
+    /// Whether call arguments and results are logged (off by default).
+    pub log_payloads: bool,
+    pub created_at: String,
+    pub updated_at: String,
+    /// Present on `get`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub servers: Option<Vec<PortalMember>>,
+    /// The bearer token, only in the answer that created or rotated it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub token: Option<String>,
+}
+
+/// A member server of a portal, with the tools clients get from it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
+#[ts(export)]
+pub struct PortalMember {
+    pub server_id: String,
+    pub name: String,
+    /// The prefix of its tools' names: `<slug>__<tool>`.
+    pub slug: String,
+    pub is_enabled: bool,
+    pub default_disabled: bool,
+    pub tools: Vec<PortalTool>,
+    /// Tools whose definition changed since they were approved (the seed's `updated_tools`).
+    pub updated_tools: Vec<String>,
+    /// Prompts that changed at the last sync that changed them (`updated_prompts`).
+    pub updated_prompts: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
+#[ts(export)]
+pub struct PortalTool {
+    pub name: String,
+    /// The name clients see: the alias, else `<server-slug>__<tool>`.
+    pub exposed_name: String,
+    pub alias: Option<String>,
+    /// Enabled in this portal (an override, else the member's default).
+    pub enabled: bool,
+    pub approval_state: ApprovalState,
+    /// Served: enabled here, approved, and its server enabled.
+    pub served: bool,
+}
+
+/// Input of `create`.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+#[ts(export, optional_fields)]
+pub struct NewPortal {
+    pub name: String,
+    pub description: Option<String>,
+    /// Off only on request: an insecure portal takes any local client.
+    pub secure: Option<bool>,
+}
+
+/// Input of `update`: fields left out stay as they are.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+#[ts(export, optional_fields)]
+pub struct PortalPatch {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub secure: Option<bool>,
+    pub log_payloads: Option<bool>,
+}

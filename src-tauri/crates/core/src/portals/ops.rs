@@ -1,0 +1,307 @@
+//! Portal operations as every front door calls them. The token goes to the keyring before
+//! the record that points at it, and leaves it after.
+
+use rusqlite::params;
+
+use super::model::{NewPortal, Portal, PortalPatch};
+use super::repo::{self, PortalRow};
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+use crate::servers::repo::{self as servers, Scope};
+use crate::{Patchbay, clock, validate};
+
+fn new_token() -> Secret {
+    // 244 random bits, recognisable in a leak scan by its prefix.
+    let a = uuid::Uuid::new_v4().simple().to_string();
+    let b = uuid::Uuid::new_v4().simple().to_string();
+    Secret::new(format!("pbp_{a}{b}"))
+}
+
+fn token_key(portal_id: &str) -> String {
+    format!("portal/{portal_id}/token/{}", uuid::Uuid::now_v7().simple())
+}
+
+/// A tool name clients may see: what MCP allows in a tool name.
+fn alias(value: &str) -> Result<String> {
+    let value = value.trim();
+    let ok = (1..=64).contains(&value.len())
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    if !ok {
+        return Err(Error::validation(
+            "alias",
+            format!(
+                "'{value}' is not a valid tool name: use 1 to 64 letters, digits, '_', '-' or '.'"
+            ),
+        ));
+    }
+    Ok(value.to_string())
+}
+
+impl Patchbay {
+    pub fn create_portal(&self, workspace_id: &str, input: NewPortal) -> Result<Portal> {
+        let name = validate::name("name", &input.name)?;
+        let description = validate::description(input.description.as_deref().unwrap_or(""))?;
+        let secure = input.secure.unwrap_or(true);
+        let id = uuid::Uuid::now_v7().to_string();
+        let token = secure.then(new_token);
+        let token_ref = token.as_ref().map(|_| token_key(&id));
+        if let (Some(key), Some(token)) = (&token_ref, &token) {
+            self.secrets().set(key, token)?;
+        }
+        let now = clock::now();
+        let written = self.store().write(|tx| {
+            crate::workspaces::ensure_exists(tx, workspace_id)?;
+            let slug = repo::free_slug(tx, &name, None)?;
+            let row = PortalRow {
+                portal: Portal {
+                    id: id.clone(),
+                    workspace_id: workspace_id.to_string(),
+                    url: super::portal_url(&slug),
+                    slug,
+                    name: name.clone(),
+                    description: description.clone(),
+                    secure,
+                    token_redacted: token.as_ref().map(Secret::hint),
+                    log_payloads: false,
+                    created_at: now.clone(),
+                    updated_at: now.clone(),
+                    servers: None,
+                    token: None,
+                },
+                token_ref: token_ref.clone(),
+            };
+            repo::insert(tx, &row)?;
+            Ok(row)
+        });
+        match written {
+            Ok(row) => {
+                let mut portal = self.get_portal(workspace_id, &row.portal.id)?;
+                portal.token = token.map(|t| t.expose().to_string());
+                Ok(portal)
+            }
+            Err(err) => {
+                if let Some(key) = token_ref {
+                    let _ = self.secrets().delete(&key);
+                }
+                Err(err)
+            }
+        }
+    }
+
+    pub fn list_portals(&self, workspace_id: &str) -> Result<Vec<Portal>> {
+        self.store().read(|c| {
+            Ok(repo::list(c, workspace_id)?
+                .into_iter()
+                .map(|r| r.portal)
+                .collect())
+        })
+    }
+
+    /// A portal with its members and their tools.
+    pub fn get_portal(&self, workspace_id: &str, ident: &str) -> Result<Portal> {
+        self.store().read(|c| {
+            let mut portal = repo::find(c, workspace_id, ident)?.portal;
+            portal.servers = Some(repo::members(c, &portal.id)?);
+            Ok(portal)
+        })
+    }
+
+    pub fn update_portal(
+        &self,
+        workspace_id: &str,
+        ident: &str,
+        patch: PortalPatch,
+    ) -> Result<Portal> {
+        let current = self.store().read(|c| repo::find(c, workspace_id, ident))?;
+        // Turning `secure` on for a portal without a token makes one (shown once).
+        let needs_token = patch.secure == Some(true) && current.token_ref.is_none();
+        let token = needs_token.then(new_token);
+        let token_ref = token.as_ref().map(|_| token_key(&current.portal.id));
+        if let (Some(key), Some(token)) = (&token_ref, &token) {
+            self.secrets().set(key, token)?;
+        }
+        let written = self.store().write(|tx| {
+            let mut row = repo::find(tx, workspace_id, &current.portal.id)?;
+            let p = &mut row.portal;
+            if let Some(name) = &patch.name {
+                p.name = validate::name("name", name)?;
+                p.slug = repo::free_slug(tx, &p.name, Some(&p.id))?;
+            }
+            if let Some(description) = &patch.description {
+                p.description = validate::description(description)?;
+            }
+            if let Some(secure) = patch.secure {
+                p.secure = secure;
+            }
+            if let Some(log) = patch.log_payloads {
+                p.log_payloads = log;
+            }
+            if let (Some(key), Some(token)) = (&token_ref, &token) {
+                row.token_ref = Some(key.clone());
+                row.portal.token_redacted = Some(token.hint());
+            }
+            row.portal.updated_at = clock::now();
+            repo::update(tx, &row)
+        });
+        if let Err(err) = written {
+            if let Some(key) = token_ref {
+                let _ = self.secrets().delete(&key);
+            }
+            return Err(err);
+        }
+        let mut portal = self.get_portal(workspace_id, &current.portal.id)?;
+        portal.token = token.map(|t| t.expose().to_string());
+        Ok(portal)
+    }
+
+    /// Deletes the portal and its token; its servers stay.
+    pub fn delete_portal(&self, workspace_id: &str, ident: &str) -> Result<Portal> {
+        let row = self.store().read(|c| repo::find(c, workspace_id, ident))?;
+        self.store().write(|tx| repo::delete(tx, &row.portal.id))?;
+        if let Some(key) = &row.token_ref
+            && let Err(err) = self.secrets().delete(key)
+        {
+            tracing::warn!(error = %err, "could not remove a deleted portal's token");
+        }
+        Ok(row.portal)
+    }
+
+    /// A new token; the old one stops working at once. The only time the token is shown.
+    pub fn rotate_portal_token(&self, workspace_id: &str, ident: &str) -> Result<Portal> {
+        let current = self.store().read(|c| repo::find(c, workspace_id, ident))?;
+        let token = new_token();
+        let key = token_key(&current.portal.id);
+        self.secrets().set(&key, &token)?;
+        let written = self.store().write(|tx| {
+            let mut row = repo::find(tx, workspace_id, &current.portal.id)?;
+            row.token_ref = Some(key.clone());
+            row.portal.token_redacted = Some(token.hint());
+            row.portal.secure = true;
+            row.portal.updated_at = clock::now();
+            repo::update(tx, &row)
+        });
+        if let Err(err) = written {
+            let _ = self.secrets().delete(&key);
+            return Err(err);
+        }
+        if let Some(old) = &current.token_ref {
+            let _ = self.secrets().delete(old);
+        }
+        let mut portal = self.get_portal(workspace_id, &current.portal.id)?;
+        portal.token = Some(token.expose().to_string());
+        Ok(portal)
+    }
+
+    pub fn add_portal_server(
+        &self,
+        workspace_id: &str,
+        portal: &str,
+        server: &str,
+        default_disabled: bool,
+    ) -> Result<Portal> {
+        let id = self.store().write(|tx| {
+            let p = repo::find(tx, workspace_id, portal)?.portal;
+            let s = servers::find(tx, workspace_id, server, Scope::Live)?.server;
+            let added = tx.execute(
+                "INSERT OR IGNORE INTO portal_servers (portal_id, server_id, default_disabled, added_at)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![p.id, s.id, default_disabled, clock::now()],
+            )?;
+            if added == 0 {
+                return Err(Error::conflict(
+                    "server",
+                    format!("'{}' is already in portal '{}'", s.name, p.name),
+                ));
+            }
+            Ok(p.id)
+        })?;
+        self.get_portal(workspace_id, &id)
+    }
+
+    pub fn remove_portal_server(
+        &self,
+        workspace_id: &str,
+        portal: &str,
+        server: &str,
+    ) -> Result<Portal> {
+        let id = self.store().write(|tx| {
+            let p = repo::find(tx, workspace_id, portal)?.portal;
+            let s = servers::find(tx, workspace_id, server, Scope::Any)?.server;
+            let removed = tx.execute(
+                "DELETE FROM portal_servers WHERE portal_id = ?1 AND server_id = ?2",
+                params![p.id, s.id],
+            )?;
+            if removed == 0 {
+                return Err(Error::not_found(format!(
+                    "'{}' is not in portal '{}'",
+                    s.name, p.name
+                )));
+            }
+            Ok(p.id)
+        })?;
+        self.get_portal(workspace_id, &id)
+    }
+
+    /// Enables or disables one tool of a member in this portal, optionally under an alias
+    /// (unique among the names the portal serves).
+    pub fn set_portal_tool(
+        &self,
+        workspace_id: &str,
+        portal: &str,
+        server: &str,
+        tool: &str,
+        enabled: bool,
+        alias_name: Option<&str>,
+    ) -> Result<Portal> {
+        let alias_name = alias_name.map(alias).transpose()?;
+        let id = self.store().write(|tx| {
+            let p = repo::find(tx, workspace_id, portal)?.portal;
+            let s = servers::find(tx, workspace_id, server, Scope::Live)?.server;
+            let member: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM portal_servers WHERE portal_id = ?1 AND server_id = ?2)",
+                params![p.id, s.id],
+                |r| r.get(0),
+            )?;
+            if !member {
+                return Err(Error::not_found(format!(
+                    "'{}' is not in portal '{}'; add it with `patchbay portal add-server`",
+                    s.name, p.name
+                )));
+            }
+            let known: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM server_tools WHERE server_id = ?1 AND name = ?2)",
+                params![s.id, tool],
+                |r| r.get(0),
+            )?;
+            if !known {
+                return Err(Error::not_found(format!(
+                    "'{}' has no tool named '{tool}' as of its last sync",
+                    s.name
+                )));
+            }
+            if let Some(alias) = &alias_name {
+                let taken = repo::members(tx, &p.id)?.iter().any(|m| {
+                    m.tools.iter().any(|t| {
+                        &t.exposed_name == alias && !(m.server_id == s.id && t.name == tool)
+                    })
+                });
+                if taken {
+                    return Err(Error::conflict(
+                        "alias",
+                        format!("portal '{}' already serves a tool named '{alias}'", p.name),
+                    ));
+                }
+            }
+            tx.execute(
+                "INSERT INTO portal_tools (portal_id, server_id, tool, enabled, alias) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (portal_id, server_id, tool) DO UPDATE SET enabled = excluded.enabled,
+                    alias = COALESCE(excluded.alias, portal_tools.alias)",
+                params![p.id, s.id, tool, enabled, alias_name],
+            )?;
+            Ok(p.id)
+        })?;
+        self.get_portal(workspace_id, &id)
+    }
+}

@@ -1,0 +1,244 @@
+//! The `portals`, `portal_servers` and `portal_tools` tables. Tokens never pass through here,
+//! only their keyring references and hints.
+
+use std::collections::HashMap;
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::model::{Portal, PortalMember, PortalTool};
+use super::slug::{exposed_tool_name, slugify};
+use crate::error::{Error, Result};
+use crate::servers::ApprovalState;
+
+pub(crate) struct PortalRow {
+    pub portal: Portal,
+    pub token_ref: Option<String>,
+}
+
+const COLUMNS: &str = "id, workspace_id, name, description, slug, secure, token_ref, token_hint,
+    log_payloads, created_at, updated_at";
+
+fn from_row(row: &Row) -> rusqlite::Result<PortalRow> {
+    let slug: String = row.get(4)?;
+    Ok(PortalRow {
+        token_ref: row.get(6)?,
+        portal: Portal {
+            id: row.get(0)?,
+            workspace_id: row.get(1)?,
+            name: row.get(2)?,
+            description: row.get(3)?,
+            url: super::portal_url(&slug),
+            slug,
+            secure: row.get(5)?,
+            token_redacted: row.get(7)?,
+            log_payloads: row.get(8)?,
+            created_at: row.get(9)?,
+            updated_at: row.get(10)?,
+            servers: None,
+            token: None,
+        },
+    })
+}
+
+pub(crate) fn insert(tx: &Connection, row: &PortalRow) -> Result<()> {
+    let p = &row.portal;
+    tx.execute(
+        &format!(
+            "INSERT INTO portals ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+        ),
+        params![
+            p.id,
+            p.workspace_id,
+            p.name,
+            p.description,
+            p.slug,
+            p.secure,
+            row.token_ref,
+            p.token_redacted,
+            p.log_payloads,
+            p.created_at,
+            p.updated_at
+        ],
+    )
+    .map_err(|e| conflict_or(e, &p.name))?;
+    Ok(())
+}
+
+pub(crate) fn update(tx: &Connection, row: &PortalRow) -> Result<()> {
+    let p = &row.portal;
+    tx.execute(
+        "UPDATE portals SET name = ?2, description = ?3, slug = ?4, secure = ?5, token_ref = ?6,
+            token_hint = ?7, log_payloads = ?8, updated_at = ?9 WHERE id = ?1",
+        params![
+            p.id,
+            p.name,
+            p.description,
+            p.slug,
+            p.secure,
+            row.token_ref,
+            p.token_redacted,
+            p.log_payloads,
+            p.updated_at
+        ],
+    )
+    .map_err(|e| conflict_or(e, &p.name))?;
+    Ok(())
+}
+
+fn conflict_or(err: rusqlite::Error, name: &str) -> Error {
+    if err.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation)
+        && err.to_string().contains("portals.name")
+    {
+        return Error::conflict(
+            "name",
+            format!(
+                "a portal named '{name}' already exists in this workspace; choose another name"
+            ),
+        );
+    }
+    Error::from(err)
+}
+
+/// A slug free among all portals: the name's, else with -2, -3… appended.
+pub(crate) fn free_slug(conn: &Connection, name: &str, except_id: Option<&str>) -> Result<String> {
+    let base = slugify(name);
+    for n in 1..10_000 {
+        let candidate = if n == 1 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
+        let taken: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM portals WHERE slug = ?1 AND id IS NOT ?2)",
+            params![candidate, except_id],
+            |r| r.get(0),
+        )?;
+        if !taken {
+            return Ok(candidate);
+        }
+    }
+    Err(Error::internal("no free slug for this portal name"))
+}
+
+pub(crate) fn find(conn: &Connection, workspace_id: &str, ident: &str) -> Result<PortalRow> {
+    conn.query_row(
+        &format!(
+            "SELECT {COLUMNS} FROM portals WHERE workspace_id = ?1
+             AND (id = ?2 OR slug = ?2 OR name = ?2 COLLATE NOCASE) LIMIT 1"
+        ),
+        params![workspace_id, ident],
+        from_row,
+    )
+    .optional()?
+    .ok_or_else(|| {
+        Error::not_found(format!(
+            "no portal named '{ident}' in this workspace; `patchbay portal list` shows them"
+        ))
+    })
+}
+
+pub(crate) fn list(conn: &Connection, workspace_id: &str) -> Result<Vec<PortalRow>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM portals WHERE workspace_id = ?1 ORDER BY name COLLATE NOCASE"
+    ))?;
+    let rows = stmt
+        .query_map([workspace_id], from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+pub(crate) fn delete(tx: &Connection, id: &str) -> Result<()> {
+    tx.execute("DELETE FROM portals WHERE id = ?1", [id])?;
+    Ok(())
+}
+
+/// The members of a portal with each tool's effective state.
+pub(crate) fn members(conn: &Connection, portal_id: &str) -> Result<Vec<PortalMember>> {
+    let mut stmt = conn.prepare(
+        "SELECT s.id, s.name, s.is_enabled, m.default_disabled FROM portal_servers m
+         JOIN servers s ON s.id = m.server_id
+         WHERE m.portal_id = ?1 AND s.deleted_at IS NULL ORDER BY s.name COLLATE NOCASE",
+    )?;
+    let servers = stmt
+        .query_map([portal_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, bool>(2)?,
+                r.get::<_, bool>(3)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut overrides_stmt = conn.prepare(
+        "SELECT tool, enabled, alias FROM portal_tools WHERE portal_id = ?1 AND server_id = ?2",
+    )?;
+    let mut tools_stmt = conn.prepare(
+        "SELECT name, approval_state, approved_hash IS NOT NULL AND approved_hash != content_hash
+         FROM server_tools WHERE server_id = ?1 ORDER BY name",
+    )?;
+    let mut prompts_stmt = conn.prepare(
+        "SELECT key FROM server_capabilities WHERE server_id = ?1 AND kind = 'prompt'
+         AND previous_hash IS NOT NULL ORDER BY key",
+    )?;
+    let mut out = Vec::with_capacity(servers.len());
+    let mut used_slugs = std::collections::HashSet::new();
+    for (server_id, name, is_enabled, default_disabled) in servers {
+        let overrides: HashMap<String, (bool, Option<String>)> = overrides_stmt
+            .query_map(params![portal_id, server_id], |r| {
+                Ok((r.get(0)?, (r.get(1)?, r.get(2)?)))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        // Two names may slugify alike ("a b", "a-b"): the later one (by name) gets a suffix.
+        let base = slugify(&name);
+        let mut slug = base.clone();
+        let mut n = 2;
+        while !used_slugs.insert(slug.clone()) {
+            slug = format!("{base}-{n}");
+            n += 1;
+        }
+        let mut updated_tools = Vec::new();
+        let tools = tools_stmt
+            .query_map([&server_id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, bool>(2)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?
+            .into_iter()
+            .map(|(tool, state, changed)| {
+                if changed {
+                    updated_tools.push(tool.clone());
+                }
+                let approval_state = state.parse().unwrap_or(ApprovalState::NeedsApproval);
+                let (enabled, alias) = overrides
+                    .get(&tool)
+                    .cloned()
+                    .unwrap_or((!default_disabled, None));
+                PortalTool {
+                    exposed_name: exposed_tool_name(&slug, &tool, alias.as_deref()),
+                    served: enabled && is_enabled && approval_state == ApprovalState::Approved,
+                    name: tool,
+                    alias,
+                    enabled,
+                    approval_state,
+                }
+            })
+            .collect();
+        let updated_prompts = prompts_stmt
+            .query_map([&server_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        out.push(PortalMember {
+            server_id,
+            name,
+            slug,
+            is_enabled,
+            default_disabled,
+            tools,
+            updated_tools,
+            updated_prompts,
+        });
+    }
+    Ok(out)
+}
