@@ -2,6 +2,7 @@
 
 mod clock;
 pub mod error;
+pub mod gateway;
 pub mod live;
 pub mod oauth;
 pub mod paths;

@@ -47,6 +47,20 @@ pub fn run(cli: Cli, out: Output) -> Result<()> {
             server::run(&core, &ws, ServerCommand::Purge { server }, out)
         }
         Command::Server(cmd) => server::run(&core, &workspace(&core)?, cmd, out),
+        Command::Serve { port } => {
+            let port = port.unwrap_or_else(patchbay_core::portals::gateway_port);
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| Error::internal(format!("cannot start the async runtime: {e}")))?;
+            runtime.block_on(async {
+                let gateway = patchbay_core::gateway::start(Arc::clone(&core), port).await?;
+                crate::output::outln!("listening on http://{}", gateway.addr);
+                let _ = tokio::signal::ctrl_c().await;
+                gateway.stop();
+                Ok(())
+            })
+        }
         Command::Portal(cmd) => portal::run(&core, &workspace(&core)?, cmd, out),
         Command::Tool(cmd) => {
             let ws = workspace(&core)?;

@@ -3,7 +3,7 @@
 mod approval;
 mod capabilities;
 mod classify;
-mod connect;
+pub(crate) mod connect;
 mod hash;
 mod model;
 mod ops;
@@ -16,4 +16,5 @@ pub use model::*;
 pub use ops::*;
 
 pub(crate) use classify::{chain as classify_chain, timed_out};
-pub(crate) use connect::http_client;
+pub(crate) use connect::{Session, http_client};
+pub(crate) use ops::open_by_id;

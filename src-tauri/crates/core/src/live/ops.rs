@@ -430,3 +430,24 @@ impl Patchbay {
         })
     }
 }
+
+/// An open session with a saved server, by id, for callers that keep it (the gateway).
+pub(crate) async fn open_by_id(
+    core: &Arc<Patchbay>,
+    server_id: &str,
+    timeout: Duration,
+) -> Result<Session> {
+    let id = server_id.to_string();
+    let ws: String = run_blocking(core, move |core| {
+        core.store().read(|c| {
+            Ok(c.query_row(
+                "SELECT workspace_id FROM servers WHERE id = ?1",
+                [&id],
+                |r| r.get(0),
+            )?)
+        })
+    })
+    .await?;
+    let (_, _, target) = saved_target(core, &ws, server_id).await?;
+    connect::connect(&target, timeout).await
+}

@@ -1,0 +1,190 @@
+//! The HTTP side of the gateway: the checks every request passes first, then rmcp's
+//! Streamable HTTP service of the portal.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
+use tokio::net::TcpListener;
+
+use super::handler::PortalHandler;
+use super::upstreams::Upstreams;
+use crate::error::{Error, ErrorCode, Result};
+use crate::portals::repo;
+use crate::{Patchbay, run_blocking};
+
+type Body = BoxBody<Bytes, Infallible>;
+type PortalService = StreamableHttpService<PortalHandler, LocalSessionManager>;
+
+/// A running gateway; dropping it does not stop it: call `stop`.
+pub struct Gateway {
+    pub addr: SocketAddr,
+    stop: tokio::sync::watch::Sender<bool>,
+}
+
+impl Gateway {
+    pub fn stop(&self) {
+        let _ = self.stop.send(true);
+    }
+}
+
+struct State {
+    core: Arc<Patchbay>,
+    upstreams: Arc<Upstreams>,
+    port: u16,
+    services: Mutex<HashMap<String, PortalService>>,
+}
+
+/// Binds 127.0.0.1:`port` (0: any free port) and serves until stopped.
+pub async fn start(core: Arc<Patchbay>, port: u16) -> Result<Gateway> {
+    let listener = TcpListener::bind(("127.0.0.1", port)).await.map_err(|e| {
+        Error::new(
+            ErrorCode::Conflict,
+            format!("the gateway cannot listen on 127.0.0.1:{port}: {e}; choose another port (--port, PATCHBAY_GATEWAY_PORT)"),
+        )
+    })?;
+    let addr = listener.local_addr().map_err(Error::from)?;
+    let state = Arc::new(State {
+        core,
+        upstreams: Arc::default(),
+        port: addr.port(),
+        services: Mutex::default(),
+    });
+    let (stop, mut stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        loop {
+            let accepted = tokio::select! {
+                accepted = listener.accept() => accepted,
+                _ = stopped.wait_for(|s| *s) => break,
+            };
+            let Ok((stream, _)) = accepted else { continue };
+            let state = Arc::clone(&state);
+            tokio::spawn(async move {
+                let service = hyper::service::service_fn(move |req| {
+                    let state = Arc::clone(&state);
+                    async move { Ok::<_, Infallible>(handle(state, req).await) }
+                });
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    tracing::info!(%addr, "gateway listening");
+    Ok(Gateway { addr, stop })
+}
+
+fn plain(status: StatusCode, text: &str) -> Response<Body> {
+    let mut response = Response::new(Full::new(Bytes::from(text.to_string())).boxed());
+    *response.status_mut() = status;
+    response
+}
+
+fn loopback_authority(authority: &str, port: u16) -> bool {
+    ["127.0.0.1", "localhost", "[::1]"]
+        .iter()
+        .any(|host| authority == *host || authority == format!("{host}:{port}"))
+}
+
+async fn handle(state: Arc<State>, req: Request<Incoming>) -> Response<Body> {
+    // DNS rebinding and cross-site requests: only loopback hosts and loopback origins.
+    let header = |name: &str| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    if !header("host").is_some_and(|h| loopback_authority(&h, state.port)) {
+        return plain(StatusCode::FORBIDDEN, "foreign Host");
+    }
+    if let Some(origin) = header("origin") {
+        let authority = origin.strip_prefix("http://").unwrap_or("");
+        if !loopback_authority(authority, state.port) {
+            return plain(StatusCode::FORBIDDEN, "foreign Origin");
+        }
+    }
+    let Some(slug) = req
+        .uri()
+        .path()
+        .strip_prefix("/mcp/")
+        .map(|s| s.trim_end_matches('/').to_owned())
+    else {
+        return plain(StatusCode::NOT_FOUND, "portals are served at /mcp/<slug>");
+    };
+    let lookup = slug.clone();
+    let found = run_blocking(&state.core, move |core| {
+        let Some(row) = core.store().read(|c| repo::find_by_slug(c, &lookup))? else {
+            return Ok(None);
+        };
+        let token = match (&row.token_ref, row.portal.secure) {
+            (Some(key), true) => core.secrets().get(key)?,
+            _ => None,
+        };
+        Ok(Some((row.portal, token)))
+    })
+    .await;
+    let (portal, token) = match found {
+        Ok(Some(found)) => found,
+        Ok(None) => return plain(StatusCode::NOT_FOUND, "no such portal"),
+        Err(err) => return plain(StatusCode::SERVICE_UNAVAILABLE, &err.message),
+    };
+    if portal.secure {
+        let presented = header("authorization");
+        let expected = token.map(|t| format!("Bearer {}", t.expose()));
+        let ok = match (presented, expected) {
+            (Some(p), Some(e)) => constant_time_eq(p.as_bytes(), e.as_bytes()),
+            _ => false,
+        };
+        if !ok {
+            let mut response = plain(
+                StatusCode::UNAUTHORIZED,
+                "this portal needs its bearer token",
+            );
+            response.headers_mut().insert(
+                "www-authenticate",
+                hyper::header::HeaderValue::from_static("Bearer"),
+            );
+            return response;
+        }
+    }
+    let service = {
+        let mut services = state.services.lock().unwrap_or_else(|e| e.into_inner());
+        services
+            .entry(portal.id.clone())
+            .or_insert_with(|| {
+                let (core, upstreams) = (Arc::clone(&state.core), Arc::clone(&state.upstreams));
+                let (portal_id, portal_name) = (portal.id.clone(), portal.name.clone());
+                StreamableHttpService::new(
+                    move || {
+                        Ok(PortalHandler {
+                            core: Arc::clone(&core),
+                            portal_id: portal_id.clone(),
+                            portal_name: portal_name.clone(),
+                            upstreams: Arc::clone(&upstreams),
+                        })
+                    },
+                    Arc::default(),
+                    StreamableHttpServerConfig::default(),
+                )
+            })
+            .clone()
+    };
+    let mut service = service;
+    match tower_service::Service::call(&mut service, req).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

@@ -1,0 +1,10 @@
+//! The built-in gateway: serves every portal as an MCP endpoint (Streamable HTTP) at
+//! `http://127.0.0.1:<port>/mcp/<slug>`, on loopback only. A request with a foreign `Origin`
+//! (403), a foreign `Host` (403) or, for a secure portal, a wrong or missing token (401) is
+//! refused before anything is forwarded.
+
+mod handler;
+mod http;
+mod upstreams;
+
+pub use http::{Gateway, start};
