@@ -76,3 +76,29 @@ def test_a_portal_serves_its_approved_tools_to_a_real_client(cli):
             assert status_of(url, {"Authorization": "Bearer pbp_wrong"}) == 401
             assert status_of(url, {"Authorization": f"Bearer {token}", "Origin": "http://evil.example"}) == 403
             assert status_of(f"{address}/mcp/nope", {}) == 404
+
+
+async def bridge_calls(cli) -> tuple[list[str], str]:
+    from mcp import StdioServerParameters
+    from mcp.client.stdio import stdio_client
+
+    params = StdioServerParameters(command=cli.binary, args=["bridge", "Work"], env=cli.env)
+    async with AsyncExitStack() as stack:
+        streams = await stack.enter_async_context(stdio_client(params))
+        session = await stack.enter_async_context(ClientSession(streams[0], streams[1]))
+        await session.initialize()
+        names = sorted(t.name for t in (await session.list_tools()).tools)
+        added = await session.call_tool("notes__add", {"a": 20, "b": 22})
+        return names, added.content[0].text
+
+
+def test_the_stdio_bridge_serves_the_portal_to_a_stdio_client(cli):
+    with python_server("base") as upstream:
+        cli.json("server", "create", "--name", "notes", "--url", upstream)
+        cli.json("server", "sync", "notes")
+        cli.json("tool", "deny", "notes", "wipe_notes")
+        cli.json("portal", "create", "--name", "Work")
+        cli.json("portal", "add-server", "Work", "notes")
+        names, added = asyncio.run(bridge_calls(cli))
+    assert names == ["notes__add", "notes__read_note"]
+    assert added == "42"

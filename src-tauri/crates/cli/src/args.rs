@@ -47,6 +47,8 @@ pub enum Command {
     /// Portals: one local MCP endpoint bundling several servers.
     #[command(subcommand)]
     Portal(PortalCommand),
+    /// Serve a portal over stdin/stdout, for AI clients that only run stdio servers.
+    Bridge { portal: String },
     /// Run the gateway that serves the portals, headless; the first line printed is its address.
     Serve {
         /// The port on 127.0.0.1 (default: PATCHBAY_GATEWAY_PORT, else 47821; 0: any free port).

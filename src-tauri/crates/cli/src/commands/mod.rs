@@ -47,6 +47,18 @@ pub fn run(cli: Cli, out: Output) -> Result<()> {
             server::run(&core, &ws, ServerCommand::Purge { server }, out)
         }
         Command::Server(cmd) => server::run(&core, &workspace(&core)?, cmd, out),
+        Command::Bridge { portal } => {
+            let ws = workspace(&core)?;
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| Error::internal(format!("cannot start the async runtime: {e}")))?;
+            runtime.block_on(patchbay_core::gateway::bridge(
+                Arc::clone(&core),
+                &ws,
+                &portal,
+            ))
+        }
         Command::Serve { port } => {
             let port = port.unwrap_or_else(patchbay_core::portals::gateway_port);
             let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -3,8 +3,10 @@
 //! (403), a foreign `Host` (403) or, for a secure portal, a wrong or missing token (401) is
 //! refused before anything is forwarded.
 
+mod bridge;
 mod handler;
 mod http;
 mod upstreams;
 
+pub use bridge::bridge;
 pub use http::{Gateway, start};

@@ -1,0 +1,31 @@
+//! `patchbay bridge PORTAL`: the portal as an MCP server on stdin/stdout, for AI clients that
+//! only run stdio servers. It serves the same tools with the same routing as the gateway,
+//! in-process (whoever can run it can read the data dir and keyring already, so no token).
+
+use std::sync::Arc;
+
+use rmcp::ServiceExt;
+
+use super::handler::PortalHandler;
+use super::upstreams::Upstreams;
+use crate::error::{Error, ErrorCode, Result};
+use crate::{Patchbay, run_blocking};
+
+pub async fn bridge(core: Arc<Patchbay>, workspace_id: &str, portal: &str) -> Result<()> {
+    let (ws, ident) = (workspace_id.to_string(), portal.to_string());
+    let portal = run_blocking(&core, move |core| core.get_portal(&ws, &ident)).await?;
+    let handler = PortalHandler {
+        core,
+        portal_id: portal.id,
+        portal_name: portal.name,
+        upstreams: Arc::new(Upstreams::default()),
+    };
+    let running = handler.serve(rmcp::transport::stdio()).await.map_err(|e| {
+        Error::new(
+            ErrorCode::Protocol,
+            format!("the stdio client did not start an MCP session: {e}"),
+        )
+    })?;
+    let _ = running.waiting().await;
+    Ok(())
+}
