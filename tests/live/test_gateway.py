@@ -6,6 +6,7 @@ import asyncio
 import json
 import os
 import subprocess
+import time
 import urllib.error
 import urllib.request
 from contextlib import AsyncExitStack, contextmanager
@@ -76,6 +77,16 @@ def test_a_portal_serves_its_approved_tools_to_a_real_client(cli):
             assert status_of(url, {"Authorization": "Bearer pbp_wrong"}) == 401
             assert status_of(url, {"Authorization": f"Bearer {token}", "Origin": "http://evil.example"}) == 403
             assert status_of(f"{address}/mcp/nope", {}) == 404
+
+            # Every call is logged (written in batches: wait, bounded, for both to land).
+            deadline = time.monotonic() + 10
+            while len(calls := cli.json("portal", "log", "Work")["calls"]) < 2 and time.monotonic() < deadline:
+                time.sleep(0.05)  # polling the log, bounded by the deadline
+        by_tool = {c["tool"]: c for c in calls}
+        assert by_tool["notes__add"]["outcome"] == "ok" and by_tool["notes__add"]["bytes_in"] > 0
+        assert by_tool["notes__wipe_notes"]["outcome"] == "error" and by_tool["notes__wipe_notes"]["server_id"] is None
+        assert by_tool["notes__add"]["arguments"] is None, "payloads are not logged unless asked"
+        assert len(calls) == 2, "refused requests never reached a tool"
 
 
 async def bridge_calls(cli) -> tuple[list[str], str]:

@@ -105,6 +105,12 @@ pub enum PortalCommand {
     Tool(PortalToolCommand),
     #[command(subcommand)]
     Token(PortalTokenCommand),
+    /// The latest calls through the portal, newest first.
+    Log {
+        portal: String,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,5 +1,6 @@
 //! How portals print: JSON for scripts, a card or a table for people.
 
+use patchbay_core::gateway::CallRecord;
 use patchbay_core::portals::Portal;
 
 use crate::output::{Output, outln, table};
@@ -66,5 +67,29 @@ impl Output {
             })
             .collect();
         table(&["NAME", "URL", "SECURE", "ID"], rows);
+    }
+
+    pub fn calls(&self, calls: &[CallRecord]) {
+        if self.json {
+            return self.json(&serde_json::json!({ "calls": calls }));
+        }
+        if calls.is_empty() {
+            outln!("No calls through this portal yet.");
+            return;
+        }
+        let rows = calls
+            .iter()
+            .map(|c| {
+                vec![
+                    c.at.clone(),
+                    c.tool.clone(),
+                    c.outcome.clone(),
+                    format!("{} ms", c.duration_ms),
+                    format!("{}/{} B", c.bytes_in, c.bytes_out),
+                    c.error.clone().unwrap_or_default(),
+                ]
+            })
+            .collect();
+        table(&["AT", "TOOL", "OUTCOME", "TIME", "IN/OUT", "ERROR"], rows);
     }
 }

@@ -61,6 +61,7 @@ pub fn run(core: &Patchbay, ws: &str, cmd: PortalCommand, out: Output) -> Result
             )?;
             out.portal(&portal)
         }
+        PortalCommand::Log { portal, limit } => out.calls(&core.portal_calls(ws, &portal, limit)?),
         PortalCommand::Token(PortalTokenCommand::Rotate { portal }) => {
             let portal = core.rotate_portal_token(ws, &portal)?;
             // The documented shape, with or without --json: scripts take the token from it.

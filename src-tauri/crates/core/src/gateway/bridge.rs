@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use rmcp::ServiceExt;
 
+use super::calllog::CallLog;
 use super::handler::PortalHandler;
 use super::upstreams::Upstreams;
 use crate::error::{Error, ErrorCode, Result};
@@ -15,6 +16,8 @@ pub async fn bridge(core: Arc<Patchbay>, workspace_id: &str, portal: &str) -> Re
     let (ws, ident) = (workspace_id.to_string(), portal.to_string());
     let portal = run_blocking(&core, move |core| core.get_portal(&ws, &ident)).await?;
     let handler = PortalHandler {
+        log: CallLog::start(Arc::clone(&core)),
+        log_payloads: portal.log_payloads,
         core,
         portal_id: portal.id,
         portal_name: portal.name,

@@ -12,6 +12,7 @@ use rmcp::model::{
 };
 use rmcp::service::{RequestContext, RoleServer};
 
+use super::calllog::{CallLog, CallRecord};
 use super::upstreams::Upstreams;
 use crate::portals::repo::{self, ServedTool};
 use crate::{Patchbay, run_blocking};
@@ -21,6 +22,8 @@ pub(crate) struct PortalHandler {
     pub portal_id: String,
     pub portal_name: String,
     pub upstreams: Arc<Upstreams>,
+    pub log: CallLog,
+    pub log_payloads: bool,
 }
 
 impl PortalHandler {
@@ -64,50 +67,89 @@ impl ServerHandler for PortalHandler {
         _context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, McpError> {
         let started = Instant::now();
-        let served = self.served().await?;
-        let Some(target) = served.iter().find(|t| t.exposed_name == request.name) else {
-            return Err(McpError::invalid_params(
-                format!("this portal serves no tool named '{}'", request.name),
-                None,
-            ));
+        let at = crate::clock::now();
+        let arguments = request
+            .arguments
+            .as_ref()
+            .map(|a| serde_json::to_string(a).unwrap_or_default());
+        let (server_id, outcome) = self.route(&request).await;
+        let result_text = match &outcome {
+            Ok(result) => serde_json::to_string(result).unwrap_or_default(),
+            Err(err) => err.message.to_string(),
         };
+        self.log.record(CallRecord {
+            at,
+            portal_id: self.portal_id.clone(),
+            server_id,
+            tool: request.name.to_string(),
+            duration_ms: started.elapsed().as_millis() as u32,
+            outcome: match &outcome {
+                Ok(r) if r.is_error == Some(true) => "tool_error",
+                Ok(_) => "ok",
+                Err(_) => "error",
+            }
+            .into(),
+            error: outcome.as_ref().err().map(|e| e.message.to_string()),
+            bytes_in: arguments.as_ref().map_or(0, String::len) as u32,
+            bytes_out: result_text.len() as u32,
+            arguments: arguments.filter(|_| self.log_payloads),
+            result: self.log_payloads.then_some(result_text),
+        });
+        outcome.map(Into::into)
+    }
+}
+
+impl PortalHandler {
+    /// Finds the call's server and makes the call there; the server's id for the log.
+    async fn route(
+        &self,
+        request: &CallToolRequestParams,
+    ) -> (
+        Option<String>,
+        Result<rmcp::model::CallToolResult, McpError>,
+    ) {
+        let served = match self.served().await {
+            Ok(served) => served,
+            Err(err) => return (None, Err(err)),
+        };
+        let Some(target) = served.iter().find(|t| t.exposed_name == request.name) else {
+            return (
+                None,
+                Err(McpError::invalid_params(
+                    format!("this portal serves no tool named '{}'", request.name),
+                    None,
+                )),
+            );
+        };
+        let server_id = Some(target.server_id.clone());
         let mut upstream_request = request.clone();
         upstream_request.name = target.tool.clone().into();
         // One retry on a fresh session: the warm one may have died since its last use.
         let mut last_error = None;
         for _ in 0..2 {
-            let session = self
-                .upstreams
-                .get(&self.core, &target.server_id)
-                .await
-                .map_err(|e| McpError::internal_error(e.message, None))?;
+            let session = match self.upstreams.get(&self.core, &target.server_id).await {
+                Ok(session) => session,
+                Err(e) => return (server_id, Err(McpError::internal_error(e.message, None))),
+            };
             match session
                 .service
                 .peer()
                 .call_tool(upstream_request.clone())
                 .await
             {
-                Ok(result) => {
-                    tracing::info!(
-                        portal = %self.portal_id, server = %target.server_id, tool = %target.tool,
-                        ms = started.elapsed().as_millis() as u64, "portal call"
-                    );
-                    return Ok(result.into());
-                }
-                Err(rmcp::ServiceError::McpError(data)) => return Err(data),
+                Ok(result) => return (server_id, Ok(result)),
+                Err(rmcp::ServiceError::McpError(data)) => return (server_id, Err(data)),
                 Err(err) => {
                     self.upstreams.forget(&target.server_id, &session).await;
                     last_error = Some(err.to_string());
                 }
             }
         }
-        Err(McpError::internal_error(
-            format!(
-                "the server behind '{}' failed: {}",
-                request.name,
-                last_error.unwrap_or_default()
-            ),
-            None,
-        ))
+        let message = format!(
+            "the server behind '{}' failed: {}",
+            request.name,
+            last_error.unwrap_or_default()
+        );
+        (server_id, Err(McpError::internal_error(message, None)))
     }
 }

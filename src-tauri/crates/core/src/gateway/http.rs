@@ -16,6 +16,7 @@ use rmcp::transport::streamable_http_server::session::local::LocalSessionManager
 use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
 use tokio::net::TcpListener;
 
+use super::calllog::CallLog;
 use super::handler::PortalHandler;
 use super::upstreams::Upstreams;
 use crate::error::{Error, ErrorCode, Result};
@@ -40,6 +41,7 @@ impl Gateway {
 struct State {
     core: Arc<Patchbay>,
     upstreams: Arc<Upstreams>,
+    log: CallLog,
     port: u16,
     services: Mutex<HashMap<String, PortalService>>,
 }
@@ -54,6 +56,7 @@ pub async fn start(core: Arc<Patchbay>, port: u16) -> Result<Gateway> {
     })?;
     let addr = listener.local_addr().map_err(Error::from)?;
     let state = Arc::new(State {
+        log: CallLog::start(Arc::clone(&core)),
         core,
         upstreams: Arc::default(),
         port: addr.port(),
@@ -163,6 +166,7 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Response<Body> {
             .or_insert_with(|| {
                 let (core, upstreams) = (Arc::clone(&state.core), Arc::clone(&state.upstreams));
                 let (portal_id, portal_name) = (portal.id.clone(), portal.name.clone());
+                let (log, log_payloads) = (state.log.clone(), portal.log_payloads);
                 StreamableHttpService::new(
                     move || {
                         Ok(PortalHandler {
@@ -170,6 +174,8 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Response<Body> {
                             portal_id: portal_id.clone(),
                             portal_name: portal_name.clone(),
                             upstreams: Arc::clone(&upstreams),
+                            log: log.clone(),
+                            log_payloads,
                         })
                     },
                     Arc::default(),

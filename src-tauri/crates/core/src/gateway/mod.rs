@@ -4,9 +4,11 @@
 //! refused before anything is forwarded.
 
 mod bridge;
+mod calllog;
 mod handler;
 mod http;
 mod upstreams;
 
 pub use bridge::bridge;
+pub use calllog::{CALLS_KEPT, CallRecord};
 pub use http::{Gateway, start};

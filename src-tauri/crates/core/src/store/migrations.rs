@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_oauth.sql"),
     include_str!("migrations/0005_oauth_metadata.sql"),
     include_str!("migrations/0006_portals.sql"),
+    include_str!("migrations/0007_portal_calls.sql"),
 ];
 
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;

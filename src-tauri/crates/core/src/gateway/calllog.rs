@@ -1,0 +1,128 @@
+//! The call log: each call through a portal becomes a row, written in batches by a
+//! background task so that a call never waits for SQLite.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use rusqlite::params;
+use serde::Serialize;
+use tokio::sync::mpsc;
+use ts_rs::TS;
+
+use crate::{Patchbay, run_blocking};
+
+/// How many calls are kept; older ones are pruned as new ones arrive.
+pub const CALLS_KEPT: i64 = 100_000;
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct CallRecord {
+    pub at: String,
+    pub portal_id: String,
+    pub server_id: Option<String>,
+    pub tool: String,
+    pub duration_ms: u32,
+    /// `ok`, `tool_error` (the tool answered with isError) or `error`.
+    pub outcome: String,
+    pub error: Option<String>,
+    pub bytes_in: u32,
+    pub bytes_out: u32,
+    /// Only when the portal logs payloads.
+    pub arguments: Option<String>,
+    pub result: Option<String>,
+}
+
+#[derive(Clone)]
+pub(crate) struct CallLog(mpsc::Sender<CallRecord>);
+
+impl CallLog {
+    pub fn start(core: Arc<Patchbay>) -> CallLog {
+        let (tx, mut rx) = mpsc::channel::<CallRecord>(4096);
+        tokio::spawn(async move {
+            let mut batch = Vec::new();
+            while rx.recv_many(&mut batch, 512).await > 0 {
+                let rows = std::mem::take(&mut batch);
+                if let Err(err) = run_blocking(&core, move |core| write(core, &rows)).await {
+                    tracing::warn!(error = %err, "could not write the call log");
+                }
+                // Let a burst gather into the next batch.
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        });
+        CallLog(tx)
+    }
+
+    /// Never blocks the call: when the log is backed up, the record is dropped (and said so).
+    pub fn record(&self, record: CallRecord) {
+        if self.0.try_send(record).is_err() {
+            tracing::warn!("the call log is backed up; a call went unlogged");
+        }
+    }
+}
+
+fn write(core: &Patchbay, rows: &[CallRecord]) -> crate::Result<()> {
+    core.store().write(|tx| {
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO portal_calls (at, portal_id, server_id, tool, duration_ms, outcome, error,
+                bytes_in, bytes_out, arguments, result)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )?;
+        for r in rows {
+            insert.execute(params![
+                r.at,
+                r.portal_id,
+                r.server_id,
+                r.tool,
+                r.duration_ms,
+                r.outcome,
+                r.error,
+                r.bytes_in,
+                r.bytes_out,
+                r.arguments,
+                r.result
+            ])?;
+        }
+        tx.execute(
+            "DELETE FROM portal_calls WHERE id <= (SELECT MAX(id) FROM portal_calls) - ?1",
+            [CALLS_KEPT],
+        )?;
+        Ok(())
+    })
+}
+
+impl Patchbay {
+    /// The latest calls through a portal, newest first.
+    pub fn portal_calls(
+        &self,
+        workspace_id: &str,
+        portal: &str,
+        limit: u32,
+    ) -> crate::Result<Vec<CallRecord>> {
+        self.store().read(|c| {
+            let p = crate::portals::repo::find(c, workspace_id, portal)?.portal;
+            let mut stmt = c.prepare(
+                "SELECT at, portal_id, server_id, tool, duration_ms, outcome, error, bytes_in,
+                    bytes_out, arguments, result
+                 FROM portal_calls WHERE portal_id = ?1 ORDER BY id DESC LIMIT ?2",
+            )?;
+            let rows = stmt
+                .query_map(params![p.id, limit.min(10_000)], |r| {
+                    Ok(CallRecord {
+                        at: r.get(0)?,
+                        portal_id: r.get(1)?,
+                        server_id: r.get(2)?,
+                        tool: r.get(3)?,
+                        duration_ms: r.get(4)?,
+                        outcome: r.get(5)?,
+                        error: r.get(6)?,
+                        bytes_in: r.get(7)?,
+                        bytes_out: r.get(8)?,
+                        arguments: r.get(9)?,
+                        result: r.get(10)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+    }
+}
