@@ -54,7 +54,23 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .setup(|app| {
             let state = AppState::open()?;
+            let core = std::sync::Arc::clone(&state.core);
             app.manage(state);
+            // The gateway serves the portals while the window is open (`patchbay serve` does
+            // the same without it); a taken port is reported in Settings, not fatal.
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                let port = patchbay_core::portals::gateway_port();
+                let status = match patchbay_core::gateway::start(core, port).await {
+                    Ok(gateway) => (Some(format!("http://{}", gateway.addr)), None),
+                    Err(err) => {
+                        tracing::warn!(error = %err, "the gateway did not start");
+                        (None, Some(err.message))
+                    }
+                };
+                let state = handle.state::<AppState>();
+                *state.gateway.lock().unwrap_or_else(|e| e.into_inner()) = status;
+            });
             Ok(())
         });
     with_commands(builder)

@@ -20,11 +20,17 @@ pub struct AppInfo {
     pub keyring_service: String,
     pub schema_version: u32,
     pub os: String,
+    /// Where the built-in gateway serves the portals, once it listens.
+    pub gateway_address: Option<String>,
+    /// Why the gateway is not running (e.g. its port is taken), if it is not.
+    pub gateway_error: Option<String>,
 }
 
 pub struct AppState {
     pub core: Arc<Patchbay>,
     pub info: AppInfo,
+    /// Filled by the gateway task once it has started (or failed to).
+    pub gateway: std::sync::Mutex<(Option<String>, Option<String>)>,
     _log_guard: Option<logging::Guard>,
 }
 
@@ -56,10 +62,13 @@ impl AppState {
             keyring_service: core.secrets().describe(),
             schema_version: core.store().schema_version()?,
             os: format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
+            gateway_address: None,
+            gateway_error: None,
         };
         Ok(AppState {
             core: Arc::new(core),
             info,
+            gateway: Default::default(),
             _log_guard: None,
         })
     }

@@ -66,7 +66,7 @@ export class MemoryBackend implements Backend {
   }
 
   async appInfo(): Promise<AppInfo> {
-    return { version: "0.0.0-test", data_dir: "/tmp/pb", database: "/tmp/pb/patchbay.db", log_file: "/tmp/pb/logs/patchbay.<date>.log", keyring_service: "memory", schema_version: 2, os: "test" };
+    return { version: "0.0.0-test", data_dir: "/tmp/pb", database: "/tmp/pb/patchbay.db", log_file: "/tmp/pb/logs/patchbay.<date>.log", keyring_service: "memory", schema_version: 2, os: "test", gateway_address: "http://127.0.0.1:47821", gateway_error: null };
   }
 
   async listWorkspaces() {

@@ -3,4 +3,12 @@
 /**
  * Facts for the Settings screen and for "copy diagnostics".
  */
-export type AppInfo = { version: string, data_dir: string, database: string, log_file: string, keyring_service: string, schema_version: number, os: string, };
+export type AppInfo = { version: string, data_dir: string, database: string, log_file: string, keyring_service: string, schema_version: number, os: string, 
+/**
+ * Where the built-in gateway serves the portals, once it listens.
+ */
+gateway_address: string | null, 
+/**
+ * Why the gateway is not running (e.g. its port is taken), if it is not.
+ */
+gateway_error: string | null, };

@@ -67,7 +67,12 @@ pub async fn start(core: Arc<Patchbay>, port: u16) -> Result<Gateway> {
         loop {
             let accepted = tokio::select! {
                 accepted = listener.accept() => accepted,
-                _ = stopped.wait_for(|s| *s) => break,
+                // Only `stop()` ends it: a dropped handle leaves the gateway running.
+                _ = async {
+                    if stopped.wait_for(|s| *s).await.is_err() {
+                        std::future::pending::<()>().await;
+                    }
+                } => break,
             };
             let Ok((stream, _)) = accepted else { continue };
             let state = Arc::clone(&state);
