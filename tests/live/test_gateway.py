@@ -113,3 +113,58 @@ def test_the_stdio_bridge_serves_the_portal_to_a_stdio_client(cli):
         names, added = asyncio.run(bridge_calls(cli))
     assert names == ["notes__add", "notes__read_note"]
     assert added == "42"
+
+
+def non_loopback_address() -> str | None:
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("192.0.2.1", 9))  # no packet is sent: this only picks a route
+            address = s.getsockname()[0]
+        except OSError:
+            return None
+    return None if address.startswith("127.") else address
+
+
+def test_rmcp_client_faults_and_loopback_only(cli):
+    """Patchbay's own rmcp client through the portal; an upstream that dies fails its call with
+    a clear error while another member keeps answering; no listener off loopback."""
+    import socket
+    from contextlib import ExitStack
+
+    from mcp_servers import everything
+
+    with everything("streamableHttp") as upstream_every, ExitStack() as notes_alive:
+        upstream_notes = notes_alive.enter_context(python_server("base"))
+        cli.json("server", "create", "--name", "notes", "--url", upstream_notes)
+        cli.json("server", "create", "--name", "every", "--url", upstream_every)
+        cli.json("server", "sync", "--all")
+        token = cli.json("portal", "create", "--name", "Work")["token"]
+        cli.json("portal", "add-server", "Work", "notes")
+        cli.json("portal", "add-server", "Work", "every")
+        with gateway(cli) as address:
+            done = cli.run("server", "create", "--name", "via-portal", "--url", f"{address}/mcp/work",
+                           "--auth", "api_key", "--api-key-stdin", stdin=f"Bearer {token}")
+            assert done.returncode == 0, done.stderr
+            cli.json("server", "sync", "via-portal")
+            names = {t["name"] for t in cli.json("tool", "list", "via-portal")["tools"]}
+            assert {"notes__add", "every__echo"} <= names
+            assert all(n.startswith(("notes__", "every__")) for n in names)
+            echoed = cli.json("tool", "call", "via-portal", "every__echo", "--args", '{"message": "through"}')
+            assert "through" in echoed["content"][0]["text"]
+            added = cli.json("tool", "call", "via-portal", "notes__add", "--args", '{"a": 1, "b": 2}')
+            assert added["content"][0]["text"] == "3"
+
+            port = int(address.rsplit(":", 1)[1])
+            other = non_loopback_address()
+            if other:
+                with socket.socket() as s:
+                    s.settimeout(2)
+                    assert s.connect_ex((other, port)) != 0, "the gateway must not listen off loopback"
+
+            notes_alive.close()  # the notes server dies
+            code, err = cli.error("tool", "call", "via-portal", "notes__add", "--args", '{"a": 1, "b": 2}')
+            assert "notes__add" in err["message"] and "refused" in err["message"], err
+            echoed = cli.json("tool", "call", "via-portal", "every__echo", "--args", '{"message": "still here"}')
+            assert "still here" in echoed["content"][0]["text"]

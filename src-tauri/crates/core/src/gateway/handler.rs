@@ -129,7 +129,13 @@ impl PortalHandler {
         for _ in 0..2 {
             let session = match self.upstreams.get(&self.core, &target.server_id).await {
                 Ok(session) => session,
-                Err(e) => return (server_id, Err(McpError::internal_error(e.message, None))),
+                Err(e) => {
+                    let message = format!(
+                        "'{}' could not reach its server: {}",
+                        request.name, e.message
+                    );
+                    return (server_id, Err(McpError::internal_error(message, None)));
+                }
             };
             match session
                 .service
