@@ -38,6 +38,16 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::live::set_auto_approve_first_sync,
         commands::oauth::authorize_server,
         commands::oauth::logout_server,
+        commands::portals::list_portals,
+        commands::portals::get_portal,
+        commands::portals::create_portal,
+        commands::portals::update_portal,
+        commands::portals::delete_portal,
+        commands::portals::rotate_portal_token,
+        commands::portals::add_portal_server,
+        commands::portals::remove_portal_server,
+        commands::portals::set_portal_tool,
+        commands::portals::portal_calls,
     ])
 }
 

@@ -141,7 +141,9 @@ def test_main_screens(env, launch):
     names = [w["name"] for w in json.loads(env.cli("--json", "workspace", "list").stdout)["workspaces"]]
     assert names == ["default", "Client A"]
 
-    for number, screen in enumerate(["Portals", "Installations", "Catalog"], start=9):
+    click_button(driver, "Portals")
+    wait(driver).until(EC.text_to_be_present_in_element((By.TAG_NAME, "main"), "No portals yet"))
+    for number, screen in enumerate(["Installations", "Catalog"], start=10):
         click_button(driver, screen)
         wait(driver).until(EC.text_to_be_present_in_element((By.TAG_NAME, "h1"), screen))
         assert "Coming next" in driver.find_element(By.TAG_NAME, "main").text

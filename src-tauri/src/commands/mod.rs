@@ -5,6 +5,7 @@
 pub mod app;
 pub mod live;
 pub mod oauth;
+pub mod portals;
 pub mod servers;
 pub mod workspaces;
 

@@ -13,6 +13,7 @@ import type { ConnectionReport } from "../lib/bindings/ConnectionReport";
 import type { SyncItem } from "../lib/bindings/SyncItem";
 import type { SyncReport } from "../lib/bindings/SyncReport";
 import type { ToolDetail } from "../lib/bindings/ToolDetail";
+import type { Portal } from "../lib/bindings/Portal";
 import type { Workspace } from "../lib/bindings/Workspace";
 
 /** A tool as a fake server offers it. */
@@ -35,6 +36,9 @@ export class MemoryBackend implements Backend {
   /** What each fake server (by URL) offers; a URL not here refuses connections. */
   offered = new Map<string, OfferedTool[]>();
   tools = new Map<string, (ToolDetail & { approved_description: string | null })[]>();
+  portals: Portal[] = [];
+  overrides = new Map<string, { enabled: boolean; alias: string | null }>();
+  members = new Map<string, { server: string; defaultDisabled: boolean }[]>();
   /** When set, tool calls answer 403 insufficient_scope until authorized with this scope. */
   stepUpScope: string | null = null;
 
@@ -107,7 +111,7 @@ export class MemoryBackend implements Backend {
     let rows = this.servers.filter(
       (s) =>
         s.workspace_id === workspace &&
-        !!s.deleted_at === query.deleted &&
+        !!s.deleted_at === (query.deleted ?? false) &&
         (!text || s.name.toLowerCase().includes(text) || s.description.toLowerCase().includes(text)) &&
         (query.status === undefined || s.status === query.status) &&
         (query.enabled === undefined || s.is_enabled === query.enabled),
@@ -320,5 +324,102 @@ export class MemoryBackend implements Backend {
 
   async readResource() {
     return { contents: [] };
+  }
+
+  private portal(workspace: string, key: string): Portal {
+    const p = this.portals.find((x) => x.workspace_id === workspace && (x.id === key || x.slug === key || x.name === key));
+    return p ?? fail("not_found", `no portal named '${key}'`);
+  }
+
+  /** A portal with its members, following the core's serving rule (enabled, approved, server on). */
+  private view(p: Portal): Portal {
+    const servers = (this.members.get(p.id) ?? []).map((m) => {
+      const s = this.servers.find((x) => x.id === m.server)!;
+      const slug = s.name.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+      const tools = (this.tools.get(s.id) ?? []).map((t) => {
+        const o = this.overrides.get(`${p.id}/${s.id}/${t.name}`);
+        const enabled = o ? o.enabled : !m.defaultDisabled;
+        const alias = o?.alias ?? null;
+        return {
+          name: t.name, exposed_name: alias ?? `${slug}__${t.name}`, alias, enabled, approval_state: t.approval_state,
+          served: enabled && s.is_enabled && t.approval_state === "approved",
+        };
+      });
+      return { server_id: s.id, name: s.name, slug, is_enabled: s.is_enabled, default_disabled: m.defaultDisabled, tools, updated_tools: [], updated_prompts: [] };
+    });
+    return { ...p, servers, token: undefined };
+  }
+
+  async listPortals(workspace: string) {
+    return this.portals.filter((p) => p.workspace_id === workspace);
+  }
+
+  async getPortal(workspace: string, key: string) {
+    return this.view(this.portal(workspace, key));
+  }
+
+  async createPortal(workspace: string, input: { name?: string; description?: string; secure?: boolean }) {
+    const name = (input.name ?? "").trim();
+    if (!name) fail("validation", "the name cannot be empty", "name");
+    if (this.portals.some((p) => p.workspace_id === workspace && p.name.toLowerCase() === name.toLowerCase())) {
+      fail("conflict", `a portal named '${name}' already exists in this workspace; choose another name`, "name");
+    }
+    const t = now();
+    const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+    const secure = input.secure ?? true;
+    const token = secure ? `pbp_${id().replace(/-/g, "")}` : undefined;
+    const p: Portal = {
+      id: id(), workspace_id: workspace, name, description: input.description ?? "", slug, url: `http://127.0.0.1:47821/mcp/${slug}`,
+      secure, token_redacted: token ? `…${token.slice(-4)}` : null, log_payloads: false, created_at: t, updated_at: t,
+    };
+    this.portals.push(p);
+    return { ...this.view(p), token };
+  }
+
+  async updatePortal(workspace: string, key: string, patch: { name?: string; description?: string; secure?: boolean; log_payloads?: boolean }) {
+    const p = this.portal(workspace, key);
+    Object.assign(p, Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)));
+    return this.view(p);
+  }
+
+  async deletePortal(workspace: string, key: string) {
+    const p = this.portal(workspace, key);
+    this.portals = this.portals.filter((x) => x !== p);
+    return p;
+  }
+
+  async rotatePortalToken(workspace: string, key: string) {
+    const p = this.portal(workspace, key);
+    const token = `pbp_${id().replace(/-/g, "")}`;
+    Object.assign(p, { secure: true, token_redacted: `…${token.slice(-4)}` });
+    return { ...this.view(p), token };
+  }
+
+  async addPortalServer(workspace: string, key: string, server: string, defaultDisabled: boolean) {
+    const p = this.portal(workspace, key);
+    const s = this.find(workspace, server, true);
+    const list = this.members.get(p.id) ?? [];
+    if (list.some((m) => m.server === s.id)) fail("conflict", `'${s.name}' is already in portal '${p.name}'`, "server");
+    this.members.set(p.id, [...list, { server: s.id, defaultDisabled }]);
+    return this.view(p);
+  }
+
+  async removePortalServer(workspace: string, key: string, server: string) {
+    const p = this.portal(workspace, key);
+    const s = this.find(workspace, server);
+    this.members.set(p.id, (this.members.get(p.id) ?? []).filter((m) => m.server !== s.id));
+    return this.view(p);
+  }
+
+  async setPortalTool(workspace: string, key: string, server: string, tool: string, enabled: boolean, alias?: string) {
+    const p = this.portal(workspace, key);
+    const s = this.find(workspace, server, true);
+    const k = `${p.id}/${s.id}/${tool}`;
+    this.overrides.set(k, { enabled, alias: alias ?? this.overrides.get(k)?.alias ?? null });
+    return this.view(p);
+  }
+
+  async portalCalls() {
+    return [];
   }
 }

@@ -2,6 +2,10 @@
 // implementation (tauri.ts) is the only file that knows about IPC, so another transport
 // (e.g. HTTP to a headless `patchbay serve`) can be added without touching a component.
 import type { AppInfo } from "../bindings/AppInfo";
+import type { CallRecord } from "../bindings/CallRecord";
+import type { NewPortal } from "../bindings/NewPortal";
+import type { Portal } from "../bindings/Portal";
+import type { PortalPatch } from "../bindings/PortalPatch";
 import type { AuthorizeOutcome } from "../bindings/AuthorizeOutcome";
 import type { ApprovalState } from "../bindings/ApprovalState";
 import type { ConnectionCategory } from "../bindings/ConnectionCategory";
@@ -54,6 +58,17 @@ export interface Backend {
    * tokens are stored, rejects when the window is closed first. */
   authorizeServer(workspace: string, server: string, options: AuthorizeChoices): Promise<AuthorizeOutcome>;
   logoutServer(workspace: string, server: string): Promise<Server>;
+  listPortals(workspace: string): Promise<Portal[]>;
+  getPortal(workspace: string, portal: string): Promise<Portal>;
+  /** The answer carries `token` (secure portals): the only time it is shown, with rotate's. */
+  createPortal(workspace: string, portal: NewPortal): Promise<Portal>;
+  updatePortal(workspace: string, portal: string, patch: PortalPatch): Promise<Portal>;
+  deletePortal(workspace: string, portal: string): Promise<Portal>;
+  rotatePortalToken(workspace: string, portal: string): Promise<Portal>;
+  addPortalServer(workspace: string, portal: string, server: string, defaultDisabled: boolean): Promise<Portal>;
+  removePortalServer(workspace: string, portal: string, server: string): Promise<Portal>;
+  setPortalTool(workspace: string, portal: string, server: string, tool: string, enabled: boolean, alias?: string): Promise<Portal>;
+  portalCalls(workspace: string, portal: string, limit: number): Promise<CallRecord[]>;
   /** Shows a file or folder in the OS file manager. */
   revealPath(path: string): Promise<void>;
 }

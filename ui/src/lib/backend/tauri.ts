@@ -5,6 +5,14 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import { revealItemInDir } from "@tauri-apps/plugin-opener";
 
 import type { AppInfo } from "../bindings/AppInfo";
+import type { CallRecord } from "../bindings/CallRecord";
+import type { CreatePortalInput } from "../bindings/CreatePortalInput";
+import type { Portal } from "../bindings/Portal";
+import type { PortalCallsInput } from "../bindings/PortalCallsInput";
+import type { PortalMemberInput } from "../bindings/PortalMemberInput";
+import type { PortalRef } from "../bindings/PortalRef";
+import type { PortalToolInput } from "../bindings/PortalToolInput";
+import type { UpdatePortalInput } from "../bindings/UpdatePortalInput";
 import type { AuthorizeInput } from "../bindings/AuthorizeInput";
 import type { AuthorizeOutcome } from "../bindings/AuthorizeOutcome";
 import type { AutoApproveInput } from "../bindings/AutoApproveInput";
@@ -100,6 +108,34 @@ export function tauriBackend(): Backend {
         in_browser: o.inBrowser,
       } satisfies AuthorizeInput),
     logoutServer: (workspace, server) => call<Server>("logout_server", { workspace, server } satisfies ServerRef),
+    listPortals: (workspace) => call<Portal[]>("list_portals", { workspace } satisfies WorkspaceRef),
+    getPortal: (workspace, portal) => call<Portal>("get_portal", { workspace, portal } satisfies PortalRef),
+    createPortal: (workspace, portal) => call<Portal>("create_portal", { workspace, portal } satisfies CreatePortalInput),
+    updatePortal: (workspace, portal, patch) =>
+      call<Portal>("update_portal", { workspace, portal, patch } satisfies UpdatePortalInput),
+    deletePortal: (workspace, portal) => call<Portal>("delete_portal", { workspace, portal } satisfies PortalRef),
+    rotatePortalToken: (workspace, portal) =>
+      call<Portal>("rotate_portal_token", { workspace, portal } satisfies PortalRef),
+    addPortalServer: (workspace, portal, server, defaultDisabled) =>
+      call<Portal>("add_portal_server", {
+        workspace,
+        portal,
+        server,
+        default_disabled: defaultDisabled,
+      } satisfies PortalMemberInput),
+    removePortalServer: (workspace, portal, server) =>
+      call<Portal>("remove_portal_server", { workspace, portal, server, default_disabled: false } satisfies PortalMemberInput),
+    setPortalTool: (workspace, portal, server, tool, enabled, alias) =>
+      call<Portal>("set_portal_tool", {
+        workspace,
+        portal,
+        server,
+        tool,
+        enabled,
+        ...(alias ? { alias } : {}),
+      } satisfies PortalToolInput),
+    portalCalls: (workspace, portal, limit) =>
+      call<CallRecord[]>("portal_calls", { workspace, portal, limit } satisfies PortalCallsInput),
     revealPath: async (path) => {
       try {
         await revealItemInDir(path);

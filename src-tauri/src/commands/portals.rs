@@ -1,0 +1,177 @@
+//! Portal commands: thin calls into the core.
+
+use patchbay_core::gateway::CallRecord;
+use patchbay_core::portals::{NewPortal, Portal, PortalPatch};
+use serde::Deserialize;
+use tauri::State;
+use ts_rs::TS;
+
+use super::live::WorkspaceRef;
+use super::{CommandResult, core};
+use crate::state::AppState;
+
+/// One portal of a workspace, by id, slug or name.
+#[derive(Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct PortalRef {
+    pub workspace: String,
+    pub portal: String,
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct CreatePortalInput {
+    pub workspace: String,
+    pub portal: NewPortal,
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct UpdatePortalInput {
+    pub workspace: String,
+    pub portal: String,
+    pub patch: PortalPatch,
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct PortalMemberInput {
+    pub workspace: String,
+    pub portal: String,
+    pub server: String,
+    #[serde(default)]
+    pub default_disabled: bool,
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct PortalToolInput {
+    pub workspace: String,
+    pub portal: String,
+    pub server: String,
+    pub tool: String,
+    pub enabled: bool,
+    #[ts(optional)]
+    pub alias: Option<String>,
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct PortalCallsInput {
+    pub workspace: String,
+    pub portal: String,
+    pub limit: u32,
+}
+
+#[tauri::command]
+pub async fn list_portals(
+    state: State<'_, AppState>,
+    input: WorkspaceRef,
+) -> CommandResult<Vec<Portal>> {
+    core(state, move |c| c.list_portals(&input.workspace)).await
+}
+
+#[tauri::command]
+pub async fn get_portal(state: State<'_, AppState>, input: PortalRef) -> CommandResult<Portal> {
+    core(state, move |c| {
+        c.get_portal(&input.workspace, &input.portal)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn create_portal(
+    state: State<'_, AppState>,
+    input: CreatePortalInput,
+) -> CommandResult<Portal> {
+    core(state, move |c| {
+        c.create_portal(&input.workspace, input.portal)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn update_portal(
+    state: State<'_, AppState>,
+    input: UpdatePortalInput,
+) -> CommandResult<Portal> {
+    core(state, move |c| {
+        c.update_portal(&input.workspace, &input.portal, input.patch)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn delete_portal(state: State<'_, AppState>, input: PortalRef) -> CommandResult<Portal> {
+    core(state, move |c| {
+        c.delete_portal(&input.workspace, &input.portal)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn rotate_portal_token(
+    state: State<'_, AppState>,
+    input: PortalRef,
+) -> CommandResult<Portal> {
+    core(state, move |c| {
+        c.rotate_portal_token(&input.workspace, &input.portal)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn add_portal_server(
+    state: State<'_, AppState>,
+    input: PortalMemberInput,
+) -> CommandResult<Portal> {
+    core(state, move |c| {
+        c.add_portal_server(
+            &input.workspace,
+            &input.portal,
+            &input.server,
+            input.default_disabled,
+        )
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn remove_portal_server(
+    state: State<'_, AppState>,
+    input: PortalMemberInput,
+) -> CommandResult<Portal> {
+    core(state, move |c| {
+        c.remove_portal_server(&input.workspace, &input.portal, &input.server)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn set_portal_tool(
+    state: State<'_, AppState>,
+    input: PortalToolInput,
+) -> CommandResult<Portal> {
+    core(state, move |c| {
+        c.set_portal_tool(
+            &input.workspace,
+            &input.portal,
+            &input.server,
+            &input.tool,
+            input.enabled,
+            input.alias.as_deref().filter(|a| !a.trim().is_empty()),
+        )
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn portal_calls(
+    state: State<'_, AppState>,
+    input: PortalCallsInput,
+) -> CommandResult<Vec<CallRecord>> {
+    core(state, move |c| {
+        c.portal_calls(&input.workspace, &input.portal, input.limit)
+    })
+    .await
+}
