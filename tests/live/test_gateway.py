@@ -99,6 +99,18 @@ def test_a_portal_serves_its_approved_tools_to_a_real_client(cli):
         assert by_tool["notes__add"]["arguments"] is None, "payloads are not logged unless asked"
         assert len(calls) == 3, "refused requests never reached a tool"
 
+        # Payload logging turned on while the gateway runs applies to the next call.
+        with gateway(cli) as address:
+            asyncio.run(session_calls(f"{address}/mcp/work", token))  # serves with logging off
+            cli.json("portal", "update", "Work", "--log-payloads", "true")
+            asyncio.run(session_calls(f"{address}/mcp/work", token))
+            deadline = time.monotonic() + 10
+            while len(calls := cli.json("portal", "log", "Work")["calls"]) < 7 and time.monotonic() < deadline:
+                time.sleep(0.05)  # polling the log, bounded by the deadline
+        logged = [c for c in calls if c["tool"] == "notes__add" and c["arguments"]]
+        assert logged and json.loads(logged[0]["arguments"]) == {"a": 2, "b": 40}
+        assert "42" in logged[0]["result"]
+
 
 async def bridge_calls(cli) -> tuple[list[str], str]:
     from mcp import StdioServerParameters

@@ -17,7 +17,6 @@ pub async fn bridge(core: Arc<Patchbay>, workspace_id: &str, portal: &str) -> Re
     let portal = run_blocking(&core, move |core| core.get_portal(&ws, &ident)).await?;
     let handler = PortalHandler {
         log: CallLog::start(Arc::clone(&core)),
-        log_payloads: portal.log_payloads,
         core,
         portal_id: portal.id,
         portal_name: portal.name,

@@ -23,14 +23,22 @@ pub(crate) struct PortalHandler {
     pub portal_name: String,
     pub upstreams: Arc<Upstreams>,
     pub log: CallLog,
-    pub log_payloads: bool,
 }
 
 impl PortalHandler {
-    async fn served(&self) -> Result<Vec<ServedTool>, McpError> {
+    /// The tools served now, and whether payloads are logged now: both read at each request,
+    /// so a change in the app or CLI applies to the next call.
+    async fn served(&self) -> Result<(Vec<ServedTool>, bool), McpError> {
         let id = self.portal_id.clone();
         run_blocking(&self.core, move |core| {
-            core.store().read(|c| repo::served_tools(c, &id))
+            core.store().read(|c| {
+                let log: bool = c.query_row(
+                    "SELECT log_payloads FROM portals WHERE id = ?1",
+                    [&id],
+                    |r| r.get(0),
+                )?;
+                Ok((repo::served_tools(c, &id)?, log))
+            })
         })
         .await
         .map_err(|e| McpError::internal_error(e.message, None))
@@ -55,6 +63,7 @@ impl ServerHandler for PortalHandler {
         let tools = self
             .served()
             .await?
+            .0
             .into_iter()
             .filter_map(|t| serde_json::from_value::<Tool>(t.definition).ok())
             .collect();
@@ -72,7 +81,7 @@ impl ServerHandler for PortalHandler {
             .arguments
             .as_ref()
             .map(|a| serde_json::to_string(a).unwrap_or_default());
-        let (server_id, outcome) = self.route(&request).await;
+        let (server_id, log_payloads, outcome) = self.route(&request).await;
         let result_text = match &outcome {
             Ok(result) => serde_json::to_string(result).unwrap_or_default(),
             Err(err) => err.message.to_string(),
@@ -92,26 +101,40 @@ impl ServerHandler for PortalHandler {
             error: outcome.as_ref().err().map(|e| e.message.to_string()),
             bytes_in: arguments.as_ref().map_or(0, String::len) as u32,
             bytes_out: result_text.len() as u32,
-            arguments: arguments.filter(|_| self.log_payloads),
-            result: self.log_payloads.then_some(result_text),
+            arguments: arguments.filter(|_| log_payloads),
+            result: log_payloads.then_some(result_text),
         });
         outcome.map(Into::into)
     }
 }
 
 impl PortalHandler {
-    /// Finds the call's server and makes the call there; the server's id for the log.
+    /// Finds the call's server and makes the call there; the server's id and whether to log
+    /// payloads, for the log.
     async fn route(
         &self,
         request: &CallToolRequestParams,
     ) -> (
         Option<String>,
+        bool,
         Result<rmcp::model::CallToolResult, McpError>,
     ) {
-        let served = match self.served().await {
+        let (served, log) = match self.served().await {
             Ok(served) => served,
-            Err(err) => return (None, Err(err)),
+            Err(err) => return (None, false, Err(err)),
         };
+        let (server_id, outcome) = self.call_upstream(&served, request).await;
+        (server_id, log, outcome)
+    }
+
+    async fn call_upstream(
+        &self,
+        served: &[ServedTool],
+        request: &CallToolRequestParams,
+    ) -> (
+        Option<String>,
+        Result<rmcp::model::CallToolResult, McpError>,
+    ) {
         let Some(target) = served.iter().find(|t| t.exposed_name == request.name) else {
             return (
                 None,

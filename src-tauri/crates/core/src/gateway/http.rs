@@ -171,7 +171,7 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Response<Body> {
             .or_insert_with(|| {
                 let (core, upstreams) = (Arc::clone(&state.core), Arc::clone(&state.upstreams));
                 let (portal_id, portal_name) = (portal.id.clone(), portal.name.clone());
-                let (log, log_payloads) = (state.log.clone(), portal.log_payloads);
+                let log = state.log.clone();
                 StreamableHttpService::new(
                     move || {
                         Ok(PortalHandler {
@@ -180,7 +180,6 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Response<Body> {
                             portal_name: portal_name.clone(),
                             upstreams: Arc::clone(&upstreams),
                             log: log.clone(),
-                            log_payloads,
                         })
                     },
                     Arc::default(),
