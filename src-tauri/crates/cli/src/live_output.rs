@@ -5,6 +5,7 @@ use std::io::Write;
 use patchbay_core::live::{
     ConnectionReport, SyncItem, SyncReport, ToolCallResult, ToolDetail, ToolDiff,
 };
+use patchbay_core::servers::ApprovalState;
 use serde_json::Value;
 
 use crate::output::{Output, outln, table};
@@ -123,7 +124,7 @@ impl Output {
             .map(|t| {
                 let mark = if t.changed {
                     "changed"
-                } else if t.is_new && t.approval_state.as_str() == "needs_approval" {
+                } else if t.is_new && t.approval_state == ApprovalState::NeedsApproval {
                     "new"
                 } else {
                     ""

@@ -190,6 +190,12 @@ impl From<rusqlite::Error> for Error {
     }
 }
 
+impl From<std::io::Error> for Error {
+    fn from(err: std::io::Error) -> Self {
+        Error::internal(format!("a local I/O operation failed: {err}")).with_source(err)
+    }
+}
+
 impl From<tokio::task::JoinError> for Error {
     fn from(err: tokio::task::JoinError) -> Self {
         Error::internal(format!("a background task failed: {err}"))

@@ -49,11 +49,7 @@ pub fn run(cli: Cli, out: Output) -> Result<()> {
         Command::Server(cmd) => server::run(&core, &workspace(&core)?, cmd, out),
         Command::Bridge { portal } => {
             let ws = workspace(&core)?;
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| Error::internal(format!("cannot start the async runtime: {e}")))?;
-            runtime.block_on(patchbay_core::gateway::bridge(
+            server_runtime()?.block_on(patchbay_core::gateway::bridge(
                 Arc::clone(&core),
                 &ws,
                 &portal,
@@ -61,11 +57,7 @@ pub fn run(cli: Cli, out: Output) -> Result<()> {
         }
         Command::Serve { port } => {
             let port = port.unwrap_or_else(patchbay_core::portals::gateway_port);
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| Error::internal(format!("cannot start the async runtime: {e}")))?;
-            runtime.block_on(async {
+            server_runtime()?.block_on(async {
                 let gateway = patchbay_core::gateway::start(Arc::clone(&core), port).await?;
                 crate::output::outln!("listening on http://{}", gateway.addr);
                 let _ = tokio::signal::ctrl_c().await;
@@ -91,7 +83,16 @@ pub fn run(cli: Cli, out: Output) -> Result<()> {
 
 /// Live commands are async (network); everything else stays a plain call.
 fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_current_thread()
+    built(tokio::runtime::Builder::new_current_thread())
+}
+
+/// The gateway and the bridge serve many clients at once: every core works.
+fn server_runtime() -> Result<tokio::runtime::Runtime> {
+    built(tokio::runtime::Builder::new_multi_thread())
+}
+
+fn built(mut builder: tokio::runtime::Builder) -> Result<tokio::runtime::Runtime> {
+    builder
         .enable_all()
         .build()
         .map_err(|e| Error::internal(format!("cannot start the async runtime: {e}")))

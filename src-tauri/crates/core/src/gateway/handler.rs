@@ -28,7 +28,7 @@ pub(crate) struct PortalHandler {
 impl PortalHandler {
     /// The tools served now, and whether payloads are logged now: both read at each request,
     /// so a change in the app or CLI applies to the next call.
-    async fn served(&self) -> Result<(Vec<ServedTool>, bool), McpError> {
+    async fn served(&self, with_definitions: bool) -> Result<(Vec<ServedTool>, bool), McpError> {
         let id = self.portal_id.clone();
         run_blocking(&self.core, move |core| {
             core.store().read(|c| {
@@ -37,7 +37,7 @@ impl PortalHandler {
                     [&id],
                     |r| r.get(0),
                 )?;
-                Ok((repo::served_tools(c, &id)?, log))
+                Ok((repo::served_tools(c, &id, with_definitions)?, log))
             })
         })
         .await
@@ -61,7 +61,7 @@ impl ServerHandler for PortalHandler {
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, McpError> {
         let tools = self
-            .served()
+            .served(true)
             .await?
             .0
             .into_iter()
@@ -119,7 +119,7 @@ impl PortalHandler {
         bool,
         Result<rmcp::model::CallToolResult, McpError>,
     ) {
-        let (served, log) = match self.served().await {
+        let (served, log) = match self.served(false).await {
             Ok(served) => served,
             Err(err) => return (None, false, Err(err)),
         };

@@ -44,6 +44,27 @@ struct State {
     log: CallLog,
     port: u16,
     services: Mutex<HashMap<String, PortalService>>,
+    /// Portal tokens by keyring reference: a rotation writes a new reference, so a cached
+    /// entry is never stale, and the keyring is asked once per token, not per request.
+    tokens: Arc<Mutex<HashMap<String, crate::Secret>>>,
+}
+
+fn cached_token(
+    cache: &Mutex<HashMap<String, crate::Secret>>,
+    key: &str,
+    fetch: impl FnOnce() -> Result<Option<crate::Secret>>,
+) -> Result<Option<crate::Secret>> {
+    if let Some(token) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(key) {
+        return Ok(Some(token.clone()));
+    }
+    let token = fetch()?;
+    if let Some(token) = &token {
+        cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key.to_string(), token.clone());
+    }
+    Ok(token)
 }
 
 /// Binds 127.0.0.1:`port` (0: any free port) and serves until stopped.
@@ -61,6 +82,7 @@ pub async fn start(core: Arc<Patchbay>, port: u16) -> Result<Gateway> {
         upstreams: Arc::default(),
         port: addr.port(),
         services: Mutex::default(),
+        tokens: Arc::default(),
     });
     let (stop, mut stopped) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {
@@ -129,12 +151,13 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Response<Body> {
         return plain(StatusCode::NOT_FOUND, "portals are served at /mcp/<slug>");
     };
     let lookup = slug.clone();
+    let cached = Arc::clone(&state.tokens);
     let found = run_blocking(&state.core, move |core| {
         let Some(row) = core.store().read(|c| repo::find_by_slug(c, &lookup))? else {
             return Ok(None);
         };
         let token = match (&row.token_ref, row.portal.secure) {
-            (Some(key), true) => core.secrets().get(key)?,
+            (Some(key), true) => cached_token(&cached, key, || core.secrets().get(key))?,
             _ => None,
         };
         Ok(Some((row.portal, token)))

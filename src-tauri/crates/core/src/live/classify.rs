@@ -13,19 +13,13 @@ type HttpError = StreamableHttpError<reqwest::Error>;
 
 /// A failure of the `initialize` handshake (or discovery).
 pub(crate) fn init_error(err: ClientInitializeError, target: &str) -> Error {
-    match &err {
-        ClientInitializeError::TransportError { error, .. } => chain(error, target),
-        ClientInitializeError::LegacyFallbackFailed { fallback, .. } => {
-            // The fallback is what the server really is; discovery failing is expected.
-            init_error_ref(fallback, target)
-        }
-        _ => init_error_ref(&err, target),
-    }
+    init_error_ref(&err, target)
 }
 
 fn init_error_ref(err: &ClientInitializeError, target: &str) -> Error {
     match err {
         ClientInitializeError::TransportError { error, .. } => chain(error, target),
+        // The fallback is what the server really is; discovery failing is expected.
         ClientInitializeError::LegacyFallbackFailed { fallback, .. } => {
             init_error_ref(fallback, target)
         }

@@ -103,7 +103,7 @@ fn client_config() -> ClientConfig {
 /// of many servers. No overall request timeout: a response may be a long event stream, and
 /// every operation is bounded by its own deadline instead.
 pub(crate) fn http_client() -> Result<reqwest::Client> {
-    static CLIENT: OnceLock<std::result::Result<reqwest::Client, String>> = OnceLock::new();
+    static CLIENT: OnceLock<Result<reqwest::Client>> = OnceLock::new();
     CLIENT
         .get_or_init(|| {
             let _ = rustls::crypto::ring::default_provider().install_default();
@@ -111,10 +111,9 @@ pub(crate) fn http_client() -> Result<reqwest::Client> {
                 .connect_timeout(Duration::from_secs(10))
                 .user_agent(concat!("patchbay/", env!("CARGO_PKG_VERSION")))
                 .build()
-                .map_err(|e| e.to_string())
+                .map_err(|e| Error::internal(format!("cannot set up HTTP: {e}")))
         })
         .clone()
-        .map_err(|e| Error::internal(format!("cannot set up HTTP: {e}")))
 }
 
 fn headers(header: Option<&(String, crate::Secret)>) -> Result<HeaderMap> {

@@ -290,11 +290,16 @@ pub async fn call_tool(
     let args = object(args, "args")?;
     let started = Instant::now();
     let name = tool.to_string();
-    let tools = tool_list(core, workspace_id, server).await?;
-    if tools
-        .iter()
-        .any(|t| t.name == name && t.approval_state == ApprovalState::Denied)
-    {
+    let (ws, ident, tool_name) = (workspace_id.to_string(), server.to_string(), name.clone());
+    let denied = run_blocking(core, move |core| {
+        core.store().read(|c| {
+            let row = repo::find(c, &ws, &ident, Scope::Live)?;
+            records::approval_of(c, &row.server.id, &tool_name)
+        })
+    })
+    .await?
+        == Some(ApprovalState::Denied);
+    if denied {
         return Err(Error::conflict(
             "tool",
             format!("the tool '{name}' is denied; approve it before calling it"),
@@ -370,16 +375,6 @@ pub async fn read_resource(
         serde_json::to_value(result).map_err(|e| Error::internal(e.to_string()))
     })
     .await
-}
-
-/// The stored tools of a server with their approval.
-pub async fn tool_list(
-    core: &Arc<Patchbay>,
-    workspace_id: &str,
-    server: &str,
-) -> Result<Vec<ToolDetail>> {
-    let (ws, server) = (workspace_id.to_string(), server.to_string());
-    run_blocking(core, move |core| core.tools(&ws, &server)).await
 }
 
 impl Patchbay {

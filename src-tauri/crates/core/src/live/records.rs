@@ -271,6 +271,22 @@ pub(crate) fn tool_details(conn: &Connection, server_id: &str) -> Result<Vec<Too
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
+/// A tool's approval as of the last sync; `None` when the server did not list it.
+pub(crate) fn approval_of(
+    conn: &Connection,
+    server_id: &str,
+    tool: &str,
+) -> Result<Option<ApprovalState>> {
+    let state: Option<String> = conn
+        .query_row(
+            "SELECT approval_state FROM server_tools WHERE server_id = ?1 AND name = ?2",
+            params![server_id, tool],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(state.and_then(|s| s.parse().ok()))
+}
+
 fn tool_not_found(name: &str) -> Error {
     Error::not_found(format!(
         "the server has no tool named '{name}' as of its last sync; sync it, or `patchbay tool list` shows them"

@@ -31,7 +31,10 @@ impl Callback {
             },
             None => TcpListener::bind(("127.0.0.1", 0)).await?,
         };
-        let port = listener.local_addr()?.port();
+        let port = listener
+            .local_addr()
+            .map_err(|e| Error::from(e).with_context("the loopback callback"))?
+            .port();
         Ok(Callback { listener, port })
     }
 
@@ -59,12 +62,6 @@ impl Callback {
                 ),
             ))
         })
-    }
-}
-
-impl From<std::io::Error> for Error {
-    fn from(err: std::io::Error) -> Self {
-        Error::internal(format!("the loopback callback failed: {err}")).with_source(err)
     }
 }
 

@@ -182,32 +182,33 @@ pub async fn authorize(
         request = request.with_scopes(scopes.iter().map(String::as_str));
     }
     // A dynamic registration whose redirect port is gone is registered anew.
-    let mut use_client = client_id.filter(|_| !(reuse && known.dynamic && !port_kept));
-    let dynamic = use_client.is_none() || (reuse && known.dynamic);
+    let kept_client = client_id.filter(|_| !(reuse && known.dynamic && !port_kept));
+    let dynamic = kept_client.is_none() || (reuse && known.dynamic);
     // Registered here rather than inside rmcp's session, so that a secret the authorization
     // server issues with the registration is kept (in the keyring) for refreshes later.
     let mut registered_secret = None;
     let mut client_secret = client_secret;
-    if use_client.is_none() {
-        let wanted: Vec<String> = if scopes.is_empty() {
-            manager.select_initial_scopes(&[]).await
-        } else {
-            scopes.clone()
-        };
-        let wanted: Vec<&str> = wanted.iter().map(String::as_str).collect();
-        let registration = manager
-            .register_client("Patchbay", &redirect_uri, &wanted)
-            .await
-            .map_err(|e| auth_error(e, &url))?;
-        registered_secret = registration.client_secret.clone().map(Secret::new);
-        client_secret = registered_secret.clone();
-        use_client = Some(registration.client_id);
-    }
-    if let Some(id) = &use_client {
-        request = request.with_preregistered_client(id.clone());
-        if let Some(secret) = &client_secret {
-            request = request.with_client_secret(secret.expose().to_string());
+    let registered_id = match kept_client {
+        Some(id) => id,
+        None => {
+            let wanted: Vec<String> = if scopes.is_empty() {
+                manager.select_initial_scopes(&[]).await
+            } else {
+                scopes.clone()
+            };
+            let wanted: Vec<&str> = wanted.iter().map(String::as_str).collect();
+            let registration = manager
+                .register_client("Patchbay", &redirect_uri, &wanted)
+                .await
+                .map_err(|e| auth_error(e, &url))?;
+            registered_secret = registration.client_secret.clone().map(Secret::new);
+            client_secret = registered_secret.clone();
+            registration.client_id
         }
+    };
+    request = request.with_preregistered_client(registered_id.clone());
+    if let Some(secret) = &client_secret {
+        request = request.with_client_secret(secret.expose().to_string());
     }
     let session = AuthorizationSession::new(manager, request)
         .await
@@ -221,10 +222,6 @@ pub async fn authorize(
                 .map(|(_, v)| v.into_owned())
         })
         .ok_or_else(|| Error::internal("the authorization URL carries no state"))?;
-    let (registered_id, _) = session
-        .get_credentials()
-        .await
-        .map_err(|e| auth_error(e, &url))?;
 
     on_url(&auth_url);
     let answer = callback

@@ -16,7 +16,7 @@ use rmcp::transport::auth::{AuthClient, AuthError, AuthorizationManager, OAuthCl
 
 use crate::error::{ConnectionCategory, Error};
 use crate::secret::Secret;
-use crate::secrets::{SecretStore, keys};
+use crate::secrets::SecretStore;
 
 /// What a connection to an OAuth server needs: where its tokens are and its client.
 pub(crate) struct OAuthAccess {
@@ -67,12 +67,6 @@ pub(crate) async fn authorized_client(
     access: &OAuthAccess,
     url: &str,
 ) -> crate::Result<AuthClient<reqwest::Client>> {
-    let key = keys::oauth_tokens(&access.server_id);
-    let (secrets, k) = (Arc::clone(&access.secrets), key.clone());
-    let stored = tokio::task::spawn_blocking(move || secrets.get(&k)).await??;
-    if stored.is_none() {
-        return Err(not_authorized(url));
-    }
     // First: it installs the TLS provider that rmcp's own OAuth client needs too.
     let http = crate::live::http_client()?;
     let mut manager = AuthorizationManager::new(url)

@@ -251,16 +251,24 @@ pub(crate) struct ServedTool {
     pub definition: serde_json::Value,
 }
 
-pub(crate) fn served_tools(conn: &Connection, portal_id: &str) -> Result<Vec<ServedTool>> {
+/// `with_definitions` false leaves `definition` null: routing a call needs only the names.
+pub(crate) fn served_tools(
+    conn: &Connection,
+    portal_id: &str,
+    with_definitions: bool,
+) -> Result<Vec<ServedTool>> {
     let mut stmt = conn
         .prepare_cached("SELECT definition FROM server_tools WHERE server_id = ?1 AND name = ?2")?;
     let mut out = Vec::new();
     for member in members(conn, portal_id)? {
         for tool in member.tools.into_iter().filter(|t| t.served) {
-            let text: String =
-                stmt.query_row(params![member.server_id, tool.name], |r| r.get(0))?;
-            let mut definition: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-            definition["name"] = tool.exposed_name.clone().into();
+            let mut definition = serde_json::Value::Null;
+            if with_definitions {
+                let text: String =
+                    stmt.query_row(params![member.server_id, tool.name], |r| r.get(0))?;
+                definition = serde_json::from_str(&text).unwrap_or_default();
+                definition["name"] = tool.exposed_name.clone().into();
+            }
             out.push(ServedTool {
                 exposed_name: tool.exposed_name,
                 server_id: member.server_id.clone(),
