@@ -9,26 +9,13 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
-from contextlib import AsyncExitStack, contextmanager
+from contextlib import AsyncExitStack
 
 import httpx2
 from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client
-from mcp_servers import python_server, stop_group
-
-
-@contextmanager
-def gateway(cli):
-    process = subprocess.Popen(
-        [cli.binary, "serve", "--port", "0"], env=cli.env, stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL, text=True, start_new_session=True,
-    )
-    try:
-        first = process.stdout.readline().strip()
-        assert first.startswith("listening on http://127.0.0.1:"), first
-        yield first.removeprefix("listening on ")
-    finally:
-        stop_group(process)
+from gateway_support import gateway
+from mcp_servers import python_server
 
 
 async def session_calls(url: str, token: str) -> tuple[list[str], str, bool]:
@@ -66,7 +53,7 @@ def test_a_portal_serves_its_approved_tools_to_a_real_client(cli):
         cli.json("tool", "deny", "notes", "wipe_notes")
         token = cli.json("portal", "create", "--name", "Work")["token"]
         cli.json("portal", "add-server", "Work", "notes")
-        with gateway(cli) as address:
+        with gateway(cli) as (address, _):
             url = f"{address}/mcp/work"
             names, added, denied_failed = asyncio.run(session_calls(url, token))
             assert names == ["notes__add", "notes__read_note"]
@@ -100,7 +87,7 @@ def test_a_portal_serves_its_approved_tools_to_a_real_client(cli):
         assert len(calls) == 3, "refused requests never reached a tool"
 
         # Payload logging turned on while the gateway runs applies to the next call.
-        with gateway(cli) as address:
+        with gateway(cli) as (address, _):
             asyncio.run(session_calls(f"{address}/mcp/work", token))  # serves with logging off
             cli.json("portal", "update", "Work", "--log-payloads", "true")
             asyncio.run(session_calls(f"{address}/mcp/work", token))
@@ -166,7 +153,7 @@ def test_rmcp_client_faults_and_loopback_only(cli):
         token = cli.json("portal", "create", "--name", "Work")["token"]
         cli.json("portal", "add-server", "Work", "notes")
         cli.json("portal", "add-server", "Work", "every")
-        with gateway(cli) as address:
+        with gateway(cli) as (address, _):
             done = cli.run("server", "create", "--name", "via-portal", "--url", f"{address}/mcp/work",
                            "--auth", "api_key", "--api-key-stdin", stdin=f"Bearer {token}")
             assert done.returncode == 0, done.stderr

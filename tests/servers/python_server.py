@@ -1,18 +1,19 @@
 """A small MCP server on the official Python SDK, for the approval tests.
 
-    python_server.py PORT [--variant base|changed] [--transport streamable-http|sse]
+    python_server.py PORT [--variant base|changed|dynamic] [--transport streamable-http|sse]
 
 The `changed` variant rewrites one tool's description and adds a tool: what a server update
-(or a rug pull) looks like to Patchbay.
+(or a rug pull) looks like to Patchbay. The `dynamic` variant adds that tool while running,
+when `unlock_export` is called, and announces the change to listening clients.
 """
 
 import argparse
 
-from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver import Context, MCPServer
 
 parser = argparse.ArgumentParser()
 parser.add_argument("port", type=int)
-parser.add_argument("--variant", choices=["base", "changed"], default="base")
+parser.add_argument("--variant", choices=["base", "changed", "dynamic"], default="base")
 parser.add_argument("--transport", choices=["streamable-http", "sse"], default="streamable-http")
 args = parser.parse_args()
 
@@ -41,11 +42,20 @@ def wipe_notes() -> str:
     return "wiped"
 
 
-if changed:
+def export_notes(destination: str) -> str:
+    return f"exported to {destination}"
 
-    @server.tool(description="Exports all notes somewhere.")
-    def export_notes(destination: str) -> str:
-        return f"exported to {destination}"
+
+if changed:
+    server.add_tool(export_notes, description="Exports all notes somewhere.")
+
+if args.variant == "dynamic":
+
+    @server.tool(description="Adds the export_notes tool.")
+    async def unlock_export(ctx: Context) -> str:
+        server.add_tool(export_notes, description="Exports all notes somewhere.")
+        await ctx.notify_tools_changed()
+        return "unlocked"
 
 
 @server.prompt(description="Summarize a note.")

@@ -7,7 +7,9 @@ use std::sync::Arc;
 use rmcp::ServiceExt;
 
 use super::calllog::CallLog;
+use super::changes::watch_store;
 use super::handler::PortalHandler;
+use super::portal_state::PortalState;
 use super::upstreams::Upstreams;
 use crate::error::{Error, ErrorCode, Result};
 use crate::{Patchbay, run_blocking};
@@ -15,13 +17,14 @@ use crate::{Patchbay, run_blocking};
 pub async fn bridge(core: Arc<Patchbay>, workspace_id: &str, portal: &str) -> Result<()> {
     let (ws, ident) = (workspace_id.to_string(), portal.to_string());
     let portal = run_blocking(&core, move |core| core.get_portal(&ws, &ident)).await?;
-    let handler = PortalHandler {
-        log: CallLog::start(Arc::clone(&core)),
-        core,
-        portal_id: portal.id,
-        portal_name: portal.name,
-        upstreams: Arc::new(Upstreams::default()),
-    };
+    let changes = watch_store(core.store().path().map(Into::into));
+    let state = PortalState::start(Arc::clone(&core), portal.id, portal.name, changes);
+    let handler = PortalHandler::new(
+        Arc::clone(&core),
+        state,
+        Arc::new(Upstreams::default()),
+        CallLog::start(core),
+    );
     let running = handler.serve(rmcp::transport::stdio()).await.map_err(|e| {
         Error::new(
             ErrorCode::Protocol,

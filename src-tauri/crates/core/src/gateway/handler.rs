@@ -1,58 +1,142 @@
-//! The MCP server of one portal: its served tools (approved, enabled, of enabled members)
-//! under their exposed names, each call routed to its server over a warm session.
+//! The MCP server of one portal session: the portal's served tools, prompts and resources
+//! under their exposed names, each request routed to its server over a warm session, with the
+//! client's cancellation and a time bound carried through.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
 
 use rmcp::ErrorData as McpError;
 use rmcp::handler::server::ServerHandler;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, Implementation, ListToolsResult,
-    PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
+    CallToolRequestParams, CallToolResponse, GetPromptRequestParams, GetPromptResponse,
+    Implementation, ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult,
+    ListToolsResult, PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse,
+    ServerCapabilities, ServerConfig, ServerNotification, SubscriptionFilter,
 };
-use rmcp::service::{RequestContext, RoleServer};
+use rmcp::service::{NotificationContext, RequestContext, RoleServer, SubscriptionContext};
+use serde::de::DeserializeOwned;
+use tokio::sync::broadcast::error::RecvError;
 
 use super::calllog::{CallLog, CallRecord};
+use super::portal_state::PortalState;
 use super::upstreams::Upstreams;
-use crate::portals::repo::{self, ServedTool};
-use crate::{Patchbay, run_blocking};
+use crate::Patchbay;
+use crate::live::Session;
+use crate::portals::served::ServedItem;
+
+/// How long one request may wait on its server before the client hears that it timed out
+/// (the server is told to cancel it).
+const UPSTREAM_TIMEOUT: Duration = Duration::from_secs(300);
 
 pub(crate) struct PortalHandler {
-    pub core: Arc<Patchbay>,
-    pub portal_id: String,
-    pub portal_name: String,
-    pub upstreams: Arc<Upstreams>,
-    pub log: CallLog,
+    core: Arc<Patchbay>,
+    state: Arc<PortalState>,
+    upstreams: Arc<Upstreams>,
+    log: CallLog,
 }
 
 impl PortalHandler {
-    /// The tools served now, and whether payloads are logged now: both read at each request,
-    /// so a change in the app or CLI applies to the next call.
-    async fn served(&self, with_definitions: bool) -> Result<(Vec<ServedTool>, bool), McpError> {
-        let id = self.portal_id.clone();
-        run_blocking(&self.core, move |core| {
-            core.store().read(|c| {
-                let log: bool = c.query_row(
-                    "SELECT log_payloads FROM portals WHERE id = ?1",
-                    [&id],
-                    |r| r.get(0),
-                )?;
-                Ok((repo::served_tools(c, &id, with_definitions)?, log))
-            })
-        })
-        .await
-        .map_err(|e| McpError::internal_error(e.message, None))
+    pub fn new(
+        core: Arc<Patchbay>,
+        state: Arc<PortalState>,
+        upstreams: Arc<Upstreams>,
+        log: CallLog,
+    ) -> PortalHandler {
+        state.open_sessions.fetch_add(1, Ordering::Relaxed);
+        PortalHandler {
+            core,
+            state,
+            upstreams,
+            log,
+        }
     }
+}
+
+impl Drop for PortalHandler {
+    fn drop(&mut self) {
+        self.state.open_sessions.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+fn definitions<T: DeserializeOwned>(items: &[ServedItem]) -> Vec<T> {
+    items
+        .iter()
+        .filter_map(|i| serde_json::from_value(i.definition.clone()).ok())
+        .collect()
 }
 
 impl ServerHandler for PortalHandler {
     fn get_info(&self) -> ServerConfig {
-        let mut info = ServerConfig::new(ServerCapabilities::builder().enable_tools().build());
+        let capabilities = ServerCapabilities::builder()
+            .enable_prompts()
+            .enable_resources()
+            .enable_tools()
+            .enable_prompts_list_changed()
+            .enable_resources_list_changed()
+            .enable_tool_list_changed()
+            .build();
+        let mut info = ServerConfig::new(capabilities);
         info.server_info = Implementation::new(
-            format!("patchbay portal {}", self.portal_name),
+            format!("patchbay portal {}", self.state.portal_name),
             env!("CARGO_PKG_VERSION"),
         );
         info
+    }
+
+    async fn on_initialized(&self, context: NotificationContext<RoleServer>) {
+        self.state.add_peer(context.peer);
+    }
+
+    fn accepted_subscription_filter(
+        &self,
+        requested: &SubscriptionFilter,
+    ) -> Option<SubscriptionFilter> {
+        let mut accepted = SubscriptionFilter::new();
+        accepted.tools_list_changed = requested.tools_list_changed;
+        accepted.prompts_list_changed = requested.prompts_list_changed;
+        accepted.resources_list_changed = requested.resources_list_changed;
+        Some(accepted)
+    }
+
+    async fn listen(&self, context: SubscriptionContext) -> Result<(), McpError> {
+        let mut events = self.state.subscribe();
+        let wants = |flag: Option<bool>| flag == Some(true);
+        loop {
+            let lists = tokio::select! {
+                _ = context.cancelled() => return Ok(()),
+                event = events.recv() => match event {
+                    Ok(lists) => lists,
+                    // Missed some: say everything changed, the client lists again.
+                    Err(RecvError::Lagged(_)) => super::portal_state::ListsChanged {
+                        tools: true, prompts: true, resources: true,
+                    },
+                    Err(RecvError::Closed) => return Ok(()),
+                },
+            };
+            let accepted = context.accepted();
+            let mut notes = Vec::new();
+            if lists.tools && wants(accepted.tools_list_changed) {
+                notes.push(ServerNotification::ToolListChangedNotification(
+                    Default::default(),
+                ));
+            }
+            if lists.prompts && wants(accepted.prompts_list_changed) {
+                notes.push(ServerNotification::PromptListChangedNotification(
+                    Default::default(),
+                ));
+            }
+            if lists.resources && wants(accepted.resources_list_changed) {
+                notes.push(ServerNotification::ResourceListChangedNotification(
+                    Default::default(),
+                ));
+            }
+            for note in notes {
+                if context.sink().send(note).await.is_err() {
+                    return Ok(());
+                }
+            }
+        }
     }
 
     async fn list_tools(
@@ -60,20 +144,86 @@ impl ServerHandler for PortalHandler {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, McpError> {
-        let tools = self
-            .served(true)
-            .await?
-            .0
-            .into_iter()
-            .filter_map(|t| serde_json::from_value::<Tool>(t.definition).ok())
-            .collect();
-        Ok(ListToolsResult::with_all_items(tools))
+        let catalog = self.state.catalog().await?;
+        Ok(ListToolsResult::with_all_items(definitions(&catalog.tools)))
+    }
+
+    async fn list_prompts(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListPromptsResult, McpError> {
+        let catalog = self.state.catalog().await?;
+        Ok(ListPromptsResult::with_all_items(definitions(
+            &catalog.prompts,
+        )))
+    }
+
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, McpError> {
+        let catalog = self.state.catalog().await?;
+        Ok(ListResourcesResult::with_all_items(definitions(
+            &catalog.resources,
+        )))
+    }
+
+    async fn list_resource_templates(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourceTemplatesResult, McpError> {
+        let catalog = self.state.catalog().await?;
+        Ok(ListResourceTemplatesResult::with_all_items(definitions(
+            &catalog.resource_templates,
+        )))
+    }
+
+    async fn get_prompt(
+        &self,
+        mut request: GetPromptRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<GetPromptResponse, McpError> {
+        let catalog = self.state.catalog().await?;
+        let Some(target) = catalog.prompt(&request.name) else {
+            return Err(McpError::invalid_params(
+                format!("this portal serves no prompt named '{}'", request.name),
+                None,
+            ));
+        };
+        let what = format!("prompt '{}'", request.name);
+        request.name = target.upstream.clone();
+        self.forward(&target.server_id, &what, &context, async move |s| {
+            s.service.peer().get_prompt_once(request.clone()).await
+        })
+        .await
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, McpError> {
+        let catalog = self.state.catalog().await?;
+        let Some(server_id) = catalog.resource_server(&request.uri) else {
+            return Err(McpError::resource_not_found(
+                format!("this portal serves no resource '{}'", request.uri),
+                None,
+            ));
+        };
+        let what = format!("resource '{}'", request.uri);
+        self.forward(server_id, &what, &context, async move |s| {
+            s.service.peer().read_resource_once(request.clone()).await
+        })
+        .await
     }
 
     async fn call_tool(
         &self,
         request: CallToolRequestParams,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, McpError> {
         let started = Instant::now();
         let at = crate::clock::now();
@@ -81,20 +231,45 @@ impl ServerHandler for PortalHandler {
             .arguments
             .as_ref()
             .map(|a| serde_json::to_string(a).unwrap_or_default());
-        let (server_id, log_payloads, outcome) = self.route(&request).await;
+        let catalog = self.state.catalog().await?;
+        let target = catalog.tool(&request.name);
+        let outcome = match target {
+            None => Err(McpError::invalid_params(
+                format!("this portal serves no tool named '{}'", request.name),
+                None,
+            )),
+            Some(target) => {
+                let mut upstream = request.clone();
+                upstream.name = target.upstream.clone().into();
+                let what = format!("'{}'", request.name);
+                self.forward(&target.server_id, &what, &context, async move |s| {
+                    s.service.peer().call_tool_once(upstream.clone()).await
+                })
+                .await
+            }
+        };
         let result_text = match &outcome {
-            Ok(result) => serde_json::to_string(result).unwrap_or_default(),
+            Ok(CallToolResponse::Complete(result)) => {
+                serde_json::to_string(result).unwrap_or_default()
+            }
+            Ok(CallToolResponse::InputRequired(result)) => {
+                serde_json::to_string(result).unwrap_or_default()
+            }
+            Ok(CallToolResponse::Task(result)) => serde_json::to_string(result).unwrap_or_default(),
+            Ok(_) => String::new(),
             Err(err) => err.message.to_string(),
         };
+        let log_payloads = catalog.log_payloads;
         self.log.record(CallRecord {
             at,
-            portal_id: self.portal_id.clone(),
-            server_id,
+            portal_id: self.state.portal_id.clone(),
+            server_id: target.map(|t| t.server_id.clone()),
             tool: request.name.to_string(),
             duration_ms: started.elapsed().as_millis() as u32,
             outcome: match &outcome {
-                Ok(r) if r.is_error == Some(true) => "tool_error",
-                Ok(_) => "ok",
+                Ok(CallToolResponse::Complete(r)) if r.is_error == Some(true) => "tool_error",
+                Ok(CallToolResponse::Complete(_)) => "ok",
+                Ok(_) => "pending",
                 Err(_) => "error",
             }
             .into(),
@@ -104,81 +279,72 @@ impl ServerHandler for PortalHandler {
             arguments: arguments.filter(|_| log_payloads),
             result: log_payloads.then_some(result_text),
         });
-        outcome.map(Into::into)
+        outcome
     }
 }
 
 impl PortalHandler {
-    /// Finds the call's server and makes the call there; the server's id and whether to log
-    /// payloads, for the log.
-    async fn route(
+    /// Sends one request to a member's server over its warm session (opened again first if it
+    /// has closed since its last use). An MCP error from the server passes through as it is.
+    /// Nothing is retried once sent: a tool call may not be safe to run twice. A failed
+    /// session is dropped, so the next request reconnects. The client's cancellation and the
+    /// time bound drop the request, which tells the server to cancel it.
+    async fn forward<T>(
         &self,
-        request: &CallToolRequestParams,
-    ) -> (
-        Option<String>,
-        bool,
-        Result<rmcp::model::CallToolResult, McpError>,
-    ) {
-        let (served, log) = match self.served(false).await {
-            Ok(served) => served,
-            Err(err) => return (None, false, Err(err)),
-        };
-        let (server_id, outcome) = self.call_upstream(&served, request).await;
-        (server_id, log, outcome)
-    }
-
-    async fn call_upstream(
-        &self,
-        served: &[ServedTool],
-        request: &CallToolRequestParams,
-    ) -> (
-        Option<String>,
-        Result<rmcp::model::CallToolResult, McpError>,
-    ) {
-        let Some(target) = served.iter().find(|t| t.exposed_name == request.name) else {
-            return (
+        server_id: &str,
+        what: &str,
+        context: &RequestContext<RoleServer>,
+        send: impl AsyncFn(&Session) -> Result<T, rmcp::ServiceError>,
+    ) -> Result<T, McpError> {
+        let unreachable = |e: crate::Error| {
+            McpError::internal_error(
+                format!("{what} could not reach its server: {}", e.message),
                 None,
-                Err(McpError::invalid_params(
-                    format!("this portal serves no tool named '{}'", request.name),
-                    None,
-                )),
-            );
+            )
         };
-        let server_id = Some(target.server_id.clone());
-        let mut upstream_request = request.clone();
-        upstream_request.name = target.tool.clone().into();
-        // One retry on a fresh session: the warm one may have died since its last use.
-        let mut last_error = None;
-        for _ in 0..2 {
-            let session = match self.upstreams.get(&self.core, &target.server_id).await {
-                Ok(session) => session,
-                Err(e) => {
-                    let message = format!(
-                        "'{}' could not reach its server: {}",
-                        request.name, e.message
-                    );
-                    return (server_id, Err(McpError::internal_error(message, None)));
-                }
-            };
-            match session
-                .service
-                .peer()
-                .call_tool(upstream_request.clone())
+        let mut session = self
+            .upstreams
+            .get(&self.core, server_id)
+            .await
+            .map_err(unreachable)?;
+        if session.service.peer().is_transport_closed() {
+            self.upstreams.forget(server_id, &session).await;
+            session = self
+                .upstreams
+                .get(&self.core, server_id)
                 .await
-            {
-                Ok(result) => return (server_id, Ok(result)),
-                Err(rmcp::ServiceError::McpError(data)) => return (server_id, Err(data)),
-                Err(err) => {
-                    self.upstreams.forget(&target.server_id, &session).await;
-                    last_error = Some(err.to_string());
-                }
-            }
+                .map_err(unreachable)?;
         }
-        let message = format!(
-            "the server behind '{}' failed: {}",
-            request.name,
-            last_error.unwrap_or_default()
-        );
-        (server_id, Err(McpError::internal_error(message, None)))
+        let outcome = tokio::select! {
+            outcome = tokio::time::timeout(UPSTREAM_TIMEOUT, send(&session)) => outcome,
+            _ = context.ct.cancelled() => {
+                return Err(McpError::internal_error(
+                    format!("{what} was cancelled by the client"),
+                    None,
+                ));
+            }
+        };
+        match outcome {
+            Ok(Ok(result)) => Ok(result),
+            Ok(Err(rmcp::ServiceError::McpError(data))) => Err(data),
+            Ok(Err(err)) => {
+                self.upstreams.forget(server_id, &session).await;
+                let err = crate::live::service_error(err, &session.target);
+                Err(McpError::internal_error(
+                    format!(
+                        "the server behind {what} failed: {}; the next request reconnects",
+                        err.message
+                    ),
+                    None,
+                ))
+            }
+            Err(_) => Err(McpError::internal_error(
+                format!(
+                    "{what} got no answer from its server within {} s; the server was told to cancel it",
+                    UPSTREAM_TIMEOUT.as_secs()
+                ),
+                None,
+            )),
+        }
     }
 }

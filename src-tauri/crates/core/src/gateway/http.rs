@@ -14,10 +14,14 @@ use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
+use serde::Serialize;
 use tokio::net::TcpListener;
+use ts_rs::TS;
 
 use super::calllog::CallLog;
+use super::changes::watch_store;
 use super::handler::PortalHandler;
+use super::portal_state::PortalState;
 use super::upstreams::Upstreams;
 use crate::error::{Error, ErrorCode, Result};
 use crate::portals::repo;
@@ -30,11 +34,46 @@ type PortalService = StreamableHttpService<PortalHandler, LocalSessionManager>;
 pub struct Gateway {
     pub addr: SocketAddr,
     stop: tokio::sync::watch::Sender<bool>,
+    state: Arc<State>,
+}
+
+/// What the gateway is doing now, for the window and `GET /status`.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct GatewayStatus {
+    pub address: String,
+    /// Portals asked for since the gateway started.
+    pub portals_served: u32,
+    /// MCP client sessions open now (and stateless requests in flight).
+    pub client_sessions: u32,
+    /// Warm sessions with the servers behind the portals.
+    pub upstream_sessions: u32,
 }
 
 impl Gateway {
     pub fn stop(&self) {
         let _ = self.stop.send(true);
+    }
+
+    pub async fn status(&self) -> GatewayStatus {
+        status_of(&self.state).await
+    }
+}
+
+async fn status_of(state: &State) -> GatewayStatus {
+    let (portals_served, client_sessions) = {
+        let portals = state.portals.lock().unwrap_or_else(|e| e.into_inner());
+        let sessions = portals
+            .values()
+            .map(|(p, _)| p.open_sessions.load(std::sync::atomic::Ordering::Relaxed))
+            .sum::<usize>();
+        (portals.len() as u32, sessions as u32)
+    };
+    GatewayStatus {
+        address: format!("http://127.0.0.1:{}", state.port),
+        portals_served,
+        client_sessions,
+        upstream_sessions: state.upstreams.open().await as u32,
     }
 }
 
@@ -43,7 +82,8 @@ struct State {
     upstreams: Arc<Upstreams>,
     log: CallLog,
     port: u16,
-    services: Mutex<HashMap<String, PortalService>>,
+    changes: tokio::sync::watch::Receiver<u64>,
+    portals: Mutex<HashMap<String, (Arc<PortalState>, PortalService)>>,
     /// Portal tokens by keyring reference: a rotation writes a new reference, so a cached
     /// entry is never stale, and the keyring is asked once per token, not per request.
     tokens: Arc<Mutex<HashMap<String, crate::Secret>>>,
@@ -78,14 +118,17 @@ pub async fn start(core: Arc<Patchbay>, port: u16) -> Result<Gateway> {
     let addr = listener.local_addr().map_err(Error::from)?;
     let state = Arc::new(State {
         log: CallLog::start(Arc::clone(&core)),
+        changes: watch_store(core.store().path().map(Into::into)),
         core,
         upstreams: Arc::default(),
         port: addr.port(),
-        services: Mutex::default(),
+        portals: Mutex::default(),
         tokens: Arc::default(),
     });
     let (stop, mut stopped) = tokio::sync::watch::channel(false);
+    let serving = Arc::clone(&state);
     tokio::spawn(async move {
+        let state = serving;
         loop {
             let accepted = tokio::select! {
                 accepted = listener.accept() => accepted,
@@ -110,7 +153,7 @@ pub async fn start(core: Arc<Patchbay>, port: u16) -> Result<Gateway> {
         }
     });
     tracing::info!(%addr, "gateway listening");
-    Ok(Gateway { addr, stop })
+    Ok(Gateway { addr, stop, state })
 }
 
 fn plain(status: StatusCode, text: &str) -> Response<Body> {
@@ -141,6 +184,17 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Response<Body> {
         if !loopback_authority(authority, state.port) {
             return plain(StatusCode::FORBIDDEN, "foreign Origin");
         }
+    }
+    if req.uri().path() == "/status" {
+        let status = status_of(&state).await;
+        let mut response = Response::new(
+            Full::new(Bytes::from(serde_json::to_vec(&status).unwrap_or_default())).boxed(),
+        );
+        response.headers_mut().insert(
+            hyper::header::CONTENT_TYPE,
+            hyper::header::HeaderValue::from_static("application/json"),
+        );
+        return response;
     }
     let Some(slug) = req
         .uri()
@@ -188,27 +242,33 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Response<Body> {
         }
     }
     let service = {
-        let mut services = state.services.lock().unwrap_or_else(|e| e.into_inner());
-        services
+        let mut portals = state.portals.lock().unwrap_or_else(|e| e.into_inner());
+        portals
             .entry(portal.id.clone())
             .or_insert_with(|| {
+                let portal_state = PortalState::start(
+                    Arc::clone(&state.core),
+                    portal.id.clone(),
+                    portal.name.clone(),
+                    state.changes.clone(),
+                );
                 let (core, upstreams) = (Arc::clone(&state.core), Arc::clone(&state.upstreams));
-                let (portal_id, portal_name) = (portal.id.clone(), portal.name.clone());
-                let log = state.log.clone();
-                StreamableHttpService::new(
+                let (shared, log) = (Arc::clone(&portal_state), state.log.clone());
+                let service = StreamableHttpService::new(
                     move || {
-                        Ok(PortalHandler {
-                            core: Arc::clone(&core),
-                            portal_id: portal_id.clone(),
-                            portal_name: portal_name.clone(),
-                            upstreams: Arc::clone(&upstreams),
-                            log: log.clone(),
-                        })
+                        Ok(PortalHandler::new(
+                            Arc::clone(&core),
+                            Arc::clone(&shared),
+                            Arc::clone(&upstreams),
+                            log.clone(),
+                        ))
                     },
                     Arc::default(),
                     StreamableHttpServerConfig::default(),
-                )
+                );
+                (portal_state, service)
             })
+            .1
             .clone()
     };
     let mut service = service;

@@ -5,10 +5,12 @@
 
 mod bridge;
 mod calllog;
+mod changes;
 mod handler;
 mod http;
+mod portal_state;
 mod upstreams;
 
 pub use bridge::bridge;
 pub use calllog::{CALLS_KEPT, CallRecord};
-pub use http::{Gateway, start};
+pub use http::{Gateway, GatewayStatus, start};

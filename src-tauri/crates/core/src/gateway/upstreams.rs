@@ -1,11 +1,14 @@
-//! Warm sessions with the servers behind the portals: opened on first use, kept, and opened
-//! again when one fails (a dead process, an expired session, a restarted server).
+//! Warm sessions with the servers behind the portals: opened on first use (once, however many
+//! requests arrive together), kept, and opened again after one fails (a dead process, an
+//! expired session, a restarted server). A server that announces changes to its lists
+//! (2026-07-28 `subscriptions/listen`) is synced when it does, so the portal follows it.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::Mutex;
+use rmcp::model::SubscriptionFilter;
+use tokio::sync::{Mutex, OnceCell};
 
 use crate::Patchbay;
 use crate::error::Result;
@@ -13,32 +16,95 @@ use crate::live::{self, Session};
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 
+type Slot = Arc<OnceCell<Arc<Session>>>;
+
 #[derive(Default)]
 pub(crate) struct Upstreams {
-    sessions: Mutex<HashMap<String, Arc<Session>>>,
+    sessions: Mutex<HashMap<String, Slot>>,
 }
 
 impl Upstreams {
     pub async fn get(&self, core: &Arc<Patchbay>, server_id: &str) -> Result<Arc<Session>> {
-        if let Some(session) = self.sessions.lock().await.get(server_id) {
-            return Ok(Arc::clone(session));
-        }
-        let session = Arc::new(live::open_by_id(core, server_id, CONNECT_TIMEOUT).await?);
-        self.sessions
-            .lock()
-            .await
-            .insert(server_id.to_string(), Arc::clone(&session));
-        Ok(session)
+        let slot = Arc::clone(
+            self.sessions
+                .lock()
+                .await
+                .entry(server_id.to_string())
+                .or_default(),
+        );
+        // Concurrent first requests wait for the one opening; a failed open leaves the slot
+        // empty for the next request to try.
+        let session = slot
+            .get_or_try_init(|| async {
+                let session = live::open_by_id(core, server_id, CONNECT_TIMEOUT).await?;
+                follow_changes(core, server_id, &session);
+                Ok::<_, crate::Error>(Arc::new(session))
+            })
+            .await?;
+        Ok(Arc::clone(session))
     }
 
-    /// Drops a session that failed; the next call opens a new one.
+    /// Drops a session that failed; the next request opens a new one.
     pub async fn forget(&self, server_id: &str, failed: &Arc<Session>) {
         let mut sessions = self.sessions.lock().await;
         if sessions
             .get(server_id)
+            .and_then(|slot| slot.get())
             .is_some_and(|s| Arc::ptr_eq(s, failed))
         {
             sessions.remove(server_id);
         }
     }
+
+    /// How many upstream sessions are open now.
+    pub async fn open(&self) -> usize {
+        self.sessions
+            .lock()
+            .await
+            .values()
+            .filter(|slot| slot.initialized())
+            .count()
+    }
+}
+
+/// Listens for the server's list changes and syncs it at each; ends with the session.
+fn follow_changes(core: &Arc<Patchbay>, server_id: &str, session: &Session) {
+    let Some(info) = session.service.peer().peer_info() else {
+        return;
+    };
+    let caps = &info.capabilities;
+    let announces = |c: Option<bool>| c == Some(true);
+    let mut filter = SubscriptionFilter::new();
+    filter.tools_list_changed = caps.tools.as_ref().and_then(|c| c.list_changed);
+    filter.prompts_list_changed = caps.prompts.as_ref().and_then(|c| c.list_changed);
+    filter.resources_list_changed = caps.resources.as_ref().and_then(|c| c.list_changed);
+    let modern = session.protocol_version().as_deref() >= Some("2026-07-28");
+    if !modern
+        || !(announces(filter.tools_list_changed)
+            || announces(filter.prompts_list_changed)
+            || announces(filter.resources_list_changed))
+    {
+        return;
+    }
+    let (core, server_id, peer) = (
+        Arc::clone(core),
+        server_id.to_string(),
+        session.service.peer().clone(),
+    );
+    tokio::spawn(async move {
+        let Ok(mut subscription) = peer.listen(filter).await else {
+            return;
+        };
+        while let Ok(Some(_)) = subscription.next().await {
+            if let Err(err) = resync(&core, &server_id).await {
+                tracing::warn!(server = %server_id, error = %err, "could not sync a server that announced changes");
+            }
+        }
+    });
+}
+
+async fn resync(core: &Arc<Patchbay>, server_id: &str) -> Result<()> {
+    let workspace = live::workspace_of(core, server_id).await?;
+    live::sync_server(core, &workspace, server_id, live::DEFAULT_TIMEOUT).await?;
+    Ok(())
 }

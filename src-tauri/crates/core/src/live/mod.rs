@@ -15,6 +15,6 @@ mod target;
 pub use model::*;
 pub use ops::*;
 
-pub(crate) use classify::{chain as classify_chain, timed_out};
+pub(crate) use classify::{chain as classify_chain, service_error, timed_out};
 pub(crate) use connect::{Session, http_client};
-pub(crate) use ops::open_by_id;
+pub(crate) use ops::{open_by_id, workspace_of};

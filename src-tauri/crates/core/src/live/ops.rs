@@ -432,8 +432,15 @@ pub(crate) async fn open_by_id(
     server_id: &str,
     timeout: Duration,
 ) -> Result<Session> {
+    let ws = workspace_of(core, server_id).await?;
+    let (_, _, target) = saved_target(core, &ws, server_id).await?;
+    connect::connect(&target, timeout).await
+}
+
+/// The workspace a server (by id) belongs to.
+pub(crate) async fn workspace_of(core: &Arc<Patchbay>, server_id: &str) -> Result<String> {
     let id = server_id.to_string();
-    let ws: String = run_blocking(core, move |core| {
+    run_blocking(core, move |core| {
         core.store().read(|c| {
             Ok(c.query_row(
                 "SELECT workspace_id FROM servers WHERE id = ?1",
@@ -442,7 +449,5 @@ pub(crate) async fn open_by_id(
             )?)
         })
     })
-    .await?;
-    let (_, _, target) = saved_target(core, &ws, server_id).await?;
-    connect::connect(&target, timeout).await
+    .await
 }

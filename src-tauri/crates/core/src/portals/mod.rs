@@ -4,6 +4,7 @@
 mod model;
 mod ops;
 pub(crate) mod repo;
+pub(crate) mod served;
 mod slug;
 
 pub use model::*;

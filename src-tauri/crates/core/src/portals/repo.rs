@@ -243,43 +243,6 @@ pub(crate) fn members(conn: &Connection, portal_id: &str) -> Result<Vec<PortalMe
     Ok(out)
 }
 
-/// A tool a portal serves: the name clients see, where it goes, and its definition.
-pub(crate) struct ServedTool {
-    pub exposed_name: String,
-    pub server_id: String,
-    pub tool: String,
-    pub definition: serde_json::Value,
-}
-
-/// `with_definitions` false leaves `definition` null: routing a call needs only the names.
-pub(crate) fn served_tools(
-    conn: &Connection,
-    portal_id: &str,
-    with_definitions: bool,
-) -> Result<Vec<ServedTool>> {
-    let mut stmt = conn
-        .prepare_cached("SELECT definition FROM server_tools WHERE server_id = ?1 AND name = ?2")?;
-    let mut out = Vec::new();
-    for member in members(conn, portal_id)? {
-        for tool in member.tools.into_iter().filter(|t| t.served) {
-            let mut definition = serde_json::Value::Null;
-            if with_definitions {
-                let text: String =
-                    stmt.query_row(params![member.server_id, tool.name], |r| r.get(0))?;
-                definition = serde_json::from_str(&text).unwrap_or_default();
-                definition["name"] = tool.exposed_name.clone().into();
-            }
-            out.push(ServedTool {
-                exposed_name: tool.exposed_name,
-                server_id: member.server_id.clone(),
-                tool: tool.name,
-                definition,
-            });
-        }
-    }
-    Ok(out)
-}
-
 /// A portal by slug, in any workspace (the gateway serves them all), with its token reference.
 pub(crate) fn find_by_slug(conn: &Connection, slug: &str) -> Result<Option<PortalRow>> {
     Ok(conn

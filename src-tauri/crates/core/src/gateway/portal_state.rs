@@ -1,0 +1,150 @@
+//! What every session of one portal shares: the served catalog, read from the store once per
+//! change rather than once per request, and the announcement of changes to connected clients —
+//! `notifications/*/list_changed` to sessions of the `initialize` era, and events on
+//! `subscriptions/listen` streams of the 2026-07-28 era.
+
+use std::sync::atomic::AtomicUsize;
+use std::sync::{Arc, Mutex, Weak};
+
+use rmcp::ErrorData as McpError;
+use rmcp::Peer;
+use rmcp::service::RoleServer;
+use tokio::sync::{broadcast, watch};
+
+use crate::portals::served::{ServedCatalog, served_catalog};
+use crate::{Patchbay, run_blocking};
+
+/// Which lists changed between two catalogs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct ListsChanged {
+    pub tools: bool,
+    pub prompts: bool,
+    pub resources: bool,
+}
+
+impl ListsChanged {
+    fn between(before: &ServedCatalog, now: &ServedCatalog) -> ListsChanged {
+        ListsChanged {
+            tools: before.tools != now.tools,
+            prompts: before.prompts != now.prompts,
+            resources: before.resources != now.resources
+                || before.resource_templates != now.resource_templates,
+        }
+    }
+
+    fn any(self) -> bool {
+        self.tools || self.prompts || self.resources
+    }
+}
+
+pub(crate) struct PortalState {
+    core: Arc<Patchbay>,
+    pub portal_id: String,
+    pub portal_name: String,
+    changes: watch::Receiver<u64>,
+    cache: Mutex<Option<(u64, Arc<ServedCatalog>)>>,
+    peers: Mutex<Vec<Peer<RoleServer>>>,
+    events: broadcast::Sender<ListsChanged>,
+    /// Sessions (and, for stateless clients, requests) being served now.
+    pub open_sessions: AtomicUsize,
+}
+
+impl PortalState {
+    /// Also starts the task that announces changes; it ends when the state is dropped.
+    pub fn start(
+        core: Arc<Patchbay>,
+        portal_id: String,
+        portal_name: String,
+        changes: watch::Receiver<u64>,
+    ) -> Arc<PortalState> {
+        let state = Arc::new(PortalState {
+            core,
+            portal_id,
+            portal_name,
+            changes: changes.clone(),
+            cache: Mutex::default(),
+            peers: Mutex::default(),
+            events: broadcast::channel(16).0,
+            open_sessions: AtomicUsize::new(0),
+        });
+        tokio::spawn(announce_changes(Arc::downgrade(&state), changes));
+        state
+    }
+
+    /// The catalog as of the latest store change seen.
+    pub async fn catalog(&self) -> Result<Arc<ServedCatalog>, McpError> {
+        let generation = *self.changes.borrow();
+        // Without a store watcher (in-memory store) nothing tells us of changes: never cache.
+        let watched = self.changes.has_changed().is_ok();
+        if watched
+            && let Some((at, catalog)) = &*self.cache.lock().unwrap_or_else(|e| e.into_inner())
+            && *at == generation
+        {
+            return Ok(Arc::clone(catalog));
+        }
+        let id = self.portal_id.clone();
+        let catalog = run_blocking(&self.core, move |core| {
+            core.store().read(|c| served_catalog(c, &id))
+        })
+        .await
+        .map(Arc::new)
+        .map_err(|e| McpError::internal_error(e.message, None))?;
+        *self.cache.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some((generation, Arc::clone(&catalog)));
+        Ok(catalog)
+    }
+
+    /// A session of the `initialize` era, told of changes by plain notifications.
+    pub fn add_peer(&self, peer: Peer<RoleServer>) {
+        let mut peers = self.peers.lock().unwrap_or_else(|e| e.into_inner());
+        peers.retain(|p| !p.is_transport_closed());
+        peers.push(peer);
+    }
+
+    /// Changes for a `subscriptions/listen` stream.
+    pub fn subscribe(&self) -> broadcast::Receiver<ListsChanged> {
+        self.events.subscribe()
+    }
+
+    async fn announce(&self, lists: ListsChanged) {
+        let _ = self.events.send(lists);
+        let peers: Vec<_> = {
+            let mut peers = self.peers.lock().unwrap_or_else(|e| e.into_inner());
+            peers.retain(|p| !p.is_transport_closed());
+            peers.clone()
+        };
+        for peer in peers {
+            // A client gone meanwhile is pruned next time; its failure is not ours to report.
+            if lists.tools {
+                let _ = peer.notify_tool_list_changed().await;
+            }
+            if lists.prompts {
+                let _ = peer.notify_prompt_list_changed().await;
+            }
+            if lists.resources {
+                let _ = peer.notify_resource_list_changed().await;
+            }
+        }
+    }
+}
+
+async fn announce_changes(state: Weak<PortalState>, mut changes: watch::Receiver<u64>) {
+    let mut last = match state.upgrade() {
+        Some(state) => state.catalog().await.ok(),
+        None => return,
+    };
+    while changes.changed().await.is_ok() {
+        let Some(state) = state.upgrade() else { return };
+        let Ok(now) = state.catalog().await else {
+            continue;
+        };
+        if let Some(before) = &last {
+            let lists = ListsChanged::between(before, &now);
+            if lists.any() {
+                tracing::debug!(portal = %state.portal_id, ?lists, "announcing changed lists");
+                state.announce(lists).await;
+            }
+        }
+        last = Some(now);
+    }
+}

@@ -1,0 +1,162 @@
+//! What a portal serves right now, read in one go: the approved, enabled tools of its enabled
+//! members under their exposed names, their prompts (namespaced like tools) and resources
+//! (under their own URIs), and whether calls are logged with payloads.
+
+use rusqlite::{Connection, params};
+use serde_json::Value;
+
+use super::repo::members;
+use super::slug::exposed_tool_name;
+use crate::error::Result;
+
+/// One served item: the name (or URI) clients see, the server behind it, the server's own
+/// name (or URI) for it, and its definition as clients see it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ServedItem {
+    pub exposed: String,
+    pub server_id: String,
+    pub upstream: String,
+    pub definition: Value,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct ServedCatalog {
+    pub tools: Vec<ServedItem>,
+    pub prompts: Vec<ServedItem>,
+    pub resources: Vec<ServedItem>,
+    pub resource_templates: Vec<ServedItem>,
+    pub log_payloads: bool,
+}
+
+impl ServedCatalog {
+    pub fn tool(&self, exposed: &str) -> Option<&ServedItem> {
+        self.tools.iter().find(|t| t.exposed == exposed)
+    }
+
+    pub fn prompt(&self, exposed: &str) -> Option<&ServedItem> {
+        self.prompts.iter().find(|p| p.exposed == exposed)
+    }
+
+    /// The server of a resource URI: a listed resource, else the member whose template's
+    /// fixed part (before its first `{`) the URI starts with, longest first.
+    pub fn resource_server(&self, uri: &str) -> Option<&str> {
+        if let Some(r) = self.resources.iter().find(|r| r.exposed == uri) {
+            return Some(&r.server_id);
+        }
+        self.resource_templates
+            .iter()
+            .map(|t| (t, t.exposed.split('{').next().unwrap_or_default()))
+            .filter(|(_, prefix)| !prefix.is_empty() && uri.starts_with(prefix))
+            .max_by_key(|(_, prefix)| prefix.len())
+            .map(|(t, _)| t.server_id.as_str())
+    }
+}
+
+pub(crate) fn served_catalog(conn: &Connection, portal_id: &str) -> Result<ServedCatalog> {
+    let log_payloads: bool = conn.query_row(
+        "SELECT log_payloads FROM portals WHERE id = ?1",
+        [portal_id],
+        |r| r.get(0),
+    )?;
+    let mut tool_stmt = conn
+        .prepare_cached("SELECT definition FROM server_tools WHERE server_id = ?1 AND name = ?2")?;
+    let mut caps_stmt = conn.prepare_cached(
+        "SELECT kind, key, definition FROM server_capabilities WHERE server_id = ?1
+         ORDER BY kind, key",
+    )?;
+    let mut catalog = ServedCatalog {
+        log_payloads,
+        ..ServedCatalog::default()
+    };
+    let mut uris = std::collections::HashSet::new();
+    for member in members(conn, portal_id)? {
+        if !member.is_enabled {
+            continue;
+        }
+        for tool in member.tools.into_iter().filter(|t| t.served) {
+            let text: String =
+                tool_stmt.query_row(params![member.server_id, tool.name], |r| r.get(0))?;
+            let mut definition: Value = serde_json::from_str(&text).unwrap_or_default();
+            definition["name"] = tool.exposed_name.clone().into();
+            catalog.tools.push(ServedItem {
+                exposed: tool.exposed_name,
+                server_id: member.server_id.clone(),
+                upstream: tool.name,
+                definition,
+            });
+        }
+        let caps = caps_stmt
+            .query_map([&member.server_id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        for (kind, key, text) in caps {
+            let mut definition: Value = serde_json::from_str(&text).unwrap_or_default();
+            let item = |exposed: String, definition: Value| ServedItem {
+                exposed,
+                server_id: member.server_id.clone(),
+                upstream: key.clone(),
+                definition,
+            };
+            match kind.as_str() {
+                "prompt" => {
+                    let exposed = exposed_tool_name(&member.slug, &key, None);
+                    definition["name"] = exposed.clone().into();
+                    catalog.prompts.push(item(exposed, definition));
+                }
+                // Two members may list one URI: the first (by member name) serves it.
+                "resource" if uris.insert(key.clone()) => {
+                    catalog.resources.push(item(key.clone(), definition));
+                }
+                "resource_template" => {
+                    catalog
+                        .resource_templates
+                        .push(item(key.clone(), definition));
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(catalog)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(exposed: &str, server: &str) -> ServedItem {
+        ServedItem {
+            exposed: exposed.into(),
+            server_id: server.into(),
+            upstream: exposed.into(),
+            definition: Value::Null,
+        }
+    }
+
+    #[test]
+    fn a_resource_uri_goes_to_its_listing_server_else_the_longest_template_prefix() {
+        let catalog = ServedCatalog {
+            resources: vec![item("demo://resource/static/1", "a")],
+            resource_templates: vec![
+                item("demo://resource/{id}", "b"),
+                item("demo://resource/dynamic/{id}", "c"),
+                item("{anything}", "d"),
+            ],
+            ..ServedCatalog::default()
+        };
+        assert_eq!(
+            catalog.resource_server("demo://resource/static/1"),
+            Some("a")
+        );
+        assert_eq!(
+            catalog.resource_server("demo://resource/dynamic/7"),
+            Some("c")
+        );
+        assert_eq!(catalog.resource_server("demo://resource/x"), Some("b"));
+        assert_eq!(catalog.resource_server("other://x"), None);
+    }
+}

@@ -1,0 +1,100 @@
+"""A portal tells connected clients when what it serves changes — approval, membership, or
+the upstream server's own tools — to clients of both protocol eras: a Python SDK client of
+the `initialize` era (plain `notifications/tools/list_changed`) and one of the 2026-07-28 era
+(`subscriptions/listen`)."""
+
+import asyncio
+import time
+from contextlib import AsyncExitStack
+
+import httpx2
+from gateway_support import gateway
+from mcp import ClientSession
+from mcp.client.streamable_http import streamable_http_client
+from mcp.client.subscriptions import listen
+from mcp_servers import python_server
+
+HEARING = 15  # seconds a change may take to reach a client; the gateway polls every 0.1 s
+
+
+async def open_session(stack, url, token, message_handler=None) -> ClientSession:
+    http = await stack.enter_async_context(httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"}, timeout=30))
+    streams = await stack.enter_async_context(streamable_http_client(url, http_client=http))
+    return await stack.enter_async_context(ClientSession(streams[0], streams[1], message_handler=message_handler))
+
+
+def method_of(message) -> str | None:
+    return getattr(message, "method", None) or getattr(getattr(message, "root", None), "method", None)
+
+
+async def tool_names(session: ClientSession) -> list[str]:
+    return sorted(t.name for t in (await session.list_tools()).tools)
+
+
+async def hear_changes(url: str, token: str, cli) -> None:
+    legacy_heard: asyncio.Queue = asyncio.Queue()
+    modern_heard: asyncio.Queue = asyncio.Queue()
+
+    async def on_message(message) -> None:
+        if method_of(message) == "notifications/tools/list_changed":
+            await legacy_heard.put(message)
+
+    async with AsyncExitStack() as stack:
+        legacy = await open_session(stack, url, token, on_message)
+        await legacy.initialize()
+        modern = await open_session(stack, url, token)
+        await modern.discover()
+        subscription = await stack.enter_async_context(listen(modern, tools_list_changed=True))
+        assert subscription.honored.tools_list_changed
+
+        async def pump():
+            async for event in subscription:
+                await modern_heard.put(type(event).__name__)
+
+        pumping = asyncio.create_task(pump())
+        try:
+            async def both_hear(*command: str) -> None:
+                for queue in (legacy_heard, modern_heard):
+                    while not queue.empty():
+                        queue.get_nowait()
+                await asyncio.to_thread(cli.json, *command)
+                await asyncio.wait_for(legacy_heard.get(), HEARING)
+                assert await asyncio.wait_for(modern_heard.get(), HEARING) == "ToolsListChanged"
+
+            assert await tool_names(legacy) == ["notes__add", "notes__read_note", "notes__unlock_export", "notes__wipe_notes"]
+
+            # Approval changes what is served.
+            await both_hear("tool", "deny", "notes", "read_note")
+            assert "notes__read_note" not in await tool_names(legacy)
+            assert "notes__read_note" not in await tool_names(modern)
+
+            # The upstream adds a tool and announces it: the gateway syncs the server; the new
+            # tool waits for approval (not served, so nothing to announce yet), then is served.
+            unlocked = await legacy.call_tool("notes__unlock_export", {})
+            assert unlocked.content[0].text == "unlocked"
+            deadline = time.monotonic() + HEARING
+            while time.monotonic() < deadline:
+                tools = {t["name"]: t for t in (await asyncio.to_thread(cli.json, "tool", "list", "notes"))["tools"]}
+                if "export_notes" in tools:
+                    break
+                await asyncio.sleep(0.1)  # polling the store for the gateway's sync; bounded
+            assert tools["export_notes"]["approval_state"] == "needs_approval", tools.get("export_notes")
+            assert "notes__export_notes" not in await tool_names(legacy)
+            await both_hear("tool", "approve", "notes", "export_notes")
+            assert "notes__export_notes" in await tool_names(modern)
+
+            # Membership.
+            await both_hear("portal", "remove-server", "Work", "notes")
+            assert await tool_names(legacy) == []
+        finally:
+            pumping.cancel()
+
+
+def test_connected_clients_hear_when_the_served_tools_change(cli):
+    with python_server("dynamic") as upstream:
+        cli.json("server", "create", "--name", "notes", "--url", upstream)
+        cli.json("server", "sync", "notes")
+        token = cli.json("portal", "create", "--name", "Work")["token"]
+        cli.json("portal", "add-server", "Work", "notes")
+        with gateway(cli) as (address, _):
+            asyncio.run(hear_changes(f"{address}/mcp/work", token, cli))
