@@ -60,8 +60,8 @@ pub fn run(cli: Cli, out: Output) -> Result<()> {
             server_runtime()?.block_on(async {
                 let gateway = patchbay_core::gateway::start(Arc::clone(&core), port).await?;
                 crate::output::outln!("listening on http://{}", gateway.addr);
-                let _ = tokio::signal::ctrl_c().await;
-                gateway.stop();
+                stopped().await;
+                gateway.shutdown().await;
                 Ok(())
             })
         }
@@ -79,6 +79,22 @@ pub fn run(cli: Cli, out: Output) -> Result<()> {
             runtime()?.block_on(tool::resource(&core, &ws, cmd, out))
         }
     }
+}
+
+/// Ctrl-C, or SIGTERM from a service manager or a test harness.
+async fn stopped() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// Live commands are async (network); everything else stays a plain call.

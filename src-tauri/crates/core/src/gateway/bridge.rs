@@ -19,11 +19,12 @@ pub async fn bridge(core: Arc<Patchbay>, workspace_id: &str, portal: &str) -> Re
     let portal = run_blocking(&core, move |core| core.get_portal(&ws, &ident)).await?;
     let changes = watch_store(core.store().path().map(Into::into));
     let state = PortalState::start(Arc::clone(&core), portal.id, portal.name, changes);
+    let log = CallLog::start(Arc::clone(&core));
     let handler = PortalHandler::new(
         Arc::clone(&core),
         state,
         Arc::new(Upstreams::default()),
-        CallLog::start(core),
+        log.clone(),
     );
     let running = handler.serve(rmcp::transport::stdio()).await.map_err(|e| {
         Error::new(
@@ -32,5 +33,6 @@ pub async fn bridge(core: Arc<Patchbay>, workspace_id: &str, portal: &str) -> Re
         )
     })?;
     let _ = running.waiting().await;
+    log.flush().await;
     Ok(())
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use rusqlite::params;
 use serde::Serialize;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 use ts_rs::TS;
 
 use crate::{Patchbay, run_blocking};
@@ -32,18 +32,35 @@ pub struct CallRecord {
     pub result: Option<String>,
 }
 
+enum Entry {
+    Call(CallRecord),
+    /// Answered once every call sent before it is written.
+    Flush(oneshot::Sender<()>),
+}
+
 #[derive(Clone)]
-pub(crate) struct CallLog(mpsc::Sender<CallRecord>);
+pub(crate) struct CallLog(mpsc::Sender<Entry>);
 
 impl CallLog {
     pub fn start(core: Arc<Patchbay>) -> CallLog {
-        let (tx, mut rx) = mpsc::channel::<CallRecord>(4096);
+        let (tx, mut rx) = mpsc::channel::<Entry>(4096);
         tokio::spawn(async move {
             let mut batch = Vec::new();
             while rx.recv_many(&mut batch, 512).await > 0 {
-                let rows = std::mem::take(&mut batch);
-                if let Err(err) = run_blocking(&core, move |core| write(core, &rows)).await {
+                let (mut rows, mut flushed) = (Vec::new(), Vec::new());
+                for entry in batch.drain(..) {
+                    match entry {
+                        Entry::Call(record) => rows.push(record),
+                        Entry::Flush(done) => flushed.push(done),
+                    }
+                }
+                if !rows.is_empty()
+                    && let Err(err) = run_blocking(&core, move |core| write(core, &rows)).await
+                {
                     tracing::warn!(error = %err, "could not write the call log");
+                }
+                for done in flushed {
+                    let _ = done.send(());
                 }
                 // Let a burst gather into the next batch.
                 tokio::time::sleep(Duration::from_millis(50)).await;
@@ -54,8 +71,16 @@ impl CallLog {
 
     /// Never blocks the call: when the log is backed up, the record is dropped (and said so).
     pub fn record(&self, record: CallRecord) {
-        if self.0.try_send(record).is_err() {
+        if self.0.try_send(Entry::Call(record)).is_err() {
             tracing::warn!("the call log is backed up; a call went unlogged");
+        }
+    }
+
+    /// Waits until every call recorded so far is in the store: before the process exits.
+    pub async fn flush(&self) {
+        let (done, written) = oneshot::channel();
+        if self.0.send(Entry::Flush(done)).await.is_ok() {
+            let _ = written.await;
         }
     }
 }

@@ -55,6 +55,12 @@ impl Gateway {
         let _ = self.stop.send(true);
     }
 
+    /// Stops accepting connections and waits until every call so far is in the log.
+    pub async fn shutdown(&self) {
+        self.stop();
+        self.state.log.flush().await;
+    }
+
     pub async fn status(&self) -> GatewayStatus {
         status_of(&self.state).await
     }

@@ -1,0 +1,142 @@
+"""The gateway under many clients, and the prompts and resources it serves: 100 Python SDK
+clients at once over two real upstreams, then no session or file descriptor left behind;
+prompts and resources of members match what the upstream itself lists."""
+
+import asyncio
+import os
+import time
+from contextlib import AsyncExitStack
+
+import httpx2
+import sdk_client
+from gateway_support import gateway, status
+from mcp import ClientSession
+from mcp.client.streamable_http import streamable_http_client
+from mcp_servers import everything, python_server
+
+CLIENTS = 100
+CALLS_EACH = 6
+
+
+async def one_client(url: str, token: str, n: int, address: str | None = None) -> None:
+    async with AsyncExitStack() as stack:
+        http = await stack.enter_async_context(httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"}, timeout=60))
+        streams = await stack.enter_async_context(streamable_http_client(url, http_client=http))
+        session = await stack.enter_async_context(ClientSession(streams[0], streams[1]))
+        await session.initialize()
+        if address:  # the count is real: this open session is in it
+            assert status(address)["client_sessions"] >= 1
+        names = {t.name for t in (await session.list_tools()).tools}
+        assert {"every__echo", "notes__add"} <= names
+        for i in range(CALLS_EACH):
+            if i % 2:
+                result = await session.call_tool("every__echo", {"message": f"client {n} call {i}"})
+                assert f"client {n} call {i}" in result.content[0].text
+            else:
+                result = await session.call_tool("notes__add", {"a": n, "b": i})
+                assert result.content[0].text == str(n + i)
+
+
+async def many_clients(url: str, token: str) -> None:
+    await asyncio.gather(*(one_client(url, token, n) for n in range(CLIENTS)))
+
+
+def open_fds(pid: int) -> int:
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+def settled(address: str, pid: int, baseline_fds: int, timeout: float = 20.0) -> tuple[dict, int]:
+    """The gateway's status and fd count once client sessions are gone (bounded wait)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        now, fds = status(address), open_fds(pid)
+        if (now["client_sessions"] == 0 and fds <= baseline_fds + 4) or time.monotonic() > deadline:
+            return now, fds
+        time.sleep(0.1)  # polling the gateway while closed sessions wind down; bounded
+
+
+def test_a_hundred_concurrent_clients_and_nothing_left_open(cli):
+    with everything("streamableHttp") as every, python_server("base") as notes:
+        cli.json("server", "create", "--name", "every", "--url", every)
+        cli.json("server", "create", "--name", "notes", "--url", notes)
+        cli.json("server", "sync", "--all")
+        token = cli.json("portal", "create", "--name", "Work")["token"]
+        cli.json("portal", "add-server", "Work", "every")
+        cli.json("portal", "add-server", "Work", "notes")
+        with gateway(cli) as (address, process):
+            url = f"{address}/mcp/work"
+            asyncio.run(one_client(url, token, 0, address))  # also warms both upstream sessions
+            warm, baseline = settled(address, process.pid, 10_000)
+            assert warm["upstream_sessions"] == 2, warm
+
+            asyncio.run(many_clients(url, token))
+            after, fds = settled(address, process.pid, baseline)
+            assert after["client_sessions"] == 0, after
+            assert after["upstream_sessions"] == 2, "clients share the warm upstream sessions"
+            assert fds <= baseline + 4, f"{fds} open descriptors after the run, {baseline} before"
+
+            # A second round leaves it where the first did: nothing grows with use.
+            asyncio.run(many_clients(url, token))
+            again, fds_again = settled(address, process.pid, baseline)
+            assert again == after and fds_again <= baseline + 4
+
+        calls = cli.json("portal", "log", "Work", "--limit", "100000")["calls"]
+        outcomes = {c["outcome"] for c in calls}
+        assert outcomes == {"ok"}, outcomes
+        assert len(calls) == (2 * CLIENTS + 1) * CALLS_EACH
+
+
+async def prompts_and_resources(url: str, token: str) -> dict:
+    async with AsyncExitStack() as stack:
+        http = await stack.enter_async_context(httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"}, timeout=30))
+        streams = await stack.enter_async_context(streamable_http_client(url, http_client=http))
+        session = await stack.enter_async_context(ClientSession(streams[0], streams[1]))
+        await session.initialize()
+        prompts = sorted(p.name for p in await sdk_client._all(session.list_prompts, "prompts"))
+        resources = await sdk_client._all(session.list_resources, "resources")
+        templates = await sdk_client._all(session.list_resource_templates, "resource_templates")
+        summary = await session.get_prompt("notes__summarize", {"title": "groceries"})
+        first = resources[0]
+        read = await session.read_resource(first.uri)
+        missing_failed = False
+        try:
+            await session.read_resource("nowhere://nothing")
+        except Exception:
+            missing_failed = True
+        return {
+            "prompts": prompts,
+            "resources": len(resources),
+            "templates": len(templates),
+            "summary": summary.messages[0].content.text,
+            "read_uri": str(read.contents[0].uri),
+            "first_uri": str(first.uri),
+            "missing_failed": missing_failed,
+        }
+
+
+async def upstream_prompt_names(url: str) -> list[str]:
+    async with AsyncExitStack() as stack:
+        streams = await stack.enter_async_context(streamable_http_client(url))
+        session = await stack.enter_async_context(ClientSession(streams[0], streams[1]))
+        await session.initialize()
+        return [p.name for p in await sdk_client._all(session.list_prompts, "prompts")]
+
+
+def test_prompts_and_resources_of_members_are_served(cli):
+    with everything("streamableHttp") as every, python_server("base") as notes:
+        cli.json("server", "create", "--name", "every", "--url", every)
+        cli.json("server", "create", "--name", "notes", "--url", notes)
+        cli.json("server", "sync", "--all")
+        token = cli.json("portal", "create", "--name", "Work")["token"]
+        cli.json("portal", "add-server", "Work", "every")
+        cli.json("portal", "add-server", "Work", "notes")
+        direct = sdk_client.counts(every)
+        every_prompts = asyncio.run(upstream_prompt_names(every))
+        with gateway(cli) as (address, _):
+            served = asyncio.run(prompts_and_resources(f"{address}/mcp/work", token))
+    assert served["prompts"] == sorted(["notes__summarize", *(f"every__{p}" for p in every_prompts)])
+    assert served["resources"] == direct["resources"]
+    assert served["templates"] == direct["resource_templates"]
+    assert served["summary"] == "Summarize the note groceries."
+    assert served["read_uri"] == served["first_uri"]
+    assert served["missing_failed"]
