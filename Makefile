@@ -49,13 +49,13 @@ lint: ui
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
-# Benchmarks: the store at 10,000 servers, and live MCP (connection test vs the MCP Inspector
-# CLI, sync of 100 slow servers), each as ratios measured side by side in one run.
+# Benchmarks: the store at 10,000 servers, live MCP (connection test vs the MCP Inspector CLI,
+# sync of 100 slow servers) and the gateway (a call through a portal vs direct vs the FastMCP
+# proxy; memory after 100,000 calls), each as ratios measured side by side in one run.
 bench: deps-test
 	$(CARGO) bench --locked -p patchbay-core --bench store
-	@[ tests/bench/node_modules/.package-lock.json -nt tests/bench/package-lock.json ] || \
-		(cd tests/bench && $(NPM) ci --no-audit --no-fund --loglevel=error)
-	source tests/support/test-env.sh && $(CARGO) bench --locked -p patchbay-cli --bench live
+	source tests/bench/env.sh && $(CARGO) bench --locked -p patchbay-cli --bench live
+	source tests/bench/env.sh && tests/support/with-keyring.sh $(CARGO) bench --locked -p patchbay-cli --bench gateway
 
 deps-app: check-tools
 	@tests/support/apt-install.sh $(APP_PACKAGES)

@@ -2,6 +2,7 @@
 //! by `patchbay-core`; this crate only opens it, holds it, and hands it the UI's input.
 
 pub mod commands;
+pub mod gateway;
 mod logging;
 pub mod state;
 
@@ -13,6 +14,8 @@ use state::AppState;
 pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder.invoke_handler(tauri::generate_handler![
         commands::app::app_info,
+        commands::app::gateway_status,
+        commands::app::restart_gateway,
         commands::workspaces::list_workspaces,
         commands::workspaces::create_workspace,
         commands::workspaces::rename_workspace,
@@ -67,19 +70,11 @@ pub fn run() {
             let core = std::sync::Arc::clone(&state.core);
             app.manage(state);
             // The gateway serves the portals while the window is open (`patchbay serve` does
-            // the same without it); a taken port is reported in Settings, not fatal.
+            // the same without it); a taken port is shown in the window, not fatal.
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
-                let port = patchbay_core::portals::gateway_port();
-                let status = match patchbay_core::gateway::start(core, port).await {
-                    Ok(gateway) => (Some(format!("http://{}", gateway.addr)), None),
-                    Err(err) => {
-                        tracing::warn!(error = %err, "the gateway did not start");
-                        (None, Some(err.message))
-                    }
-                };
                 let state = handle.state::<AppState>();
-                *state.gateway.lock().unwrap_or_else(|e| e.into_inner()) = status;
+                gateway::start(core, &state.gateway).await;
             });
             Ok(())
         });

@@ -30,7 +30,7 @@ pub struct AppState {
     pub core: Arc<Patchbay>,
     pub info: AppInfo,
     /// Filled by the gateway task once it has started (or failed to).
-    pub gateway: std::sync::Mutex<(Option<String>, Option<String>)>,
+    pub gateway: std::sync::Mutex<crate::gateway::GatewaySlot>,
     _log_guard: Option<logging::Guard>,
 }
 

@@ -1,7 +1,11 @@
-"""The app runs the gateway while its window is open, and says where in Settings."""
+"""The app runs the gateway while its window is open, says where (Settings, the sidebar),
+starts it again when its port was taken, and shows calls through a portal as they happen."""
 
+import asyncio
+import socket
 import urllib.error
 import urllib.request
+from contextlib import AsyncExitStack
 
 from mcp_servers import free_port
 from selenium.webdriver.common.by import By
@@ -20,6 +24,43 @@ def test_the_app_serves_portals_on_its_gateway(env, launch):
         raise AssertionError("expected a 404")
     except urllib.error.HTTPError as e:
         assert e.code == 404
+    indicator = driver.find_element(*by_testid("gateway-indicator"))
+    wait(driver).until(lambda d: f"Gateway on :{port}" in indicator.text)
+
+
+def test_a_gateway_whose_port_was_taken_starts_again_from_the_window(env, launch):
+    port = free_port()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", port))
+        taken.listen()
+        driver = launch(PATCHBAY_GATEWAY_PORT=str(port))
+        indicator = wait(driver).until(EC.visibility_of_element_located(by_testid("gateway-indicator")))
+        wait(driver).until(lambda d: "Gateway stopped" in indicator.text)
+    # The port is free now: start it from the window.
+    driver.find_element(By.XPATH, '//button[normalize-space()="Start again"]').click()
+    wait(driver).until(lambda d: f"Gateway on :{port}" in indicator.text)
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/mcp/no-such-portal", timeout=10)
+        raise AssertionError("expected a 404")
+    except urllib.error.HTTPError as e:
+        assert e.code == 404
+
+
+async def call_through(url: str, token: str, tool: str, args: dict) -> str:
+    import httpx2
+    from mcp import ClientSession
+    from mcp.client.streamable_http import streamable_http_client
+
+    async with AsyncExitStack() as stack:
+        http = await stack.enter_async_context(httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"}, timeout=30))
+        streams = await stack.enter_async_context(streamable_http_client(url, http_client=http))
+        session = await stack.enter_async_context(ClientSession(streams[0], streams[1]))
+        await session.initialize()
+        try:
+            result = await session.call_tool(tool, args)
+        except Exception as e:  # the portal refuses a tool it does not serve
+            return f"refused: {e}"
+        return result.content[0].text if result.content else ""
 
 
 def test_a_portal_made_in_the_app_serves_a_synced_server(env, launch):
@@ -32,7 +73,8 @@ def test_a_portal_made_in_the_app_serves_a_synced_server(env, launch):
         env.cli("server", "create", "--name", "notes", "--url", upstream)
         env.cli("server", "sync", "notes")
         env.cli("tool", "deny", "notes", "wipe_notes")
-        driver = launch(PATCHBAY_GATEWAY_PORT=str(free_port()))
+        port = free_port()
+        driver = launch(PATCHBAY_GATEWAY_PORT=str(port))
         wait(driver).until(EC.element_to_be_clickable((By.XPATH, '//nav//button[contains(., "Portals")]'))).click()
         wait(driver).until(EC.element_to_be_clickable(by_testid("new-portal"))).click()
         wait(driver).until(EC.element_to_be_clickable((By.ID, "portal-name"))).send_keys("Work")
@@ -55,3 +97,18 @@ def test_a_portal_made_in_the_app_serves_a_synced_server(env, launch):
         portal = _json.loads(env.cli("portal", "get", "Work", "--json").stdout)
         assert [m["name"] for m in portal["servers"]] == ["notes"]
         assert portal["token_redacted"] == "…" + token[-4:]
+
+        # A client calls through the portal: the live log shows it without a reload, and the
+        # outcome filter narrows it.
+        url = f"http://127.0.0.1:{port}/mcp/work"
+        assert asyncio.run(call_through(url, token, "notes__add", {"a": 20, "b": 22})) == "42"
+        assert asyncio.run(call_through(url, token, "notes__wipe_notes", {})).startswith("refused")
+
+        def logged(d):
+            rows = d.find_elements(By.CSS_SELECTOR, '[data-testid="portal-calls"] tbody tr')
+            return [r.text for r in rows]
+
+        wait(driver).until(lambda d: len(logged(d)) == 2)
+        assert any("notes__add" in r and "ok" in r for r in logged(driver))
+        Select(driver.find_element(*by_testid("calls-outcome"))).select_by_value("error")
+        wait(driver).until(lambda d: len(logged(d)) == 1 and "notes__wipe_notes" in logged(d)[0])

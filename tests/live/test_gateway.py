@@ -85,6 +85,10 @@ def test_a_portal_serves_its_approved_tools_to_a_real_client(cli):
         assert by_tool["notes__wipe_notes"]["outcome"] == "error" and by_tool["notes__wipe_notes"]["server_id"] is None
         assert by_tool["notes__add"]["arguments"] is None, "payloads are not logged unless asked"
         assert len(calls) == 3, "refused requests never reached a tool"
+        failed = cli.json("portal", "log", "Work", "--outcome", "error")["calls"]
+        assert [c["tool"] for c in failed] == ["notes__wipe_notes"]
+        by_server = cli.json("portal", "log", "Work", "--server", "notes", "--tool", "ADD")["calls"]
+        assert {c["tool"] for c in by_server} == {"notes__add"} and len(by_server) == 2
 
         # Payload logging turned on while the gateway runs applies to the next call.
         with gateway(cli) as (address, _):

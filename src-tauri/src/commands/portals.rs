@@ -1,6 +1,6 @@
 //! Portal commands: thin calls into the core.
 
-use patchbay_core::gateway::CallRecord;
+use patchbay_core::gateway::{CallQuery, CallRecord};
 use patchbay_core::portals::{NewPortal, Portal, PortalPatch};
 use serde::Deserialize;
 use tauri::State;
@@ -60,7 +60,7 @@ pub struct PortalToolInput {
 pub struct PortalCallsInput {
     pub workspace: String,
     pub portal: String,
-    pub limit: u32,
+    pub query: CallQuery,
 }
 
 #[tauri::command]
@@ -171,7 +171,7 @@ pub async fn portal_calls(
     input: PortalCallsInput,
 ) -> CommandResult<Vec<CallRecord>> {
     core(state, move |c| {
-        c.portal_calls(&input.workspace, &input.portal, input.limit)
+        c.portal_calls(&input.workspace, &input.portal, &input.query)
     })
     .await
 }

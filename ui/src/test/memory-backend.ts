@@ -14,6 +14,9 @@ import type { SyncItem } from "../lib/bindings/SyncItem";
 import type { SyncReport } from "../lib/bindings/SyncReport";
 import type { ToolDetail } from "../lib/bindings/ToolDetail";
 import type { Portal } from "../lib/bindings/Portal";
+import type { CallQuery } from "../lib/bindings/CallQuery";
+import type { CallRecord } from "../lib/bindings/CallRecord";
+import type { GatewayReport } from "../lib/bindings/GatewayReport";
 import type { Workspace } from "../lib/bindings/Workspace";
 
 /** A tool as a fake server offers it. */
@@ -419,7 +422,29 @@ export class MemoryBackend implements Backend {
     return this.view(p);
   }
 
-  async portalCalls() {
-    return [];
+  /** Calls the tests put in the log, newest first; `portalCalls` filters them as the core does. */
+  portalLog: CallRecord[] = [];
+  gateway: GatewayReport = {
+    port: 47821,
+    status: { address: "http://127.0.0.1:47821", portals_served: 0, client_sessions: 0, upstream_sessions: 0 },
+    error: null,
+  };
+
+  async portalCalls(workspace: string, key: string, query: CallQuery) {
+    const p = this.portal(workspace, key);
+    return this.portalLog
+      .filter((c) => c.portal_id === p.id)
+      .filter((c) => !query.server_id || c.server_id === query.server_id)
+      .filter((c) => !query.tool || c.tool.toLowerCase().includes(query.tool.toLowerCase()))
+      .filter((c) => !query.outcome || c.outcome === query.outcome)
+      .slice(0, query.limit);
+  }
+
+  async gatewayStatus() {
+    return structuredClone(this.gateway);
+  }
+
+  async restartGateway() {
+    return this.gatewayStatus();
   }
 }

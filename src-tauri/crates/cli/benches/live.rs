@@ -9,87 +9,12 @@
 //! `make bench` installs what this needs (tests/servers, tests/bench, the test venv) and runs
 //! it; `cargo bench -p patchbay-cli --bench live -- --quick` is a short run.
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Instant;
 
-const CLI: &str = env!("CARGO_BIN_EXE_patchbay");
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../..")
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port on 127.0.0.1")
-}
-
-/// A server process, killed with its process group when dropped.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let pid = self.0.id() as i32;
-        // SAFETY: signals the process group this benchmark created for the server.
-        unsafe {
-            libc::killpg(pid, libc::SIGKILL);
-        }
-        let _ = self.0.wait();
-    }
-}
-
-fn start(mut command: Command, port: u16, what: &str) -> Server {
-    use std::os::unix::process::CommandExt;
-    command
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .process_group(0);
-    let child = command
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {what}: {e}"));
-    let server = Server(child);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "{what} did not listen on {port} within 30 s"
-        );
-        std::thread::sleep(Duration::from_millis(50)); // polling a port, bounded above
-    }
-    server
-}
-
-fn need(path: &Path, how: &str) -> PathBuf {
-    assert!(path.exists(), "{} is missing: {how}", path.display());
-    path.to_path_buf()
-}
-
-fn median(mut samples: Vec<f64>) -> f64 {
-    samples.sort_by(|a, b| a.total_cmp(b));
-    samples[samples.len() / 2]
-}
-
-fn timed(mut command: Command) -> f64 {
-    let started = Instant::now();
-    let out = command.output().expect("the command runs");
-    let ms = started.elapsed().as_secs_f64() * 1e3;
-    assert!(
-        out.status.success(),
-        "{command:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    ms
-}
-
-fn patchbay(data: &Path) -> Command {
-    let mut c = Command::new(CLI);
-    c.env("PATCHBAY_DATA_DIR", data)
-        .env("PATCHBAY_KEYRING_SERVICE", "patchbay-bench");
-    c
-}
+mod support;
+use support::{free_port, median, need, patchbay, root, start, timed};
 
 async fn bare_rmcp(url: &str) -> usize {
     use rmcp::ServiceExt;

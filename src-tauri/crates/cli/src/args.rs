@@ -108,6 +108,15 @@ pub enum PortalCommand {
     /// The latest calls through the portal, newest first.
     Log {
         portal: String,
+        /// Only calls routed to this server (name or id).
+        #[arg(long)]
+        server: Option<String>,
+        /// Only tools whose name contains this.
+        #[arg(long)]
+        tool: Option<String>,
+        /// Only calls that ended so.
+        #[arg(long, value_parser = ["ok", "tool_error", "error", "input_required", "task"])]
+        outcome: Option<String>,
         #[arg(long, default_value_t = 50)]
         limit: u32,
     },

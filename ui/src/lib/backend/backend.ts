@@ -3,6 +3,8 @@
 // (e.g. HTTP to a headless `patchbay serve`) can be added without touching a component.
 import type { AppInfo } from "../bindings/AppInfo";
 import type { CallRecord } from "../bindings/CallRecord";
+import type { CallQuery } from "../bindings/CallQuery";
+import type { GatewayReport } from "../bindings/GatewayReport";
 import type { NewPortal } from "../bindings/NewPortal";
 import type { Portal } from "../bindings/Portal";
 import type { PortalPatch } from "../bindings/PortalPatch";
@@ -27,6 +29,10 @@ import type { Workspace } from "../bindings/Workspace";
 
 export interface Backend {
   appInfo(): Promise<AppInfo>;
+  /** The built-in gateway: what it serves now, or why it is not running. */
+  gatewayStatus(): Promise<GatewayReport>;
+  /** Starts the gateway if it is not running (its port was taken, say). */
+  restartGateway(): Promise<GatewayReport>;
   listWorkspaces(): Promise<Workspace[]>;
   createWorkspace(name: string): Promise<Workspace>;
   renameWorkspace(workspace: string, name: string): Promise<Workspace>;
@@ -68,7 +74,7 @@ export interface Backend {
   addPortalServer(workspace: string, portal: string, server: string, defaultDisabled: boolean): Promise<Portal>;
   removePortalServer(workspace: string, portal: string, server: string): Promise<Portal>;
   setPortalTool(workspace: string, portal: string, server: string, tool: string, enabled: boolean, alias?: string): Promise<Portal>;
-  portalCalls(workspace: string, portal: string, limit: number): Promise<CallRecord[]>;
+  portalCalls(workspace: string, portal: string, query: CallQuery): Promise<CallRecord[]>;
   /** Shows a file or folder in the OS file manager. */
   revealPath(path: string): Promise<void>;
 }

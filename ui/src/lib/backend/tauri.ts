@@ -7,6 +7,7 @@ import { revealItemInDir } from "@tauri-apps/plugin-opener";
 import type { AppInfo } from "../bindings/AppInfo";
 import type { CallRecord } from "../bindings/CallRecord";
 import type { CreatePortalInput } from "../bindings/CreatePortalInput";
+import type { GatewayReport } from "../bindings/GatewayReport";
 import type { Portal } from "../bindings/Portal";
 import type { PortalCallsInput } from "../bindings/PortalCallsInput";
 import type { PortalMemberInput } from "../bindings/PortalMemberInput";
@@ -134,8 +135,10 @@ export function tauriBackend(): Backend {
         enabled,
         ...(alias ? { alias } : {}),
       } satisfies PortalToolInput),
-    portalCalls: (workspace, portal, limit) =>
-      call<CallRecord[]>("portal_calls", { workspace, portal, limit } satisfies PortalCallsInput),
+    portalCalls: (workspace, portal, query) =>
+      call<CallRecord[]>("portal_calls", { workspace, portal, query } satisfies PortalCallsInput),
+    gatewayStatus: () => call<GatewayReport>("gateway_status"),
+    restartGateway: () => call<GatewayReport>("restart_gateway"),
     revealPath: async (path) => {
       try {
         await revealItemInDir(path);

@@ -2,7 +2,8 @@
 
 export type CallRecord = { at: string, portal_id: string, server_id: string | null, tool: string, duration_ms: number, 
 /**
- * `ok`, `tool_error` (the tool answered with isError) or `error`.
+ * `ok`, `tool_error` (the tool answered with isError), `error`, `input_required` (the
+ * server asked the client for input first) or `task` (the call became a task).
  */
 outcome: string, error: string | null, bytes_in: number, bytes_out: number, 
 /**

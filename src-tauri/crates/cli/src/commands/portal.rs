@@ -1,5 +1,6 @@
 //! `portal`: portals, their members and tools, and their tokens.
 
+use patchbay_core::gateway::CallQuery;
 use patchbay_core::portals::{NewPortal, PortalPatch};
 use patchbay_core::{Patchbay, Result};
 
@@ -61,7 +62,25 @@ pub fn run(core: &Patchbay, ws: &str, cmd: PortalCommand, out: Output) -> Result
             )?;
             out.portal(&portal)
         }
-        PortalCommand::Log { portal, limit } => out.calls(&core.portal_calls(ws, &portal, limit)?),
+        PortalCommand::Log {
+            portal,
+            server,
+            tool,
+            outcome,
+            limit,
+        } => {
+            let server_id = match server {
+                Some(server) => Some(core.get_server(ws, &server)?.id),
+                None => None,
+            };
+            let query = CallQuery {
+                server_id,
+                tool,
+                outcome,
+                limit,
+            };
+            out.calls(&core.portal_calls(ws, &portal, &query)?)
+        }
         PortalCommand::Token(PortalTokenCommand::Rotate { portal }) => {
             let portal = core.rotate_portal_token(ws, &portal)?;
             // The documented shape, with or without --json: scripts take the token from it.

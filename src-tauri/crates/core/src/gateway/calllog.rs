@@ -22,7 +22,8 @@ pub struct CallRecord {
     pub server_id: Option<String>,
     pub tool: String,
     pub duration_ms: u32,
-    /// `ok`, `tool_error` (the tool answered with isError) or `error`.
+    /// `ok`, `tool_error` (the tool answered with isError), `error`, `input_required` (the
+    /// server asked the client for input first) or `task` (the call became a task).
     pub outcome: String,
     pub error: Option<String>,
     pub bytes_in: u32,
@@ -113,41 +114,4 @@ fn write(core: &Patchbay, rows: &[CallRecord]) -> crate::Result<()> {
         )?;
         Ok(())
     })
-}
-
-impl Patchbay {
-    /// The latest calls through a portal, newest first.
-    pub fn portal_calls(
-        &self,
-        workspace_id: &str,
-        portal: &str,
-        limit: u32,
-    ) -> crate::Result<Vec<CallRecord>> {
-        self.store().read(|c| {
-            let p = crate::portals::repo::find(c, workspace_id, portal)?.portal;
-            let mut stmt = c.prepare(
-                "SELECT at, portal_id, server_id, tool, duration_ms, outcome, error, bytes_in,
-                    bytes_out, arguments, result
-                 FROM portal_calls WHERE portal_id = ?1 ORDER BY id DESC LIMIT ?2",
-            )?;
-            let rows = stmt
-                .query_map(params![p.id, limit.min(10_000)], |r| {
-                    Ok(CallRecord {
-                        at: r.get(0)?,
-                        portal_id: r.get(1)?,
-                        server_id: r.get(2)?,
-                        tool: r.get(3)?,
-                        duration_ms: r.get(4)?,
-                        outcome: r.get(5)?,
-                        error: r.get(6)?,
-                        bytes_in: r.get(7)?,
-                        bytes_out: r.get(8)?,
-                        arguments: r.get(9)?,
-                        result: r.get(10)?,
-                    })
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok(rows)
-        })
-    }
 }

@@ -269,7 +269,8 @@ impl ServerHandler for PortalHandler {
             outcome: match &outcome {
                 Ok(CallToolResponse::Complete(r)) if r.is_error == Some(true) => "tool_error",
                 Ok(CallToolResponse::Complete(_)) => "ok",
-                Ok(_) => "pending",
+                Ok(CallToolResponse::InputRequired(_)) => "input_required",
+                Ok(_) => "task",
                 Err(_) => "error",
             }
             .into(),

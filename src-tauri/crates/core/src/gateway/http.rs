@@ -21,11 +21,11 @@ use ts_rs::TS;
 use super::calllog::CallLog;
 use super::changes::watch_store;
 use super::handler::PortalHandler;
+use super::lookup::{Found, PortalLookup};
 use super::portal_state::PortalState;
 use super::upstreams::Upstreams;
+use crate::Patchbay;
 use crate::error::{Error, ErrorCode, Result};
-use crate::portals::repo;
-use crate::{Patchbay, run_blocking};
 
 type Body = BoxBody<Bytes, Infallible>;
 type PortalService = StreamableHttpService<PortalHandler, LocalSessionManager>;
@@ -90,27 +90,7 @@ struct State {
     port: u16,
     changes: tokio::sync::watch::Receiver<u64>,
     portals: Mutex<HashMap<String, (Arc<PortalState>, PortalService)>>,
-    /// Portal tokens by keyring reference: a rotation writes a new reference, so a cached
-    /// entry is never stale, and the keyring is asked once per token, not per request.
-    tokens: Arc<Mutex<HashMap<String, crate::Secret>>>,
-}
-
-fn cached_token(
-    cache: &Mutex<HashMap<String, crate::Secret>>,
-    key: &str,
-    fetch: impl FnOnce() -> Result<Option<crate::Secret>>,
-) -> Result<Option<crate::Secret>> {
-    if let Some(token) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(key) {
-        return Ok(Some(token.clone()));
-    }
-    let token = fetch()?;
-    if let Some(token) = &token {
-        cache
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(key.to_string(), token.clone());
-    }
-    Ok(token)
+    lookup: PortalLookup,
 }
 
 /// Binds 127.0.0.1:`port` (0: any free port) and serves until stopped.
@@ -129,7 +109,7 @@ pub async fn start(core: Arc<Patchbay>, port: u16) -> Result<Gateway> {
         upstreams: Arc::default(),
         port: addr.port(),
         portals: Mutex::default(),
-        tokens: Arc::default(),
+        lookup: PortalLookup::default(),
     });
     let (stop, mut stopped) = tokio::sync::watch::channel(false);
     let serving = Arc::clone(&state);
@@ -210,20 +190,8 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Response<Body> {
     else {
         return plain(StatusCode::NOT_FOUND, "portals are served at /mcp/<slug>");
     };
-    let lookup = slug.clone();
-    let cached = Arc::clone(&state.tokens);
-    let found = run_blocking(&state.core, move |core| {
-        let Some(row) = core.store().read(|c| repo::find_by_slug(c, &lookup))? else {
-            return Ok(None);
-        };
-        let token = match (&row.token_ref, row.portal.secure) {
-            (Some(key), true) => cached_token(&cached, key, || core.secrets().get(key))?,
-            _ => None,
-        };
-        Ok(Some((row.portal, token)))
-    })
-    .await;
-    let (portal, token) = match found {
+    let found = state.lookup.find(&state.core, &state.changes, &slug).await;
+    let Found { portal, token } = match found {
         Ok(Some(found)) => found,
         Ok(None) => return plain(StatusCode::NOT_FOUND, "no such portal"),
         Err(err) => return plain(StatusCode::SERVICE_UNAVAILABLE, &err.message),
@@ -270,7 +238,7 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Response<Body> {
                         ))
                     },
                     Arc::default(),
-                    StreamableHttpServerConfig::default(),
+                    service_config(),
                 );
                 (portal_state, service)
             })
@@ -282,6 +250,14 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Response<Body> {
         Ok(response) => response,
         Err(never) => match never {},
     }
+}
+
+/// Sessions for clients of the `initialize` era (they get notifications on their stream);
+/// plain JSON answers where the protocol allows them, cheaper than an event stream.
+fn service_config() -> StreamableHttpServerConfig {
+    let mut config = StreamableHttpServerConfig::default();
+    config.json_response = true;
+    config
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

@@ -4,13 +4,16 @@
 //! refused before anything is forwarded.
 
 mod bridge;
+mod call_query;
 mod calllog;
 mod changes;
 mod handler;
 mod http;
+mod lookup;
 mod portal_state;
 mod upstreams;
 
 pub use bridge::bridge;
+pub use call_query::CallQuery;
 pub use calllog::{CALLS_KEPT, CallRecord};
 pub use http::{Gateway, GatewayStatus, start};

@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_oauth_metadata.sql"),
     include_str!("migrations/0006_portals.sql"),
     include_str!("migrations/0007_portal_calls.sql"),
+    include_str!("migrations/0008_call_outcomes.sql"),
 ];
 
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
