@@ -182,3 +182,29 @@ def test_rmcp_client_faults_and_loopback_only(cli):
             assert "notes__add" in err["message"] and "refused" in err["message"], err
             echoed = cli.json("tool", "call", "via-portal", "every__echo", "--args", '{"message": "still here"}')
             assert "still here" in echoed["content"][0]["text"]
+
+
+def test_warm_upstream_sessions_survive_a_server_restart(cli):
+    """The gateway keeps one session per upstream; when the server restarts (its sessions
+    gone), the next call through the portal still succeeds, on a new session, for a server of
+    each era: server-everything (sessions, `initialize`) and the Python SDK (2026-07-28)."""
+    from mcp_servers import everything, free_port
+
+    every_port, notes_port = free_port(), free_port()
+    with everything("streamableHttp", every_port) as every, python_server("base", notes_port) as notes:
+        cli.json("server", "create", "--name", "every", "--url", every)
+        cli.json("server", "create", "--name", "notes", "--url", notes)
+        cli.json("server", "sync", "--all")
+    token = cli.json("portal", "create", "--name", "Work")["token"]
+    cli.json("portal", "add-server", "Work", "every")
+    cli.json("portal", "add-server", "Work", "notes")
+    with gateway(cli) as (address, _):
+        done = cli.run("server", "create", "--name", "via-portal", "--url", f"{address}/mcp/work",
+                       "--auth", "api_key", "--api-key-stdin", stdin=f"Bearer {token}")
+        assert done.returncode == 0, done.stderr
+        for round in range(2):  # each round is a fresh start of both servers
+            with everything("streamableHttp", every_port), python_server("base", notes_port):
+                echoed = cli.json("tool", "call", "via-portal", "every__echo", "--args", f'{{"message": "round {round}"}}')
+                assert f"round {round}" in echoed["content"][0]["text"]
+                added = cli.json("tool", "call", "via-portal", "notes__add", "--args", f'{{"a": {round}, "b": 1}}')
+                assert added["content"][0]["text"] == str(round + 1)

@@ -67,9 +67,9 @@ def running(command: list[str], port: int, what: str, env: dict | None = None):
 
 
 @contextmanager
-def everything(mode: str):
+def everything(mode: str, port: int | None = None):
     """npm server-everything: mode `streamableHttp` (URL .../mcp) or `sse` (URL .../sse)."""
-    port = free_port()
+    port = port or free_port()
     path = "/mcp" if mode == "streamableHttp" else "/sse"
     with running(["node", str(EVERYTHING), mode], port, f"server-everything {mode}", {"PORT": str(port)}):
         yield f"http://127.0.0.1:{port}{path}"

@@ -30,8 +30,25 @@ fn main() {
         }
     };
     let out = Output { json: cli.json };
+    log_to_stderr(cli.json);
     if let Err(err) = commands::run(cli, out) {
         out.error(&err);
         std::process::exit(exit_code(err.code));
     }
+}
+
+/// Warnings (a call log that could not be written, a server that could not be synced) go to
+/// stderr, where a long-running `serve` or `bridge` is watched (rmcp's own warnings, mostly
+/// about event streams it reconnects, only with `PATCHBAY_LOG`); `PATCHBAY_LOG` (a tracing
+/// filter such as `patchbay_core=debug`) says more. stdout stays the command's output; with
+/// `--json`, stderr is the JSON error alone unless `PATCHBAY_LOG` asks for more.
+fn log_to_stderr(json: bool) {
+    let default = if json { "off" } else { "warn,rmcp=error" };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PATCHBAY_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .try_init();
 }

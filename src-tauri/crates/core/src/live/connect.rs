@@ -236,7 +236,7 @@ fn auto_lifecycle() -> ClientLifecycleMode {
 /// try with the plain `initialize` handshake, which every server of today accepts.
 async fn streamable<C>(client: C, url: &Url, headers: &HeaderMap, target: &str) -> Result<Service>
 where
-    C: rmcp::transport::streamable_http_client::StreamableHttpClient,
+    C: rmcp::transport::streamable_http_client::StreamableHttpClient + Sync,
 {
     let config = || {
         let mut config = StreamableHttpClientTransportConfig::with_uri(url.as_str())
@@ -249,6 +249,7 @@ where
             .collect();
         config
     };
+    let client = super::session_guard::SessionGuard(client);
     let transport = StreamableHttpClientTransport::with_client(client.clone(), config());
     let err = match client_config()
         .serve_with_lifecycle(transport, auto_lifecycle())

@@ -8,6 +8,7 @@ mod hash;
 mod model;
 mod ops;
 mod records;
+mod session_guard;
 mod sse;
 mod stdio;
 mod target;
