@@ -208,3 +208,45 @@ def test_warm_upstream_sessions_survive_a_server_restart(cli):
                 assert f"round {round}" in echoed["content"][0]["text"]
                 added = cli.json("tool", "call", "via-portal", "notes__add", "--args", f'{{"a": {round}, "b": 1}}')
                 assert added["content"][0]["text"] == str(round + 1)
+
+
+async def cancel_long_call(url: str, token: str) -> float:
+    """Starts a 20-second operation through the portal, gives up on it after one second, then
+    makes another call on the same session; returns how long that one took."""
+    async with AsyncExitStack() as stack:
+        client = await stack.enter_async_context(httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"}, timeout=60))
+        streams = await stack.enter_async_context(streamable_http_client(url, http_client=client))
+        session = await stack.enter_async_context(ClientSession(streams[0], streams[1]))
+        await session.initialize()
+        long = session.call_tool("every__trigger-long-running-operation", {"duration": 20, "steps": 20})
+        try:
+            await asyncio.wait_for(long, 1.0)
+            raise AssertionError("a 20-second operation answered within a second")
+        except TimeoutError:
+            pass
+        started = time.monotonic()
+        echoed = await session.call_tool("every__echo", {"message": "after"})
+        assert "after" in echoed.content[0].text
+        return time.monotonic() - started
+
+
+def test_a_cancelled_call_stops_at_the_gateway_and_the_session_goes_on(cli):
+    from mcp_servers import everything
+
+    with everything("streamableHttp") as every:
+        cli.json("server", "create", "--name", "every", "--url", every)
+        cli.json("server", "sync", "every")
+        token = cli.json("portal", "create", "--name", "Work")["token"]
+        cli.json("portal", "add-server", "Work", "every")
+        with gateway(cli) as (address, _):
+            took = asyncio.run(cancel_long_call(f"{address}/mcp/work", token))
+            assert took < 5, "the next call did not wait for the cancelled one"
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                calls = cli.json("portal", "log", "Work", "--tool", "long-running")["calls"]
+                if calls:
+                    break
+                time.sleep(0.1)  # polling the call log for the cancelled call; bounded
+    assert calls, "the cancelled call was logged"
+    assert calls[0]["outcome"] == "error" and "cancelled" in calls[0]["error"], calls[0]
+    assert calls[0]["duration_ms"] < 10_000, "the gateway stopped waiting when the client cancelled"
