@@ -68,6 +68,15 @@ async def hear_changes(url: str, token: str, cli) -> None:
             assert "notes__read_note" not in await tool_names(legacy)
             assert "notes__read_note" not in await tool_names(modern)
 
+            # So does a tool turned off in the portal; a call to it fails.
+            await both_hear("portal", "tool", "disable", "Work", "notes", "wipe_notes")
+            assert "notes__wipe_notes" not in await tool_names(modern)
+            try:
+                refused = await legacy.call_tool("notes__wipe_notes", {})
+                assert refused.is_error, "a disabled tool must not run"
+            except Exception as e:
+                assert "no tool named" in str(e), e
+
             # The upstream adds a tool and announces it: the gateway syncs the server; the new
             # tool waits for approval (not served, so nothing to announce yet), then is served.
             unlocked = await legacy.call_tool("notes__unlock_export", {})

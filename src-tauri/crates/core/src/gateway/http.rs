@@ -126,6 +126,8 @@ pub async fn start(core: Arc<Patchbay>, port: u16) -> Result<Gateway> {
                 } => break,
             };
             let Ok((stream, _)) = accepted else { continue };
+            // Small JSON-RPC messages each way: send them now, not after Nagle's delay.
+            let _ = stream.set_nodelay(true);
             let state = Arc::clone(&state);
             tokio::spawn(async move {
                 let service = hyper::service::service_fn(move |req| {
