@@ -49,6 +49,19 @@ pub enum Command {
     Portal(PortalCommand),
     /// Serve a portal over stdin/stdout, for AI clients that only run stdio servers.
     Bridge { portal: String },
+    /// AI clients on this machine (found under $HOME): their configs and servers.
+    #[command(subcommand)]
+    Client(ClientCommand),
+    /// Put a portal or a server into an AI client's config (only Patchbay's entry changes).
+    Install(InstallArgs),
+    /// Take Patchbay's entry for a portal or server out of an AI client's config.
+    Uninstall(InstallArgs),
+    /// What Patchbay installed where, and whether it was edited by hand since (drift).
+    #[command(subcommand)]
+    Installation(InstallationCommand),
+    /// Well-known remote MCP servers, ready to add.
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
     /// Run the gateway that serves the portals, headless; the first line printed is its address.
     Serve {
         /// The port on 127.0.0.1 (default: PATCHBAY_GATEWAY_PORT, else 47821; 0: any free port).
@@ -441,4 +454,62 @@ pub struct UpdateServer {
     pub unset_env: Vec<String>,
     #[arg(long, value_name = "true|false")]
     pub enabled: Option<bool>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClientCommand {
+    /// Every client Patchbay knows: id, name, config path, whether it is present.
+    List,
+    /// The servers a client has in its config.
+    Servers {
+        client: String,
+        /// The project folder, for the client's project-level config.
+        #[arg(long, value_name = "DIR")]
+        project: Option<PathBuf>,
+    },
+    /// Import a client's servers as Patchbay servers (secrets go to the keyring).
+    Import {
+        client: String,
+        /// Every server of the client.
+        #[arg(long, conflicts_with = "server")]
+        all: bool,
+        /// This server (repeatable).
+        #[arg(long, value_name = "NAME", required_unless_present = "all")]
+        server: Vec<String>,
+        #[arg(long, value_name = "DIR")]
+        project: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct InstallArgs {
+    /// A portal or a server, by name or id.
+    pub target: String,
+    /// claude-desktop, claude-code, cursor, vscode, windsurf, zed, gemini-cli or codex.
+    #[arg(long)]
+    pub client: String,
+    /// A project folder: its project-level config instead of the user's.
+    #[arg(long, value_name = "DIR")]
+    pub project: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InstallationCommand {
+    /// Every installation of the workspace with its drift state.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CatalogCommand {
+    /// The templates, or those matching --search.
+    List {
+        #[arg(long)]
+        search: Option<String>,
+    },
+    /// Create a server from a template.
+    Install {
+        template: String,
+        #[arg(long)]
+        name: Option<String>,
+    },
 }

@@ -1,6 +1,7 @@
 //! `patchbay`: every operation of the app from a terminal or a script.
 
 mod args;
+mod client_output;
 mod commands;
 mod live_output;
 mod output;

@@ -1,5 +1,7 @@
 //! Patchbay's core: everything the desktop app and the CLI do, with no dependency on either.
 
+pub mod catalog;
+pub mod clients;
 mod clock;
 pub mod error;
 pub mod gateway;

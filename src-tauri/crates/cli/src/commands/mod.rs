@@ -1,3 +1,4 @@
+mod clients;
 mod live;
 mod oauth;
 mod portal;
@@ -66,6 +67,11 @@ pub fn run(cli: Cli, out: Output) -> Result<()> {
             })
         }
         Command::Portal(cmd) => portal::run(&core, &workspace(&core)?, cmd, out),
+        Command::Client(cmd) => clients::client(&core, &workspace(&core)?, cmd, out),
+        Command::Install(args) => clients::install(&core, &workspace(&core)?, args, false, out),
+        Command::Uninstall(args) => clients::install(&core, &workspace(&core)?, args, true, out),
+        Command::Installation(cmd) => clients::installation(&core, &workspace(&core)?, cmd, out),
+        Command::Catalog(cmd) => clients::catalog(&core, &workspace(&core)?, cmd, out),
         Command::Tool(cmd) => {
             let ws = workspace(&core)?;
             runtime()?.block_on(tool::tool(&core, &ws, cmd, out))

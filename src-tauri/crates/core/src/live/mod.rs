@@ -18,4 +18,6 @@ pub use ops::*;
 
 pub(crate) use classify::{chain as classify_chain, service_error, timed_out};
 pub(crate) use connect::{Session, http_client};
+pub(crate) use hash::content_hash;
 pub(crate) use ops::{open_by_id, workspace_of};
+pub(crate) use target::Target;

@@ -5,7 +5,7 @@ mod model;
 mod ops;
 pub(crate) mod repo;
 pub(crate) mod served;
-mod slug;
+pub(crate) mod slug;
 
 pub use model::*;
 

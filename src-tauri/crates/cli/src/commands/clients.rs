@@ -1,0 +1,93 @@
+//! `client`, `install`, `uninstall`, `installation` and `catalog`: Patchbay and the AI
+//! clients on this machine.
+
+use std::path::PathBuf;
+
+use patchbay_core::clients::{Dirs, InstallPlace, Pick};
+use patchbay_core::{Error, Patchbay, Result};
+
+use crate::args::{CatalogCommand, ClientCommand, InstallArgs, InstallationCommand};
+use crate::output::Output;
+
+pub fn client(core: &Patchbay, ws: &str, cmd: ClientCommand, out: Output) -> Result<()> {
+    let dirs = Dirs::from_env()?;
+    match cmd {
+        ClientCommand::List => out.clients(&core.list_clients(&dirs)),
+        ClientCommand::Servers { client, project } => {
+            out.client_servers(&core.client_servers(&client, &dirs, project.as_deref())?)
+        }
+        ClientCommand::Import {
+            client,
+            all,
+            server,
+            project,
+        } => {
+            let pick = if all { Pick::All } else { Pick::Named(&server) };
+            let report =
+                core.import_client_servers(ws, &client, &dirs, project.as_deref(), pick)?;
+            out.import_report(&report);
+        }
+    }
+    Ok(())
+}
+
+/// The `patchbay` a bridge entry runs: this very executable.
+fn bridge_command() -> Result<PathBuf> {
+    std::env::current_exe()
+        .map_err(|e| Error::internal(format!("cannot find the patchbay executable: {e}")))
+}
+
+pub fn install(
+    core: &Patchbay,
+    ws: &str,
+    args: InstallArgs,
+    remove: bool,
+    out: Output,
+) -> Result<()> {
+    let dirs = Dirs::from_env()?;
+    let bridge = bridge_command()?;
+    let place = InstallPlace {
+        client: &args.client,
+        project: args.project.as_deref(),
+        dirs: &dirs,
+        bridge_command: &bridge,
+    };
+    let installation = if remove {
+        core.uninstall(ws, &args.target, &place)?
+    } else {
+        core.install(ws, &args.target, &place)?
+    };
+    out.installation(&installation, remove);
+    Ok(())
+}
+
+pub fn installation(
+    core: &Patchbay,
+    ws: &str,
+    cmd: InstallationCommand,
+    out: Output,
+) -> Result<()> {
+    match cmd {
+        InstallationCommand::List => out.installations(&core.list_installations(ws)?),
+    }
+    Ok(())
+}
+
+pub fn catalog(core: &Patchbay, ws: &str, cmd: CatalogCommand, out: Output) -> Result<()> {
+    match cmd {
+        CatalogCommand::List { search } => {
+            out.templates(&patchbay_core::catalog::search(search.as_deref()))
+        }
+        CatalogCommand::Install { template, name } => {
+            let server = core.install_template(ws, &template, name)?;
+            if !out.json && server.auth_type == patchbay_core::servers::AuthType::Oauth {
+                eprintln!(
+                    "'{}' signs in with OAuth: run `patchbay server authorize \"{}\"` next",
+                    server.name, server.name
+                );
+            }
+            out.server(&server);
+        }
+    }
+    Ok(())
+}

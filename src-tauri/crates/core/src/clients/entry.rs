@@ -1,0 +1,242 @@
+//! One server entry in a client's config, in neutral terms, and its translation to and from
+//! each client's own keys. Values of `env` and `headers` may be secrets: an entry is never
+//! serialized to the UI or CLI; `ClientServer` is its redacted view.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+use ts_rs::TS;
+
+use super::registry::ClientSpec;
+
+#[derive(Clone, PartialEq)]
+pub(crate) enum ClientEntry {
+    Stdio {
+        command: String,
+        args: Vec<String>,
+        env: BTreeMap<String, String>,
+    },
+    Http {
+        url: String,
+        sse: bool,
+        headers: BTreeMap<String, String>,
+    },
+}
+
+impl std::fmt::Debug for ClientEntry {
+    // Values of env and headers may be secrets: names only.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ClientEntry::Stdio { command, args, env } => f
+                .debug_struct("Stdio")
+                .field("command", command)
+                .field("args", args)
+                .field("env", &env.keys().collect::<Vec<_>>())
+                .finish(),
+            ClientEntry::Http { url, sse, headers } => f
+                .debug_struct("Http")
+                .field("url", url)
+                .field("sse", sse)
+                .field("headers", &headers.keys().collect::<Vec<_>>())
+                .finish(),
+        }
+    }
+}
+
+/// A server as a client has it, without the values of its env and headers.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ClientServer {
+    pub name: String,
+    /// `stdio`, `streamable_http` or `sse`; `unknown` for an entry Patchbay cannot read.
+    pub transport: String,
+    pub url: Option<String>,
+    pub command: Option<String>,
+    pub args: Vec<String>,
+    pub env_keys: Vec<String>,
+    pub header_names: Vec<String>,
+    /// Written by Patchbay (an installation), not the user's own.
+    pub installed_by_patchbay: bool,
+}
+
+fn strings(value: Option<&Value>) -> Vec<String> {
+    value
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn string_map(value: Option<&Value>) -> BTreeMap<String, String> {
+    value
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// What a client's entry says; `None` when it is neither a command nor a URL.
+pub(crate) fn read(spec: &ClientSpec, value: &Value) -> Option<ClientEntry> {
+    let obj = value.as_object()?;
+    // Zed's older form: "command": {"path", "args", "env"}.
+    if let Some(Value::Object(cmd)) = obj.get("command") {
+        return Some(ClientEntry::Stdio {
+            command: cmd.get("path")?.as_str()?.to_owned(),
+            args: strings(cmd.get("args")),
+            env: string_map(cmd.get("env")),
+        });
+    }
+    if let Some(command) = obj.get("command").and_then(Value::as_str) {
+        return Some(ClientEntry::Stdio {
+            command: command.to_owned(),
+            args: strings(obj.get("args")),
+            env: string_map(obj.get("env")),
+        });
+    }
+    let headers_key = spec.http.and_then(|h| h.headers_key).unwrap_or("headers");
+    let headers = string_map(obj.get(headers_key).or_else(|| obj.get("headers")));
+    let declared_sse = obj.get("type").and_then(Value::as_str) == Some("sse")
+        || obj.get("transport").and_then(Value::as_str) == Some("sse");
+    if let Some(http) = spec.http {
+        if let Some(url) = obj.get(http.url_key).and_then(Value::as_str) {
+            return Some(ClientEntry::Http {
+                url: url.to_owned(),
+                sse: declared_sse,
+                headers,
+            });
+        }
+        if let Some(url) = http
+            .sse_url_key
+            .and_then(|k| obj.get(k))
+            .and_then(Value::as_str)
+        {
+            return Some(ClientEntry::Http {
+                url: url.to_owned(),
+                sse: true,
+                headers,
+            });
+        }
+    }
+    // Keys other clients use, for a file edited by hand or shared between clients.
+    ["url", "serverUrl", "httpUrl"]
+        .iter()
+        .find_map(|k| obj.get(*k).and_then(Value::as_str))
+        .map(|url| ClientEntry::Http {
+            url: url.to_owned(),
+            sse: declared_sse,
+            headers,
+        })
+}
+
+/// The entry in this client's own keys. The caller makes sure an HTTP entry goes only to a
+/// client that takes one.
+pub(crate) fn write(spec: &ClientSpec, entry: &ClientEntry) -> Value {
+    let mut obj = Map::new();
+    match entry {
+        ClientEntry::Stdio { command, args, env } => {
+            if let Some(t) = spec.stdio_type {
+                obj.insert("type".into(), t.into());
+            }
+            obj.insert("command".into(), command.clone().into());
+            obj.insert("args".into(), args.clone().into());
+            if !env.is_empty() {
+                obj.insert("env".into(), serde_json::to_value(env).unwrap_or_default());
+            }
+        }
+        ClientEntry::Http { url, sse, headers } => {
+            let http = spec
+                .http
+                .expect("an HTTP entry only for a client that takes one");
+            if let Some(t) = http.type_value {
+                obj.insert("type".into(), (if *sse { "sse" } else { t }).into());
+            }
+            let key = match (sse, http.sse_url_key) {
+                (true, Some(k)) => k,
+                _ => http.url_key,
+            };
+            obj.insert(key.into(), url.clone().into());
+            if let (false, Some(k)) = (headers.is_empty(), http.headers_key) {
+                obj.insert(k.into(), serde_json::to_value(headers).unwrap_or_default());
+            }
+        }
+    }
+    Value::Object(obj)
+}
+
+pub(crate) fn view(name: &str, entry: Option<&ClientEntry>, ours: bool) -> ClientServer {
+    let mut out = ClientServer {
+        name: name.to_owned(),
+        transport: "unknown".into(),
+        url: None,
+        command: None,
+        args: Vec::new(),
+        env_keys: Vec::new(),
+        header_names: Vec::new(),
+        installed_by_patchbay: ours,
+    };
+    match entry {
+        Some(ClientEntry::Stdio { command, args, env }) => {
+            out.transport = "stdio".into();
+            out.command = Some(command.clone());
+            out.args = args.clone();
+            out.env_keys = env.keys().cloned().collect();
+        }
+        Some(ClientEntry::Http { url, sse, headers }) => {
+            out.transport = if *sse { "sse" } else { "streamable_http" }.into();
+            out.url = Some(url.clone());
+            out.header_names = headers.keys().cloned().collect();
+        }
+        None => {}
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clients::registry::find;
+    use serde_json::json;
+
+    #[test]
+    fn every_client_reads_back_what_it_writes() {
+        let stdio = ClientEntry::Stdio {
+            command: "patchbay".into(),
+            args: vec!["bridge".into(), "work".into()],
+            env: BTreeMap::from([("TOKEN".into(), "s3cret".into())]),
+        };
+        let http = ClientEntry::Http {
+            url: "http://127.0.0.1:47821/mcp/work".into(),
+            sse: false,
+            headers: BTreeMap::from([("Authorization".into(), "Bearer t".into())]),
+        };
+        for spec in crate::clients::registry::CLIENTS {
+            assert_eq!(
+                read(spec, &write(spec, &stdio)).as_ref(),
+                Some(&stdio),
+                "{}",
+                spec.id
+            );
+            if spec.http.is_some_and(|h| h.headers_key.is_some()) {
+                assert_eq!(
+                    read(spec, &write(spec, &http)).as_ref(),
+                    Some(&http),
+                    "{}",
+                    spec.id
+                );
+            }
+        }
+        let gemini = find("gemini-cli").unwrap();
+        assert!(matches!(
+            read(gemini, &json!({"url": "http://x/sse"})),
+            Some(ClientEntry::Http { sse: true, .. })
+        ));
+        assert!(format!("{stdio:?}").contains("TOKEN") && !format!("{stdio:?}").contains("s3cret"));
+    }
+}

@@ -1,0 +1,431 @@
+//! Putting a portal or a server into a client's config, and taking it out again: only
+//! Patchbay's own entry changes, the file is backed up first and replaced atomically, and each
+//! installation is recorded with a hash of what was written, to see later hand edits.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::config_file::{self, Entries};
+use super::dirs::Dirs;
+use super::entry::{self, ClientEntry};
+use super::model::{ClientInfo, Installation};
+use super::records::{self, Record};
+use super::registry::{self, CLIENTS, ClientSpec};
+use crate::Patchbay;
+use crate::error::{Error, ErrorCode, Result};
+use crate::live::Target;
+use crate::portals::slug::slugify;
+use crate::servers::repo::{self as server_repo, Scope};
+
+/// Where an install goes, and how the bridge is started when one is needed.
+pub struct InstallPlace<'a> {
+    pub client: &'a str,
+    /// A project folder, for the client's project-level file.
+    pub project: Option<&'a Path>,
+    pub dirs: &'a Dirs,
+    /// The `patchbay` executable a bridge entry runs.
+    pub bridge_command: &'a Path,
+}
+
+pub(crate) fn spec(client: &str) -> Result<&'static ClientSpec> {
+    registry::find(client).ok_or_else(|| {
+        let ids: Vec<_> = CLIENTS.iter().map(|c| c.id).collect();
+        Error::validation(
+            "client",
+            format!("no client '{client}'; Patchbay knows {}", ids.join(", ")),
+        )
+    })
+}
+
+/// The config file of a client: its project file under `project`, else the user's.
+pub(crate) fn config_path(
+    spec: &ClientSpec,
+    dirs: &Dirs,
+    project: Option<&Path>,
+) -> Result<PathBuf> {
+    match project {
+        Some(dir) => {
+            let rel = spec.project_file.ok_or_else(|| {
+                Error::validation(
+                    "project",
+                    format!(
+                        "{} has no project-level config; install without --project",
+                        spec.name
+                    ),
+                )
+            })?;
+            let dir = std::path::absolute(dir).map_err(Error::from)?;
+            Ok(dir.join(rel))
+        }
+        None => Ok(dirs.resolve(spec.user_file)),
+    }
+}
+
+fn display(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+enum Resolved {
+    Portal { id: String, slug: String },
+    Server { id: String, name: String },
+}
+
+impl Patchbay {
+    pub fn list_clients(&self, dirs: &Dirs) -> Vec<ClientInfo> {
+        CLIENTS
+            .iter()
+            .map(|spec| {
+                let path = dirs.resolve(spec.user_file);
+                let config_exists = path.is_file();
+                ClientInfo {
+                    id: spec.id.into(),
+                    name: spec.name.into(),
+                    present: config_exists
+                        || spec.markers.iter().any(|m| dirs.resolve(*m).is_dir()),
+                    config_path: display(&path),
+                    config_exists,
+                    project_file: spec.project_file.map(Into::into),
+                    http_with_headers: spec.http.is_some_and(|h| h.headers_key.is_some()),
+                }
+            })
+            .collect()
+    }
+
+    fn resolve_target(&self, workspace_id: &str, ident: &str) -> Result<Resolved> {
+        let portal =
+            self.store().read(
+                |c| match crate::portals::repo::find(c, workspace_id, ident) {
+                    Ok(row) => Ok(Some(row.portal)),
+                    Err(e) if e.code == ErrorCode::NotFound => Ok(None),
+                    Err(e) => Err(e),
+                },
+            )?;
+        let server = match self.get_server(workspace_id, ident) {
+            Ok(s) => Some(s),
+            Err(e) if e.code == ErrorCode::NotFound => None,
+            Err(e) => return Err(e),
+        };
+        match (portal, server) {
+            (Some(p), Some(_)) => Err(Error::conflict(
+                "target",
+                format!(
+                    "both a portal and a server are called '{ident}'; give the portal's id ({}) or the server's",
+                    p.id
+                ),
+            )),
+            (Some(p), None) => Ok(Resolved::Portal {
+                id: p.id,
+                slug: p.slug,
+            }),
+            (None, Some(s)) => Ok(Resolved::Server {
+                id: s.id,
+                name: s.name,
+            }),
+            (None, None) => Err(Error::not_found(format!(
+                "no portal or server named '{ident}' in this workspace"
+            ))),
+        }
+    }
+
+    /// What a client's entry for the target says, and how it reaches it.
+    fn entry_for(
+        &self,
+        workspace_id: &str,
+        target: &Resolved,
+        spec: &ClientSpec,
+        bridge_command: &Path,
+    ) -> Result<(ClientEntry, &'static str)> {
+        let with_headers = spec.http.is_some_and(|h| h.headers_key.is_some());
+        match target {
+            Resolved::Portal { id, slug } => {
+                let row = self
+                    .store()
+                    .read(|c| crate::portals::repo::find(c, workspace_id, id))?;
+                let token = match (&row.token_ref, row.portal.secure) {
+                    (Some(key), true) => Some(self.secrets().get(key)?.ok_or_else(|| {
+                        Error::keyring_unavailable(format!(
+                            "the keyring has no token for portal '{}'; rotate it (`patchbay portal token rotate`)",
+                            row.portal.name
+                        ))
+                    })?),
+                    _ => None,
+                };
+                let reaches_http = spec.http.is_some() && (with_headers || token.is_none());
+                if reaches_http {
+                    let mut headers = BTreeMap::new();
+                    if let Some(token) = token {
+                        headers
+                            .insert("Authorization".into(), format!("Bearer {}", token.expose()));
+                    }
+                    return Ok((
+                        ClientEntry::Http {
+                            url: row.portal.url,
+                            sse: false,
+                            headers,
+                        },
+                        "http",
+                    ));
+                }
+                let mut args = Vec::new();
+                if let Some(dir) = self.store().path().and_then(Path::parent) {
+                    args.extend(["--data-dir".to_string(), display(dir)]);
+                }
+                args.extend([
+                    "--workspace".to_string(),
+                    workspace_id.to_string(),
+                    "bridge".to_string(),
+                    slug.clone(),
+                ]);
+                let mut env = BTreeMap::new();
+                if let Ok(service) = std::env::var("PATCHBAY_KEYRING_SERVICE") {
+                    env.insert("PATCHBAY_KEYRING_SERVICE".to_string(), service);
+                }
+                Ok((
+                    ClientEntry::Stdio {
+                        command: display(bridge_command),
+                        args,
+                        env,
+                    },
+                    "bridge",
+                ))
+            }
+            Resolved::Server { id, name } => {
+                let row = self
+                    .store()
+                    .read(|c| server_repo::find(c, workspace_id, id, Scope::Live))?;
+                if row.server.auth_type == crate::servers::AuthType::Oauth {
+                    return Err(Error::validation(
+                        "target",
+                        format!(
+                            "'{name}' signs in with OAuth, which a client cannot share with Patchbay; add it to a portal and install the portal"
+                        ),
+                    ));
+                }
+                match Target::from_row(&row, |key| self.secrets().get(key))? {
+                    Target::Http {
+                        transport,
+                        url,
+                        header,
+                        ..
+                    } => {
+                        if spec.http.is_none() || (header.is_some() && !with_headers) {
+                            return Err(Error::validation(
+                                "client",
+                                format!(
+                                    "{} cannot reach '{name}' over HTTP{}; add it to a portal and install the portal (it goes in through the bridge)",
+                                    spec.name,
+                                    if header.is_some() {
+                                        " with its API key"
+                                    } else {
+                                        ""
+                                    }
+                                ),
+                            ));
+                        }
+                        let headers = header
+                            .map(|(k, v)| BTreeMap::from([(k, v.expose().to_string())]))
+                            .unwrap_or_default();
+                        let sse = transport == crate::servers::Transport::Sse;
+                        Ok((ClientEntry::Http { url, sse, headers }, "http"))
+                    }
+                    Target::Stdio {
+                        command, args, env, ..
+                    } => {
+                        let env = env
+                            .into_iter()
+                            .map(|(k, v)| (k, v.expose().to_string()))
+                            .collect();
+                        Ok((ClientEntry::Stdio { command, args, env }, "stdio"))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Puts a portal or a server (by id or name) into a client; installing it again rewrites
+    /// the entry.
+    pub fn install(
+        &self,
+        workspace_id: &str,
+        target: &str,
+        place: &InstallPlace,
+    ) -> Result<Installation> {
+        let spec = spec(place.client)?;
+        let resolved = self.resolve_target(workspace_id, target)?;
+        let path = config_path(spec, place.dirs, place.project)?;
+        let file = display(&path);
+        let (entry, mode) = self.entry_for(workspace_id, &resolved, spec, place.bridge_command)?;
+        let (kind, target_id, entry_name) = match &resolved {
+            Resolved::Portal { id, slug } => ("portal", id.clone(), format!("patchbay-{slug}")),
+            Resolved::Server { id, name } => {
+                ("server", id.clone(), format!("patchbay-{}", slugify(name)))
+            }
+        };
+        let value = entry::write(spec, &entry);
+        let existing = config_file::read(&path)?;
+        let text = existing.clone().unwrap_or_default();
+        let entries = Entries {
+            format: spec.format,
+        };
+        let previous = self
+            .store()
+            .read(|c| records::find(c, &file, &entry_name))?;
+        let created_container = match &previous {
+            Some(p) => p.created_container,
+            None => !entries.has_container(&text, spec.servers_path, &file)?,
+        };
+        let created_file = previous
+            .as_ref()
+            .map_or(existing.is_none(), |p| p.created_file);
+        let updated = entries.upsert(&text, spec.servers_path, &entry_name, &value, &file)?;
+        let backup = existing.as_ref().map(|_| self.backup_path(spec, &path));
+        config_file::replace(&path, &updated, backup.as_deref())?;
+        let record = Record {
+            installation: Installation {
+                id: previous.as_ref().map_or_else(
+                    || uuid::Uuid::now_v7().to_string(),
+                    |p| p.installation.id.clone(),
+                ),
+                workspace_id: workspace_id.into(),
+                client_id: spec.id.into(),
+                file: file.clone(),
+                project_dir: place
+                    .project
+                    .map(|p| display(&std::path::absolute(p).unwrap_or(p.to_path_buf()))),
+                entry_name: entry_name.clone(),
+                target_kind: kind.into(),
+                target_id,
+                target_name: None,
+                mode: mode.into(),
+                backup: backup.as_deref().map(display),
+                installed_at: crate::clock::now(),
+                drift: "in_sync".into(),
+            },
+            entry_hash: crate::live::content_hash(&value),
+            created_container,
+            created_file,
+        };
+        self.store().write(|tx| records::insert(tx, &record))?;
+        let mut out = self
+            .store()
+            .read(|c| records::find(c, &file, &entry_name))?
+            .unwrap_or(record);
+        out.installation.drift = records::drift(&out);
+        Ok(out.installation)
+    }
+
+    /// Takes Patchbay's entry for a portal or server out of a client; the file is otherwise
+    /// as it was (a file or container the install created goes too when nothing else is in it).
+    pub fn uninstall(
+        &self,
+        workspace_id: &str,
+        target: &str,
+        place: &InstallPlace,
+    ) -> Result<Installation> {
+        let spec = spec(place.client)?;
+        let path = config_path(spec, place.dirs, place.project)?;
+        let file = display(&path);
+        let records = self.store().read(|c| records::list(c, workspace_id))?;
+        let resolved = self.resolve_target(workspace_id, target).ok();
+        let record = records
+            .into_iter()
+            .find(|r| {
+                r.installation.file == file
+                    && match &resolved {
+                        Some(Resolved::Portal { id, .. } | Resolved::Server { id, .. }) => {
+                            r.installation.target_id == *id
+                        }
+                        None => {
+                            r.installation.target_name.as_deref() == Some(target)
+                                || r.installation.entry_name == target
+                        }
+                    }
+            })
+            .ok_or_else(|| {
+                Error::not_found(format!(
+                    "'{target}' is not installed in {} ({file})",
+                    spec.name
+                ))
+            })?;
+        let entries = Entries {
+            format: spec.format,
+        };
+        if let Some(text) = config_file::read(&path)? {
+            let removed = entries.remove(
+                &text,
+                spec.servers_path,
+                &record.installation.entry_name,
+                record.created_container,
+                &file,
+            )?;
+            if let Some(updated) = removed {
+                let empty = updated.trim().is_empty() || updated.trim() == "{}";
+                if record.created_file && empty {
+                    std::fs::remove_file(&path).map_err(Error::from)?;
+                } else {
+                    let backup = self.backup_path(spec, &path);
+                    config_file::replace(&path, &updated, Some(&backup))?;
+                }
+            }
+        }
+        self.store()
+            .write(|tx| records::delete(tx, &record.installation.id))?;
+        let mut out = record.installation;
+        out.drift = "missing".into();
+        Ok(out)
+    }
+
+    /// The installations of a workspace, each with its drift now.
+    pub fn list_installations(&self, workspace_id: &str) -> Result<Vec<Installation>> {
+        let records = self.store().read(|c| records::list(c, workspace_id))?;
+        Ok(records
+            .into_iter()
+            .map(|r| {
+                let drift = records::drift(&r);
+                Installation {
+                    drift,
+                    ..r.installation
+                }
+            })
+            .collect())
+    }
+
+    /// The servers a client has, marking those Patchbay installed.
+    pub fn client_servers(
+        &self,
+        client: &str,
+        dirs: &Dirs,
+        project: Option<&Path>,
+    ) -> Result<Vec<entry::ClientServer>> {
+        let spec = spec(client)?;
+        let path = config_path(spec, dirs, project)?;
+        let file = display(&path);
+        let Some(text) = config_file::read(&path)? else {
+            return Ok(Vec::new());
+        };
+        let ours = self.store().read(|c| records::ours(c, &file))?;
+        let entries = Entries {
+            format: spec.format,
+        }
+        .list(&text, spec.servers_path, &file)?;
+        Ok(entries
+            .iter()
+            .map(|(name, value)| {
+                entry::view(name, entry::read(spec, value).as_ref(), ours.contains(name))
+            })
+            .collect())
+    }
+
+    fn backup_path(&self, spec: &ClientSpec, path: &Path) -> PathBuf {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let stamp = crate::clock::now().replace([':', '.'], "-");
+        let dir = match self.store().path().and_then(Path::parent) {
+            Some(data) => data.join("backups").join(spec.id),
+            None => path.parent().map(Path::to_path_buf).unwrap_or_default(),
+        };
+        dir.join(format!("{stamp}-{name}"))
+    }
+}

@@ -1,0 +1,281 @@
+//! Reading and writing one named entry in a JSON (or JSONC) config file, under a path of
+//! keys (`mcpServers`, `servers`, `context_servers`…), by splicing text: an entry added and
+//! then removed leaves the file as it was, byte for byte, and nothing else in it moves.
+
+use serde_json::Value;
+
+use super::jsonc::{self, Member, Node, line_indent};
+use crate::error::{Error, Result};
+
+/// The entries under `path`, in file order.
+pub(crate) fn entries(text: &str, path: &[&str], what: &str) -> Result<Vec<(String, Value)>> {
+    if text.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    let root = jsonc::parse(text, what)?;
+    let Some(container) = find(&root, path) else {
+        return Ok(Vec::new());
+    };
+    Ok(container
+        .members()
+        .unwrap_or_default()
+        .iter()
+        .map(|m| (m.key.clone(), m.value.to_value()))
+        .collect())
+}
+
+/// Adds or replaces the entry `name` under `path`; creates the containers (and the document)
+/// that are missing.
+pub(crate) fn upsert(
+    text: &str,
+    path: &[&str],
+    name: &str,
+    value: &Value,
+    what: &str,
+) -> Result<String> {
+    if text.trim().is_empty() {
+        let mut doc = value.clone();
+        doc = nest(&[path, &[name]].concat(), doc);
+        return Ok(format!("{}\n", pretty(&doc, "  ", "")));
+    }
+    let root = jsonc::parse(text, what)?;
+    if root.members().is_none() {
+        return Err(not_an_object(what));
+    }
+    let unit = indent_unit(text, &root);
+    // The deepest object on the path that exists, and the rest of the path below it.
+    let mut object = &root;
+    let mut depth = 0;
+    while depth < path.len() {
+        match object.get(path[depth]) {
+            Some(m) if m.value.members().is_some() => {
+                object = &m.value;
+                depth += 1;
+            }
+            Some(_) => {
+                return Err(Error::validation(
+                    "file",
+                    format!(
+                        "{what}: '{}' is not an object; fix it by hand, Patchbay leaves the file as it is",
+                        path[..=depth].join(".")
+                    ),
+                ));
+            }
+            None => break,
+        }
+    }
+    if depth == path.len()
+        && let Some(existing) = object.get(name)
+    {
+        let indent = line_indent(text, existing.key_start).to_string();
+        let replacement = pretty(value, &unit, &indent);
+        return Ok(splice(
+            text,
+            existing.value.start,
+            existing.value.end,
+            &replacement,
+        ));
+    }
+    let (key, inner) = if depth == path.len() {
+        (name, value.clone())
+    } else {
+        let rest = [&path[depth + 1..], &[name]].concat();
+        (path[depth], nest(&rest, value.clone()))
+    };
+    Ok(insert_member(text, object, key, &inner, &unit))
+}
+
+/// Removes the entry `name` under `path`; `None` when there is none. With `drop_empty`, a
+/// container left empty goes too (it was made for this entry).
+pub(crate) fn remove(
+    text: &str,
+    path: &[&str],
+    name: &str,
+    drop_empty: bool,
+    what: &str,
+) -> Result<Option<String>> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    let root = jsonc::parse(text, what)?;
+    let Some(container) = find(&root, path) else {
+        return Ok(None);
+    };
+    let members = container.members().unwrap_or_default();
+    let Some(index) = members.iter().rposition(|m| m.key == name) else {
+        return Ok(None);
+    };
+    if drop_empty && members.len() == 1 && !path.is_empty() {
+        // Remove the container the same way, from its parent.
+        let parent_path = &path[..path.len() - 1];
+        return remove(text, parent_path, path[path.len() - 1], drop_empty, what);
+    }
+    Ok(Some(remove_member(text, container, index)))
+}
+
+/// Whether the object at `path` exists (an install that creates it removes it again).
+pub(crate) fn has_container(text: &str, path: &[&str], what: &str) -> Result<bool> {
+    if text.trim().is_empty() {
+        return Ok(false);
+    }
+    Ok(find(&jsonc::parse(text, what)?, path).is_some())
+}
+
+fn find<'a>(root: &'a Node, path: &[&str]) -> Option<&'a Node> {
+    let mut node = root;
+    for key in path {
+        node = &node.get(key)?.value;
+    }
+    node.members().map(|_| node)
+}
+
+fn not_an_object(what: &str) -> Error {
+    Error::validation(
+        "file",
+        format!("{what} is not a JSON object; Patchbay leaves it as it is"),
+    )
+}
+
+fn nest(path: &[&str], value: Value) -> Value {
+    path.iter().rev().fold(value, |inner, key| {
+        let mut map = serde_json::Map::new();
+        map.insert((*key).to_string(), inner);
+        Value::Object(map)
+    })
+}
+
+fn splice(text: &str, start: usize, end: usize, with: &str) -> String {
+    let mut out = String::with_capacity(text.len() + with.len());
+    out.push_str(&text[..start]);
+    out.push_str(with);
+    out.push_str(&text[end..]);
+    out
+}
+
+/// The file's own indent step: that of the root's first member, else two spaces.
+fn indent_unit(text: &str, root: &Node) -> String {
+    root.members()
+        .and_then(|m| m.first())
+        .map(|m| line_indent(text, m.key_start).to_string())
+        .filter(|i| !i.is_empty())
+        .unwrap_or_else(|| "  ".into())
+}
+
+/// `value` as pretty JSON with `unit` per level, its later lines starting at `base`.
+fn pretty(value: &Value, unit: &str, base: &str) -> String {
+    let mut buf = Vec::new();
+    let formatter = serde_json::ser::PrettyFormatter::with_indent(unit.as_bytes());
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, formatter);
+    serde::Serialize::serialize(value, &mut ser).expect("a JSON value serializes");
+    let text = String::from_utf8(buf).expect("serde_json writes UTF-8");
+    text.replace('\n', &format!("\n{base}"))
+}
+
+fn insert_member(text: &str, object: &Node, key: &str, value: &Value, unit: &str) -> String {
+    let members = object.members().unwrap_or_default();
+    let key_json = Value::String(key.to_string()).to_string();
+    match members.last() {
+        Some(last) => {
+            let indent = line_indent(text, last.key_start).to_string();
+            let member = format!(",\n{indent}{key_json}: {}", pretty(value, unit, &indent));
+            splice(text, last.value.end, last.value.end, &member)
+        }
+        None => {
+            let outer = line_indent(text, object.start).to_string();
+            let indent = format!("{outer}{unit}");
+            let member = format!(
+                "\n{indent}{key_json}: {}\n{outer}",
+                pretty(value, unit, &indent)
+            );
+            splice(text, object.start + 1, object.start + 1, &member)
+        }
+    }
+}
+
+/// Cuts a member so that an `insert_member` followed by this restores the text exactly.
+fn remove_member(text: &str, object: &Node, index: usize) -> String {
+    let members: &[Member] = object.members().unwrap_or_default();
+    let member = &members[index];
+    if index > 0 {
+        // `,<space>"key": value` after the previous member's value.
+        return splice(text, members[index - 1].value.end, member.value.end, "");
+    }
+    if let Some(next) = members.get(1) {
+        return splice(text, member.key_start, next.key_start, "");
+    }
+    // The only member: what `insert_member` put after '{', including the newline and the
+    // closing indentation it added.
+    let outer = line_indent(text, object.start);
+    let mut end = member.value.end;
+    let closing = format!("\n{outer}");
+    if text[end..].starts_with(&closing) {
+        end += closing.len();
+    }
+    splice(text, object.start + 1, end, "")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const PATH: &[&str] = &["mcpServers"];
+
+    fn round_trip(original: &str, path: &[&str]) {
+        let entry = json!({"command": "patchbay", "args": ["bridge", "work"]});
+        let existed = has_container(original, path, "f").unwrap();
+        let added = upsert(original, path, "patchbay-work", &entry, "f").unwrap();
+        let listed = entries(&added, path, "f").unwrap();
+        assert!(
+            listed
+                .iter()
+                .any(|(n, v)| n == "patchbay-work" && *v == entry),
+            "{added}"
+        );
+        let removed = remove(&added, path, "patchbay-work", !existed, "f")
+            .unwrap()
+            .unwrap();
+        assert_eq!(removed, original, "after add then remove:\n{added}");
+    }
+
+    #[test]
+    fn add_then_remove_restores_the_bytes() {
+        round_trip(
+            "{\n  \"mcpServers\": {\n    \"a\": {\"command\": \"x\"}\n  }\n}\n",
+            PATH,
+        );
+        round_trip("{\n\t\"mcpServers\": {}\n}\n", PATH);
+        round_trip("{\"other\": 1}", PATH);
+        round_trip(
+            "// mine\n{\n  \"theme\": \"dark\", // keep\n  \"mcpServers\": {\n    \"a\": {},\n  },\n}\n",
+            PATH,
+        );
+        round_trip("{\n  \"a\": 1\n}\n", &["context_servers"]);
+        round_trip(
+            "{\n  \"mcp\": {\"servers\": {\"x\": {}}}\n}\n",
+            &["mcp", "servers"],
+        );
+    }
+
+    #[test]
+    fn a_new_file_holds_just_the_entry_and_an_entry_is_replaced_in_place() {
+        let text = upsert("", PATH, "w", &json!({"url": "u"}), "f").unwrap();
+        assert_eq!(
+            text,
+            "{\n  \"mcpServers\": {\n    \"w\": {\n      \"url\": \"u\"\n    }\n  }\n}\n"
+        );
+        let text = upsert(&text, PATH, "w", &json!({"url": "v"}), "f").unwrap();
+        assert_eq!(
+            entries(&text, PATH, "f").unwrap(),
+            vec![("w".into(), json!({"url": "v"}))]
+        );
+        assert!(remove(&text, PATH, "nope", true, "f").unwrap().is_none());
+    }
+
+    #[test]
+    fn a_file_that_does_not_parse_or_has_no_object_is_refused() {
+        assert!(upsert("{\"mcpServers\": ", PATH, "w", &json!({}), "f").is_err());
+        assert!(upsert("[1, 2]", PATH, "w", &json!({}), "f").is_err());
+        assert!(upsert("{\"mcpServers\": 3}", PATH, "w", &json!({}), "f").is_err());
+    }
+}

@@ -1,0 +1,26 @@
+//! AI clients on this machine (SPEC §1, Installation): which are present and where their MCP
+//! config lives, the servers they have (to import), and Patchbay's own entries in them —
+//! portals and servers installed, recorded, and watched for hand edits (drift).
+
+mod config_file;
+mod dirs;
+mod entry;
+mod import;
+mod install;
+mod json_entries;
+mod jsonc;
+mod model;
+mod records;
+pub mod registry;
+mod toml_entries;
+
+pub use dirs::Dirs;
+pub use entry::ClientServer;
+pub use import::Pick;
+pub use install::InstallPlace;
+pub use model::*;
+
+/// A JSON-with-comments document as a value (the shipped catalog uses this reader too).
+pub(crate) fn parse_jsonc(text: &str, what: &str) -> crate::Result<serde_json::Value> {
+    jsonc::parse(text, what).map(|n| n.to_value())
+}

@@ -1,0 +1,62 @@
+//! What the clients module answers with.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+/// A client Patchbay knows, as found on this machine.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ClientInfo {
+    pub id: String,
+    pub name: String,
+    /// Its config file or its folder exists.
+    pub present: bool,
+    /// The user-level config file (it may not exist yet).
+    pub config_path: String,
+    pub config_exists: bool,
+    /// A project's config file, relative to the project folder, where the client has one.
+    pub project_file: Option<String>,
+    /// It can reach an HTTP server with headers; if not, portals go in through the bridge.
+    pub http_with_headers: bool,
+}
+
+/// A portal or server Patchbay put into a client's config.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct Installation {
+    pub id: String,
+    pub workspace_id: String,
+    pub client_id: String,
+    pub file: String,
+    pub project_dir: Option<String>,
+    pub entry_name: String,
+    /// `portal` or `server`.
+    pub target_kind: String,
+    pub target_id: String,
+    /// The portal's or server's name now (`null` if it was deleted since).
+    pub target_name: Option<String>,
+    /// `http`, `stdio` (the server's own command) or `bridge` (`patchbay bridge`).
+    pub mode: String,
+    /// Where the file was copied before the change, when it existed.
+    pub backup: Option<String>,
+    pub installed_at: String,
+    /// `in_sync`, `modified` (the entry was edited by hand), `missing` (the entry is gone),
+    /// `file_missing`, or `unreadable` (the file no longer parses).
+    pub drift: String,
+}
+
+/// What an import did with each entry asked for.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ImportReport {
+    /// Names of the servers created.
+    pub imported: Vec<String>,
+    pub skipped: Vec<SkippedEntry>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct SkippedEntry {
+    pub name: String,
+    pub reason: String,
+}

@@ -1,0 +1,139 @@
+//! The `installations` table, and drift: how an installed entry compares with what was written.
+
+use std::path::Path;
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::config_file::{self, Entries};
+use super::model::Installation;
+use super::registry;
+use crate::error::Result;
+
+pub(crate) struct Record {
+    pub installation: Installation,
+    pub entry_hash: String,
+    pub created_container: bool,
+    pub created_file: bool,
+}
+
+const COLUMNS: &str = "i.id, i.workspace_id, i.client_id, i.file, i.project_dir, i.entry_name,
+    i.target_kind, i.target_id, i.mode, i.backup, i.installed_at, i.entry_hash,
+    i.created_container, i.created_file,
+    COALESCE(p.name, s.name)";
+
+const FROM: &str = "FROM installations i
+    LEFT JOIN portals p ON i.target_kind = 'portal' AND p.id = i.target_id
+    LEFT JOIN servers s ON i.target_kind = 'server' AND s.id = i.target_id AND s.deleted_at IS NULL";
+
+fn from_row(r: &Row) -> rusqlite::Result<Record> {
+    Ok(Record {
+        installation: Installation {
+            id: r.get(0)?,
+            workspace_id: r.get(1)?,
+            client_id: r.get(2)?,
+            file: r.get(3)?,
+            project_dir: r.get(4)?,
+            entry_name: r.get(5)?,
+            target_kind: r.get(6)?,
+            target_id: r.get(7)?,
+            mode: r.get(8)?,
+            backup: r.get(9)?,
+            installed_at: r.get(10)?,
+            target_name: r.get(14)?,
+            drift: String::new(),
+        },
+        entry_hash: r.get(11)?,
+        created_container: r.get(12)?,
+        created_file: r.get(13)?,
+    })
+}
+
+pub(crate) fn insert(tx: &Connection, r: &Record) -> Result<()> {
+    let i = &r.installation;
+    tx.execute(
+        "INSERT INTO installations (id, workspace_id, client_id, file, project_dir, entry_name,
+            target_kind, target_id, mode, entry_hash, created_container, created_file, backup,
+            installed_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+         ON CONFLICT (file, entry_name) DO UPDATE SET workspace_id = ?2, client_id = ?3,
+            project_dir = ?5, target_kind = ?7, target_id = ?8, mode = ?9, entry_hash = ?10,
+            backup = ?13, installed_at = ?14",
+        params![
+            i.id,
+            i.workspace_id,
+            i.client_id,
+            i.file,
+            i.project_dir,
+            i.entry_name,
+            i.target_kind,
+            i.target_id,
+            i.mode,
+            r.entry_hash,
+            r.created_container,
+            r.created_file,
+            i.backup,
+            i.installed_at
+        ],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn find(conn: &Connection, file: &str, entry: &str) -> Result<Option<Record>> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {COLUMNS} {FROM} WHERE i.file = ?1 AND i.entry_name = ?2"),
+            params![file, entry],
+            from_row,
+        )
+        .optional()?)
+}
+
+pub(crate) fn list(conn: &Connection, workspace_id: &str) -> Result<Vec<Record>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} {FROM} WHERE i.workspace_id = ?1 ORDER BY i.installed_at, i.id"
+    ))?;
+    let rows = stmt
+        .query_map([workspace_id], from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Entry names Patchbay wrote into this file.
+pub(crate) fn ours(conn: &Connection, file: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT entry_name FROM installations WHERE file = ?1")?;
+    let rows = stmt
+        .query_map([file], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(rows)
+}
+
+pub(crate) fn delete(tx: &Connection, id: &str) -> Result<()> {
+    tx.execute("DELETE FROM installations WHERE id = ?1", [id])?;
+    Ok(())
+}
+
+/// How the entry in the file compares with what was written.
+pub(crate) fn drift(record: &Record) -> String {
+    let i = &record.installation;
+    let Some(spec) = registry::find(&i.client_id) else {
+        return "unreadable".into();
+    };
+    let path = Path::new(&i.file);
+    let text = match config_file::read(path) {
+        Ok(Some(text)) => text,
+        Ok(None) => return "file_missing".into(),
+        Err(_) => return "unreadable".into(),
+    };
+    let entries = Entries {
+        format: spec.format,
+    };
+    match entries.list(&text, spec.servers_path, &i.file) {
+        Err(_) => "unreadable",
+        Ok(list) => match list.iter().find(|(name, _)| *name == i.entry_name) {
+            None => "missing",
+            Some((_, value)) if crate::live::content_hash(value) == record.entry_hash => "in_sync",
+            Some(_) => "modified",
+        },
+    }
+    .into()
+}

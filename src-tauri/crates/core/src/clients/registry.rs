@@ -1,0 +1,184 @@
+//! The AI clients Patchbay knows, as data: where each keeps its MCP servers, in what format,
+//! and what its entries can say. Adding a client is adding one entry here.
+
+/// A directory a config path starts from. Tests point `HOME` (and, on Linux,
+/// `XDG_CONFIG_HOME`) at a fixture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Base {
+    /// The user's home directory.
+    Home,
+    /// The OS's per-user app config dir: `$XDG_CONFIG_HOME` or `~/.config` on Linux,
+    /// `~/Library/Application Support` on macOS, `%APPDATA%` on Windows.
+    AppConfig,
+    /// `$XDG_CONFIG_HOME` or `~/.config` on Linux and macOS, `%APPDATA%` on Windows.
+    XdgConfig,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// JSON; comments and trailing commas are kept when present.
+    Json,
+    Toml,
+}
+
+/// How an entry for a remote (HTTP) server is written; `None` on a client means it runs only
+/// stdio servers, and gets a `patchbay bridge` entry instead.
+#[derive(Debug, Clone, Copy)]
+pub struct HttpEntry {
+    /// The key of the URL of a Streamable HTTP server.
+    pub url_key: &'static str,
+    /// The key of a legacy SSE server's URL, where the client tells the two apart by key.
+    pub sse_url_key: Option<&'static str>,
+    /// A `"type"` member the entry must carry (`"http"` for VS Code and Claude Code).
+    pub type_value: Option<&'static str>,
+    /// The key of the request headers; `None` when the client cannot send headers.
+    pub headers_key: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct ClientSpec {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub format: Format,
+    /// Where the user-level config lives: the first that exists is used; the first is created.
+    pub user_file: (Base, &'static str),
+    /// A project's config file, relative to the project folder.
+    pub project_file: Option<&'static str>,
+    /// The keys leading to the object of servers, by name.
+    pub servers_path: &'static [&'static str],
+    /// A stdio entry's `"type"` member, where the client wants one.
+    pub stdio_type: Option<&'static str>,
+    pub http: Option<HttpEntry>,
+    /// Directories whose presence says the client is installed, even with no config yet.
+    pub markers: &'static [(Base, &'static str)],
+}
+
+pub const CLIENTS: &[ClientSpec] = &[
+    ClientSpec {
+        id: "claude-desktop",
+        name: "Claude Desktop",
+        format: Format::Json,
+        user_file: (Base::AppConfig, "Claude/claude_desktop_config.json"),
+        project_file: None,
+        servers_path: &["mcpServers"],
+        stdio_type: None,
+        http: None,
+        markers: &[(Base::AppConfig, "Claude")],
+    },
+    ClientSpec {
+        id: "claude-code",
+        name: "Claude Code",
+        format: Format::Json,
+        user_file: (Base::Home, ".claude.json"),
+        project_file: Some(".mcp.json"),
+        servers_path: &["mcpServers"],
+        stdio_type: Some("stdio"),
+        http: Some(HttpEntry {
+            url_key: "url",
+            sse_url_key: None,
+            type_value: Some("http"),
+            headers_key: Some("headers"),
+        }),
+        markers: &[(Base::Home, ".claude")],
+    },
+    ClientSpec {
+        id: "cursor",
+        name: "Cursor",
+        format: Format::Json,
+        user_file: (Base::Home, ".cursor/mcp.json"),
+        project_file: Some(".cursor/mcp.json"),
+        servers_path: &["mcpServers"],
+        stdio_type: None,
+        http: Some(HttpEntry {
+            url_key: "url",
+            sse_url_key: None,
+            type_value: None,
+            headers_key: Some("headers"),
+        }),
+        markers: &[(Base::Home, ".cursor")],
+    },
+    ClientSpec {
+        id: "vscode",
+        name: "VS Code",
+        format: Format::Json,
+        user_file: (Base::AppConfig, "Code/User/mcp.json"),
+        project_file: Some(".vscode/mcp.json"),
+        servers_path: &["servers"],
+        stdio_type: Some("stdio"),
+        http: Some(HttpEntry {
+            url_key: "url",
+            sse_url_key: None,
+            type_value: Some("http"),
+            headers_key: Some("headers"),
+        }),
+        markers: &[(Base::AppConfig, "Code/User")],
+    },
+    ClientSpec {
+        id: "windsurf",
+        name: "Windsurf",
+        format: Format::Json,
+        user_file: (Base::Home, ".codeium/windsurf/mcp_config.json"),
+        project_file: None,
+        servers_path: &["mcpServers"],
+        stdio_type: None,
+        http: Some(HttpEntry {
+            url_key: "serverUrl",
+            sse_url_key: None,
+            type_value: None,
+            headers_key: Some("headers"),
+        }),
+        markers: &[(Base::Home, ".codeium/windsurf")],
+    },
+    ClientSpec {
+        id: "zed",
+        name: "Zed",
+        format: Format::Json,
+        user_file: (Base::XdgConfig, "zed/settings.json"),
+        project_file: Some(".zed/settings.json"),
+        servers_path: &["context_servers"],
+        stdio_type: None,
+        http: Some(HttpEntry {
+            url_key: "url",
+            sse_url_key: None,
+            type_value: None,
+            headers_key: Some("headers"),
+        }),
+        markers: &[(Base::XdgConfig, "zed")],
+    },
+    ClientSpec {
+        id: "gemini-cli",
+        name: "Gemini CLI",
+        format: Format::Json,
+        user_file: (Base::Home, ".gemini/settings.json"),
+        project_file: Some(".gemini/settings.json"),
+        servers_path: &["mcpServers"],
+        stdio_type: None,
+        http: Some(HttpEntry {
+            url_key: "httpUrl",
+            sse_url_key: Some("url"),
+            type_value: None,
+            headers_key: Some("headers"),
+        }),
+        markers: &[(Base::Home, ".gemini")],
+    },
+    ClientSpec {
+        id: "codex",
+        name: "Codex",
+        format: Format::Toml,
+        user_file: (Base::Home, ".codex/config.toml"),
+        project_file: None,
+        servers_path: &["mcp_servers"],
+        stdio_type: None,
+        http: Some(HttpEntry {
+            url_key: "url",
+            sse_url_key: None,
+            type_value: None,
+            headers_key: Some("http_headers"),
+        }),
+        markers: &[(Base::Home, ".codex")],
+    },
+];
+
+pub fn find(id: &str) -> Option<&'static ClientSpec> {
+    CLIENTS.iter().find(|c| c.id == id)
+}

@@ -1,0 +1,239 @@
+"""AI client configs on real fixture files in a temporary home: every client format is read,
+imported, written and restored byte for byte; unparseable files are refused untouched; hand
+edits show as drift; and the entries Patchbay writes work for a real client (the Python MCP
+SDK started from the written config)."""
+
+import asyncio
+import json
+import os
+import sqlite3
+import subprocess
+import tempfile
+from contextlib import AsyncExitStack
+from pathlib import Path
+
+import pytest
+from mcp_servers import free_port, python_server, stop_group
+
+FILES_SECRET = "sekret-files-123"
+REMOTE_SECRET = "sekret-remote-456"
+
+STDIO = {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-filesystem", "/tmp"], "env": {"API_TOKEN": FILES_SECRET}}
+
+
+def json_fixture(key: str, remote: dict | None) -> str:
+    servers = {"files": STDIO}
+    if remote:
+        servers["remote"] = remote
+    doc = {"theme": "dark", key: servers, "unknownKey": {"nested": [1, 2, 3]}}
+    return json.dumps(doc, indent=2) + "\n"
+
+
+FIXTURES = {
+    "claude-desktop": json_fixture("mcpServers", None),
+    "claude-code": json_fixture("mcpServers", {"type": "http", "url": "https://example.com/mcp",
+                                                "headers": {"Authorization": f"Bearer {REMOTE_SECRET}"}}),
+    "cursor": json_fixture("mcpServers", {"url": "https://example.com/mcp", "headers": {"Authorization": f"Bearer {REMOTE_SECRET}"}}),
+    "windsurf": json_fixture("mcpServers", {"serverUrl": "https://example.com/mcp", "headers": {"Authorization": f"Bearer {REMOTE_SECRET}"}}),
+    "gemini-cli": json_fixture("mcpServers", {"httpUrl": "https://example.com/mcp", "headers": {"Authorization": f"Bearer {REMOTE_SECRET}"}}),
+    "vscode": """// VS Code MCP servers
+{
+  "inputs": [],
+  "servers": {
+    // the filesystem
+    "files": {"type": "stdio", "command": "npx", "args": ["-y", "@modelcontextprotocol/server-filesystem", "/tmp"],
+              "env": {"API_TOKEN": "%s"}},
+    "remote": {"type": "http", "url": "https://example.com/mcp", "headers": {"Authorization": "Bearer %s"}}, // trailing comma
+  },
+}
+""" % (FILES_SECRET, REMOTE_SECRET),
+    "zed": """// Zed settings
+{
+  "theme": "One Dark",
+  /* servers */
+  "context_servers": {
+    "files": {
+      "command": "npx",
+      "args": ["-y", "@modelcontextprotocol/server-filesystem", "/tmp"],
+      "env": {"API_TOKEN": "%s"}
+    },
+    "remote": {"url": "https://example.com/mcp", "headers": {"Authorization": "Bearer %s"}}
+  },
+  "vim_mode": true
+}
+""" % (FILES_SECRET, REMOTE_SECRET),
+    "codex": """# Codex
+model = "o4-mini"  # keep this comment
+
+[mcp_servers.files]
+command = "npx"
+args = ["-y", "@modelcontextprotocol/server-filesystem", "/tmp"]
+env = { API_TOKEN = "%s" }
+
+[mcp_servers.remote]
+url = "https://example.com/mcp"
+http_headers = { Authorization = "Bearer %s" }
+
+[profiles.fast]
+model = "o4-mini"
+""" % (FILES_SECRET, REMOTE_SECRET),
+}
+
+
+@pytest.fixture
+def home(cli):
+    h = Path(tempfile.mkdtemp(prefix="patchbay-home-"))
+    cli.env.update(HOME=str(h), XDG_CONFIG_HOME=str(h / ".config"))
+    yield h
+
+
+def config_path(cli, client: str) -> Path:
+    clients = {c["id"]: c for c in cli.json("client", "list")["clients"]}
+    return Path(clients[client]["config_path"])
+
+
+def database_bytes(cli) -> bytes:
+    return b"".join(p.read_bytes() for p in Path(cli.dir).glob("patchbay.db*"))
+
+
+@pytest.mark.parametrize("client", sorted(FIXTURES))
+def test_each_client_format_imports_installs_and_restores(cli, home, client):
+    path = config_path(cli, client)
+    assert str(path).startswith(str(home))
+    assert not {c["id"]: c for c in cli.json("client", "list")["clients"]}[client]["present"]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    original = FIXTURES[client].encode()
+    path.write_bytes(original)
+    assert {c["id"]: c for c in cli.json("client", "list")["clients"]}[client]["present"]
+
+    listed = {s["name"]: s for s in cli.json("client", "servers", client)["servers"]}
+    has_remote = client != "claude-desktop"
+    assert set(listed) == ({"files", "remote"} if has_remote else {"files"})
+    assert listed["files"]["command"] == "npx" and listed["files"]["env_keys"] == ["API_TOKEN"]
+    assert FILES_SECRET not in json.dumps(listed), "values of env are never shown"
+    if has_remote:
+        assert listed["remote"]["url"] == "https://example.com/mcp"
+        assert listed["remote"]["header_names"] == ["Authorization"]
+
+    report = cli.json("client", "import", client, "--all")
+    assert sorted(report["imported"]) == sorted(listed)
+    again = cli.json("client", "import", client, "--all")
+    assert again["imported"] == [] and all("already here" in s["reason"] for s in again["skipped"])
+    files = cli.json("server", "get", "files")
+    assert files["secret_env"] == {"API_TOKEN": "…-123"} or "API_TOKEN" in files["secret_env"]
+    db = database_bytes(cli)
+    assert FILES_SECRET.encode() not in db and REMOTE_SECRET.encode() not in db, "secrets go to the keyring"
+
+    cli.json("portal", "create", "--name", "Work")
+    installed = cli.json("install", "Work", "--client", client)
+    assert installed["entry_name"] == "patchbay-work" and installed["drift"] == "in_sync"
+    assert installed["mode"] == ("bridge" if client == "claude-desktop" else "http")
+    written = path.read_text()
+    assert "patchbay-work" in written
+    for kept in ("files", "remote" if has_remote else "files", "/tmp"):
+        assert kept in written
+    assert [i["drift"] for i in cli.json("installation", "list")["installations"]] == ["in_sync"]
+    assert installed["backup"] and Path(installed["backup"]).read_bytes() == original
+
+    cli.json("uninstall", "Work", "--client", client)
+    assert path.read_bytes() == original, "install then uninstall leaves the file as it was"
+    assert cli.json("installation", "list")["installations"] == []
+
+
+@pytest.mark.parametrize("client", ["cursor", "codex", "zed"])
+def test_an_unparseable_file_is_refused_and_left_alone(cli, home, client):
+    path = config_path(cli, client)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    broken = b'{"mcpServers": {"a": \n' if client != "codex" else b"[mcp_servers.a\ncommand = 1\n"
+    path.write_bytes(broken)
+    cli.json("portal", "create", "--name", "Work")
+    code, err = cli.error("install", "Work", "--client", client)
+    assert err["code"] == "validation" and "line" in err["message"], err
+    assert path.read_bytes() == broken
+    code, err = cli.error("client", "import", client, "--all")
+    assert "line" in err["message"]
+
+
+def test_hand_edits_show_as_drift(cli, home):
+    path = config_path(cli, "cursor")
+    cli.json("portal", "create", "--name", "Work")
+    cli.json("install", "Work", "--client", "cursor")
+    assert json.loads(path.read_text())["mcpServers"]["patchbay-work"]["url"].endswith("/mcp/work")
+    doc = json.loads(path.read_text())
+    doc["mcpServers"]["patchbay-work"]["url"] = "http://127.0.0.1:1/elsewhere"
+    path.write_text(json.dumps(doc))
+    assert cli.json("installation", "list")["installations"][0]["drift"] == "modified"
+    del doc["mcpServers"]["patchbay-work"]
+    path.write_text(json.dumps(doc))
+    assert cli.json("installation", "list")["installations"][0]["drift"] == "missing"
+    path.unlink()
+    assert cli.json("installation", "list")["installations"][0]["drift"] == "file_missing"
+
+
+async def list_tools_stdio(entry: dict) -> list[str]:
+    from mcp import ClientSession, StdioServerParameters
+    from mcp.client.stdio import stdio_client
+
+    params = StdioServerParameters(command=entry["command"], args=entry["args"], env={**os.environ, **entry.get("env", {})})
+    async with AsyncExitStack() as stack:
+        streams = await stack.enter_async_context(stdio_client(params))
+        session = await stack.enter_async_context(ClientSession(streams[0], streams[1]))
+        await session.initialize()
+        return sorted(t.name for t in (await session.list_tools()).tools)
+
+
+async def list_tools_http(entry: dict) -> list[str]:
+    import httpx2
+    from mcp import ClientSession
+    from mcp.client.streamable_http import streamable_http_client
+
+    async with AsyncExitStack() as stack:
+        http = await stack.enter_async_context(httpx2.AsyncClient(headers=entry["headers"], timeout=30))
+        streams = await stack.enter_async_context(streamable_http_client(entry["url"], http_client=http))
+        session = await stack.enter_async_context(ClientSession(streams[0], streams[1]))
+        await session.initialize()
+        return sorted(t.name for t in (await session.list_tools()).tools)
+
+
+def test_entries_patchbay_writes_work_for_a_real_client(cli, home):
+    """The bridge entry (Claude Desktop runs stdio only) and the HTTP entry with its header
+    (Cursor), each started by the Python SDK client exactly as the file says."""
+    port = free_port()
+    cli.env["PATCHBAY_GATEWAY_PORT"] = str(port)
+    with python_server("base") as upstream:
+        cli.json("server", "create", "--name", "notes", "--url", upstream)
+        cli.json("server", "sync", "notes")
+        cli.json("tool", "deny", "notes", "wipe_notes")
+        cli.json("portal", "create", "--name", "Work")
+        cli.json("portal", "add-server", "Work", "notes")
+        cli.json("install", "Work", "--client", "claude-desktop")
+        cli.json("install", "Work", "--client", "cursor")
+        bridge_entry = json.loads(config_path(cli, "claude-desktop").read_text())["mcpServers"]["patchbay-work"]
+        http_entry = json.loads(config_path(cli, "cursor").read_text())["mcpServers"]["patchbay-work"]
+        assert bridge_entry["args"][-2:] == ["bridge", "work"]
+        assert asyncio.run(list_tools_stdio(bridge_entry)) == ["notes__add", "notes__read_note"]
+
+        gateway = subprocess.Popen([cli.binary, "serve", "--port", str(port)], env=cli.env, stdout=subprocess.PIPE,
+                                   stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+        try:
+            assert gateway.stdout.readline().startswith("listening on")
+            assert http_entry["url"] == f"http://127.0.0.1:{port}/mcp/work"
+            assert asyncio.run(list_tools_http(http_entry)) == ["notes__add", "notes__read_note"]
+        finally:
+            stop_group(gateway)
+
+
+def test_the_catalog_lists_searches_and_installs_templates(cli):
+    templates = cli.json("catalog", "list")["templates"]
+    assert len(templates) >= 25
+    assert all(t["url"].startswith("https://") and t["docs_url"].startswith("https://") for t in templates)
+    found = {t["id"] for t in cli.json("catalog", "list", "--search", "postgres")["templates"]}
+    assert "neon" in found and "linear" not in found
+    server = cli.json("catalog", "install", "linear")
+    assert (server["name"], server["template_id"], server["auth_type"]) == ("Linear", "linear", "oauth")
+    assert server["url"] == next(t["url"] for t in templates if t["id"] == "linear")
+    code, err = cli.error("catalog", "install", "linear")
+    assert err["code"] == "conflict"
+    assert cli.json("catalog", "install", "linear", "--name", "Linear (work)")["name"] == "Linear (work)"
+    code, err = cli.error("catalog", "install", "no-such-template")
+    assert err["code"] == "not_found"
