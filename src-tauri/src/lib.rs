@@ -51,6 +51,14 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::portals::remove_portal_server,
         commands::portals::set_portal_tool,
         commands::portals::portal_calls,
+        commands::clients::list_clients,
+        commands::clients::client_servers,
+        commands::clients::import_client_servers,
+        commands::clients::install,
+        commands::clients::uninstall,
+        commands::clients::list_installations,
+        commands::clients::list_templates,
+        commands::clients::install_template,
     ])
 }
 

@@ -3,6 +3,7 @@
 //! the core off the async runtime, and returns the core's error as `{code, message, field?}`.
 
 pub mod app;
+pub mod clients;
 pub mod live;
 pub mod oauth;
 pub mod portals;

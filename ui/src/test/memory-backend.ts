@@ -15,6 +15,11 @@ import type { SyncReport } from "../lib/bindings/SyncReport";
 import type { ToolDetail } from "../lib/bindings/ToolDetail";
 import type { Portal } from "../lib/bindings/Portal";
 import type { CallQuery } from "../lib/bindings/CallQuery";
+import type { ClientInfo } from "../lib/bindings/ClientInfo";
+import type { ClientServer } from "../lib/bindings/ClientServer";
+import type { ImportReport } from "../lib/bindings/ImportReport";
+import type { Installation } from "../lib/bindings/Installation";
+import type { Template } from "../lib/bindings/Template";
 import type { CallRecord } from "../lib/bindings/CallRecord";
 import type { GatewayReport } from "../lib/bindings/GatewayReport";
 import type { Workspace } from "../lib/bindings/Workspace";
@@ -438,6 +443,90 @@ export class MemoryBackend implements Backend {
       .filter((c) => !query.tool || c.tool.toLowerCase().includes(query.tool.toLowerCase()))
       .filter((c) => !query.outcome || c.outcome === query.outcome)
       .slice(0, query.limit);
+  }
+
+  /** Clients as the tests set them up, and the servers in each client's config. */
+  clients: ClientInfo[] = [
+    { id: "cursor", name: "Cursor", present: true, config_path: "/home/me/.cursor/mcp.json", config_exists: true, project_file: ".cursor/mcp.json", http_with_headers: true },
+    { id: "claude-desktop", name: "Claude Desktop", present: false, config_path: "/home/me/.config/Claude/claude_desktop_config.json", config_exists: false, project_file: null, http_with_headers: false },
+  ];
+  clientEntries = new Map<string, ClientServer[]>();
+  installations: Installation[] = [];
+  templates: Template[] = [
+    { id: "linear", name: "Linear", description: "Issues.", url: "https://mcp.linear.app/mcp", transport: "streamable_http", auth_type: "oauth", docs_url: "https://linear.app/docs/mcp", category: "Project management" },
+    { id: "deepwiki", name: "DeepWiki", description: "Repository docs.", url: "https://mcp.deepwiki.com/mcp", transport: "streamable_http", auth_type: "none", docs_url: "https://docs.devin.ai", category: "Documentation" },
+  ];
+
+  async listClients() {
+    return structuredClone(this.clients);
+  }
+
+  async clientServers(client: string) {
+    return structuredClone(this.clientEntries.get(client) ?? []);
+  }
+
+  async importClientServers(workspace: string, client: string, names?: string[]) {
+    const report: ImportReport = { imported: [], skipped: [] };
+    for (const entry of this.clientEntries.get(client) ?? []) {
+      if (names && !names.includes(entry.name)) continue;
+      if (this.servers.some((s) => s.workspace_id === workspace && !s.deleted_at && s.name === entry.name)) {
+        report.skipped.push({ name: entry.name, reason: `already here as '${entry.name}'` });
+        continue;
+      }
+      await this.createServer(workspace, entry.url ? { name: entry.name, url: entry.url } : { name: entry.name, command: entry.command ?? "x", args: entry.args });
+      report.imported.push(entry.name);
+    }
+    return report;
+  }
+
+  async install(workspace: string, target: string, client: string) {
+    const portal = this.portals.find((p) => p.workspace_id === workspace && (p.id === target || p.name === target));
+    const server = portal ? null : this.find(workspace, target);
+    const spec = this.clients.find((c) => c.id === client);
+    if (!spec) fail("validation", `no client '${client}'`, "client");
+    const slug = (portal?.slug ?? server!.name.toLowerCase().replace(/[^a-z0-9]+/g, "-"));
+    const installation: Installation = {
+      id: `inst-${this.installations.length + 1}`,
+      workspace_id: workspace,
+      client_id: client,
+      file: spec!.config_path,
+      project_dir: null,
+      entry_name: `patchbay-${slug}`,
+      target_kind: portal ? "portal" : "server",
+      target_id: portal?.id ?? server!.id,
+      target_name: portal?.name ?? server!.name,
+      mode: spec!.http_with_headers ? "http" : "bridge",
+      backup: null,
+      installed_at: "2026-11-22T06:00:00Z",
+      drift: "in_sync",
+    };
+    this.installations = [...this.installations.filter((i) => !(i.file === installation.file && i.entry_name === installation.entry_name)), installation];
+    return structuredClone(installation);
+  }
+
+  async uninstall(workspace: string, target: string, client: string) {
+    const found = this.installations.find((i) => i.workspace_id === workspace && i.client_id === client && (i.target_id === target || i.target_name === target));
+    if (!found) fail("not_found", `'${target}' is not installed in ${client}`);
+    this.installations = this.installations.filter((i) => i !== found);
+    return { ...found!, drift: "missing" };
+  }
+
+  async listInstallations(workspace: string) {
+    return structuredClone(this.installations.filter((i) => i.workspace_id === workspace));
+  }
+
+  async listTemplates(search?: string) {
+    const needle = (search ?? "").trim().toLowerCase();
+    return this.templates.filter((t) => !needle || `${t.id} ${t.name} ${t.description} ${t.category}`.toLowerCase().includes(needle));
+  }
+
+  async installTemplate(workspace: string, template: string, name?: string) {
+    const t = this.templates.find((x) => x.id === template);
+    if (!t) fail("not_found", `no template '${template}'`);
+    const server = await this.createServer(workspace, { name: name ?? t!.name, url: t!.url, auth_type: t!.auth_type === "oauth" ? "oauth" : "none" });
+    const stored = this.servers.find((s) => s.id === server.id)!;
+    stored.template_id = t!.id;
+    return { ...server, template_id: t!.id };
   }
 
   async gatewayStatus() {

@@ -4,6 +4,11 @@
 import type { AppInfo } from "../bindings/AppInfo";
 import type { CallRecord } from "../bindings/CallRecord";
 import type { CallQuery } from "../bindings/CallQuery";
+import type { ClientInfo } from "../bindings/ClientInfo";
+import type { ClientServer } from "../bindings/ClientServer";
+import type { ImportReport } from "../bindings/ImportReport";
+import type { Installation } from "../bindings/Installation";
+import type { Template } from "../bindings/Template";
 import type { GatewayReport } from "../bindings/GatewayReport";
 import type { NewPortal } from "../bindings/NewPortal";
 import type { Portal } from "../bindings/Portal";
@@ -75,6 +80,17 @@ export interface Backend {
   removePortalServer(workspace: string, portal: string, server: string): Promise<Portal>;
   setPortalTool(workspace: string, portal: string, server: string, tool: string, enabled: boolean, alias?: string): Promise<Portal>;
   portalCalls(workspace: string, portal: string, query: CallQuery): Promise<CallRecord[]>;
+  /** The AI clients Patchbay knows, as found on this machine. */
+  listClients(): Promise<ClientInfo[]>;
+  /** The servers in a client's config (user-level, or a project's with `project`). */
+  clientServers(client: string, project?: string): Promise<ClientServer[]>;
+  /** Imports these entries of a client (all when `names` is absent). */
+  importClientServers(workspace: string, client: string, names?: string[], project?: string): Promise<ImportReport>;
+  install(workspace: string, target: string, client: string, project?: string): Promise<Installation>;
+  uninstall(workspace: string, target: string, client: string, project?: string): Promise<Installation>;
+  listInstallations(workspace: string): Promise<Installation[]>;
+  listTemplates(search?: string): Promise<Template[]>;
+  installTemplate(workspace: string, template: string, name?: string): Promise<Server>;
   /** Shows a file or folder in the OS file manager. */
   revealPath(path: string): Promise<void>;
 }

@@ -6,7 +6,17 @@ import { revealItemInDir } from "@tauri-apps/plugin-opener";
 
 import type { AppInfo } from "../bindings/AppInfo";
 import type { CallRecord } from "../bindings/CallRecord";
+import type { CatalogInput } from "../bindings/CatalogInput";
+import type { ClientInfo } from "../bindings/ClientInfo";
+import type { ClientRef } from "../bindings/ClientRef";
+import type { ClientServer } from "../bindings/ClientServer";
 import type { CreatePortalInput } from "../bindings/CreatePortalInput";
+import type { ImportInput } from "../bindings/ImportInput";
+import type { ImportReport } from "../bindings/ImportReport";
+import type { InstallInput } from "../bindings/InstallInput";
+import type { Installation } from "../bindings/Installation";
+import type { InstallTemplateInput } from "../bindings/InstallTemplateInput";
+import type { Template } from "../bindings/Template";
 import type { GatewayReport } from "../bindings/GatewayReport";
 import type { Portal } from "../bindings/Portal";
 import type { PortalCallsInput } from "../bindings/PortalCallsInput";
@@ -138,6 +148,24 @@ export function tauriBackend(): Backend {
     portalCalls: (workspace, portal, query) =>
       call<CallRecord[]>("portal_calls", { workspace, portal, query } satisfies PortalCallsInput),
     gatewayStatus: () => call<GatewayReport>("gateway_status"),
+    listClients: () => call<ClientInfo[]>("list_clients"),
+    clientServers: (client, project) =>
+      call<ClientServer[]>("client_servers", { client, ...(project ? { project } : {}) } satisfies ClientRef),
+    importClientServers: (workspace, client, names, project) =>
+      call<ImportReport>("import_client_servers", {
+        workspace,
+        client,
+        ...(names ? { names } : {}),
+        ...(project ? { project } : {}),
+      } satisfies ImportInput),
+    install: (workspace, target, client, project) =>
+      call<Installation>("install", { workspace, target, client, ...(project ? { project } : {}) } satisfies InstallInput),
+    uninstall: (workspace, target, client, project) =>
+      call<Installation>("uninstall", { workspace, target, client, ...(project ? { project } : {}) } satisfies InstallInput),
+    listInstallations: (workspace) => call<Installation[]>("list_installations", { workspace } satisfies WorkspaceRef),
+    listTemplates: (search) => call<Template[]>("list_templates", { ...(search ? { search } : {}) } satisfies CatalogInput),
+    installTemplate: (workspace, template, name) =>
+      call<Server>("install_template", { workspace, template, ...(name ? { name } : {}) } satisfies InstallTemplateInput),
     restartGateway: () => call<GatewayReport>("restart_gateway"),
     revealPath: async (path) => {
       try {

@@ -1,0 +1,55 @@
+// The Installations and Catalog screens against the in-memory Backend (a test double:
+// src/test/memory-backend.ts).
+import { render, screen, waitFor, within } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+
+import App from "../../App.svelte";
+import { MemoryBackend } from "../../test/memory-backend";
+
+test("import chosen servers from a client, install a portal, see drift, uninstall", async () => {
+  const backend = new MemoryBackend();
+  backend.clientEntries.set("cursor", [
+    { name: "files", transport: "stdio", url: null, command: "npx", args: ["fs"], env_keys: ["TOKEN"], header_names: [], installed_by_patchbay: false },
+    { name: "remote", transport: "streamable_http", url: "https://example.com/mcp", command: null, args: [], env_keys: [], header_names: ["Authorization"], installed_by_patchbay: false },
+  ]);
+  const ws = backend.defaultWorkspace.id;
+  await backend.createPortal(ws, { name: "Work" });
+  const user = userEvent.setup();
+  render(App, { props: { backend } });
+  await user.click(await screen.findByRole("button", { name: /Installations/ }));
+
+  const cursor = (await screen.findAllByTestId("client-row")).find((r) => r.dataset["id"] === "cursor")!;
+  await user.click(within(cursor).getByTestId("client-open"));
+  await user.click(await screen.findByRole("checkbox", { name: "Import remote" }));
+  await user.click(screen.getByTestId("import-servers"));
+  await waitFor(async () => expect((await backend.listServers(ws, {})).servers.map((s) => s.name)).toEqual(["remote"]));
+
+  await user.selectOptions(screen.getByTestId("install-target"), "Work");
+  await user.selectOptions(screen.getByTestId("install-client"), "cursor");
+  await user.click(screen.getByTestId("install"));
+  const row = await screen.findByTestId("installation");
+  expect(row.dataset["drift"]).toBe("in_sync");
+
+  // A hand edit shows after "Check again".
+  backend.installations[0]!.drift = "modified";
+  await user.click(screen.getByRole("button", { name: "Check again" }));
+  await waitFor(() => expect(screen.getByTestId("installation").dataset["drift"]).toBe("modified"));
+  expect(screen.getByTestId("installation").textContent).toContain("edited by hand");
+
+  await user.click(screen.getByTestId("uninstall"));
+  await waitFor(() => expect(screen.queryByTestId("installation")).toBeNull());
+});
+
+test("the catalog searches, adds a template, and starts authorization for an OAuth one", async () => {
+  const backend = new MemoryBackend();
+  const user = userEvent.setup();
+  render(App, { props: { backend } });
+  await user.click(await screen.findByRole("button", { name: /Catalog/ }));
+  await waitFor(() => expect(screen.getAllByTestId("template")).toHaveLength(2));
+  await user.type(screen.getByTestId("catalog-search"), "issues");
+  await waitFor(() => expect(screen.getAllByTestId("template").map((t) => t.dataset["id"])).toEqual(["linear"]));
+  await user.click(screen.getByTestId("template-install"));
+  expect(await screen.findByTestId("authorize-dialog")).toBeTruthy();
+  const servers = (await backend.listServers(backend.defaultWorkspace.id, {})).servers;
+  expect(servers.map((s) => [s.name, s.template_id])).toEqual([["Linear", "linear"]]);
+});
