@@ -271,6 +271,21 @@ pub enum WorkspaceCommand {
         #[arg(long)]
         purge: bool,
     },
+    /// Print a workspace's servers and portals as JSON, without secrets.
+    Export {
+        name: String,
+    },
+    /// Create a workspace from an export. Secrets not given are listed, and their servers
+    /// marked needs_auth.
+    Import {
+        file: PathBuf,
+        /// Another name than the exported one.
+        #[arg(long)]
+        name: Option<String>,
+        /// Read secrets as JSON from stdin: {"SERVER": {"api_key": "...", "env": {"NAME": "..."}}}.
+        #[arg(long)]
+        secrets_stdin: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -2,6 +2,7 @@
 
 use patchbay_core::catalog::Template;
 use patchbay_core::clients::{ClientInfo, ClientServer, ImportReport, Installation};
+use patchbay_core::transfer::WorkspaceImportReport;
 
 use crate::output::{Output, outln, table};
 
@@ -130,5 +131,22 @@ impl Output {
             })
             .collect();
         table(&["ID", "NAME", "AUTH", "URL"], rows);
+    }
+
+    pub fn workspace_import(&self, report: &WorkspaceImportReport) {
+        if self.json {
+            return self.json(report);
+        }
+        outln!(
+            "created workspace {} with {} servers",
+            report.workspace.name,
+            report.servers.len()
+        );
+        for m in &report.missing_secrets {
+            outln!("  {} needs: {}", m.server, m.missing.join(", "));
+        }
+        for (portal, token) in &report.portal_tokens {
+            outln!("  portal {portal}: new token {token} (shown only now)");
+        }
     }
 }

@@ -13,6 +13,7 @@ pub mod secret;
 pub mod secrets;
 pub mod servers;
 pub mod store;
+pub mod transfer;
 mod validate;
 pub mod workspaces;
 

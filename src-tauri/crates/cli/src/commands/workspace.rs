@@ -1,4 +1,7 @@
-use patchbay_core::{Patchbay, Result};
+use std::collections::BTreeMap;
+
+use patchbay_core::transfer::{ImportSecrets, ServerSecrets, WorkspaceExport};
+use patchbay_core::{Error, Patchbay, Result, Secret};
 
 use crate::args::WorkspaceCommand;
 use crate::output::Output;
@@ -21,6 +24,64 @@ pub fn run(core: &Patchbay, cmd: WorkspaceCommand, out: Output) -> Result<()> {
         WorkspaceCommand::Delete { name, purge } => {
             out.workspace(&core.delete_workspace(&name, purge)?)
         }
+        // The document is the output, with or without --json.
+        WorkspaceCommand::Export { name } => out.json(&core.export_workspace(&name)?),
+        WorkspaceCommand::Import {
+            file,
+            name,
+            secrets_stdin,
+        } => {
+            let text = std::fs::read_to_string(&file).map_err(|e| {
+                Error::validation("file", format!("cannot read {}: {e}", file.display()))
+            })?;
+            let doc: WorkspaceExport = serde_json::from_str(&text).map_err(|e| {
+                Error::validation(
+                    "file",
+                    format!("{} is not a Patchbay workspace export: {e}", file.display()),
+                )
+            })?;
+            let secrets = if secrets_stdin {
+                read_secrets()?
+            } else {
+                ImportSecrets::default()
+            };
+            out.workspace_import(&core.import_workspace(&doc, name.as_deref(), secrets)?);
+        }
     }
     Ok(())
+}
+
+/// `{"SERVER": {"api_key": "...", "env": {"NAME": "..."}}}` from stdin, straight into
+/// `Secret`s (never printed, never kept in plain strings longer than parsing takes).
+fn read_secrets() -> Result<ImportSecrets> {
+    #[derive(serde::Deserialize)]
+    struct Given {
+        api_key: Option<String>,
+        #[serde(default)]
+        env: BTreeMap<String, String>,
+    }
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(Error::from)?;
+    let given: BTreeMap<String, Given> = serde_json::from_str(&text).map_err(|e| {
+        Error::validation(
+            "secrets",
+            format!("the secrets on stdin are not JSON of the form {{\"SERVER\": {{\"api_key\": \"...\", \"env\": {{...}}}}}}: {e}"),
+        )
+    })?;
+    Ok(ImportSecrets(
+        given
+            .into_iter()
+            .map(|(server, g)| {
+                let secrets = ServerSecrets {
+                    api_key: g.api_key.map(Secret::new),
+                    env: g
+                        .env
+                        .into_iter()
+                        .map(|(k, v)| (k, Secret::new(v)))
+                        .collect(),
+                };
+                (server, secrets)
+            })
+            .collect(),
+    ))
 }

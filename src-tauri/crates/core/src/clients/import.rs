@@ -14,7 +14,7 @@ use super::records;
 use crate::Patchbay;
 use crate::error::{Error, ErrorCode, Result};
 use crate::secret::Secret;
-use crate::servers::{AuthType, NewServer, Server, ServerQuery, Transport};
+use crate::servers::{AuthType, NewServer, Server, Transport};
 
 /// Which entries to import: all, or these names.
 pub enum Pick<'a> {
@@ -99,15 +99,7 @@ impl Patchbay {
             )));
         }
         let ours = self.store().read(|c| records::ours(c, &file))?;
-        let existing = self
-            .list_servers(
-                workspace_id,
-                &ServerQuery {
-                    limit: Some(1000),
-                    ..ServerQuery::default()
-                },
-            )?
-            .servers;
+        let existing = self.all_servers(workspace_id)?;
         let mut report = ImportReport {
             imported: Vec::new(),
             skipped: Vec::new(),

@@ -1,0 +1,346 @@
+//! A workspace's servers and portals as one JSON document with no secrets, and back: a setup
+//! moves to another machine or into a repository this way. Secrets are named, never written;
+//! on import they are given, or the servers that need them are marked `needs_auth` saying
+//! which. Secure portals get new tokens (the old ones stay on the old machine).
+
+use std::collections::BTreeMap;
+
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::Patchbay;
+use crate::error::{Error, Result};
+use crate::portals::{NewPortal, PortalPatch};
+use crate::secret::Secret;
+use crate::servers::{AuthType, NewServer, Server, ServerQuery, Transport};
+use crate::workspaces::Workspace;
+
+/// The version of the document; an import refuses a newer one.
+pub const EXPORT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct WorkspaceExport {
+    pub patchbay_export: u32,
+    pub workspace: String,
+    pub servers: Vec<ExportedServer>,
+    pub portals: Vec<ExportedPortal>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ExportedServer {
+    pub name: String,
+    pub description: String,
+    pub transport: Transport,
+    pub url: Option<String>,
+    pub command: Option<String>,
+    pub args: Vec<String>,
+    pub env: BTreeMap<String, String>,
+    /// Names of the secret variables; their values are not exported.
+    pub secret_env: Vec<String>,
+    pub cwd: Option<String>,
+    pub auth_type: AuthType,
+    pub api_key_header: Option<String>,
+    pub is_enabled: bool,
+    pub template_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ExportedPortal {
+    pub name: String,
+    pub description: String,
+    pub secure: bool,
+    pub log_payloads: bool,
+    pub servers: Vec<ExportedMember>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ExportedMember {
+    pub server: String,
+    pub default_disabled: bool,
+    /// Tools whose choice differs from the member's default, or that have an alias.
+    pub tools: Vec<ExportedTool>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ExportedTool {
+    pub tool: String,
+    pub enabled: bool,
+    pub alias: Option<String>,
+}
+
+/// Secrets given at import, by server name: the API key and secret variables.
+#[derive(Debug, Default)]
+pub struct ImportSecrets(pub BTreeMap<String, ServerSecrets>);
+
+#[derive(Debug, Default)]
+pub struct ServerSecrets {
+    pub api_key: Option<Secret>,
+    pub env: BTreeMap<String, Secret>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct WorkspaceImportReport {
+    pub workspace: Workspace,
+    pub servers: Vec<String>,
+    /// Servers created without some of their secrets: marked `needs_auth`.
+    pub missing_secrets: Vec<MissingSecrets>,
+    /// The new tokens of secure portals, shown only here.
+    pub portal_tokens: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct MissingSecrets {
+    pub server: String,
+    /// `api_key`, or the names of secret variables.
+    pub missing: Vec<String>,
+}
+
+impl Patchbay {
+    /// Every live server of a workspace, across pages.
+    pub fn all_servers(&self, workspace_id: &str) -> Result<Vec<Server>> {
+        let mut out = Vec::new();
+        let mut cursor = None;
+        loop {
+            let page = self.list_servers(
+                workspace_id,
+                &ServerQuery {
+                    limit: Some(1000),
+                    cursor,
+                    ..ServerQuery::default()
+                },
+            )?;
+            out.extend(page.servers);
+            match page.next_cursor {
+                Some(next) => cursor = Some(next),
+                None => return Ok(out),
+            }
+        }
+    }
+
+    pub fn export_workspace(&self, workspace: &str) -> Result<WorkspaceExport> {
+        let ws = self.workspace(Some(workspace))?;
+        let servers = self.all_servers(&ws.id)?;
+        let names: BTreeMap<_, _> = servers
+            .iter()
+            .map(|s| (s.id.clone(), s.name.clone()))
+            .collect();
+        let mut portals = Vec::new();
+        for p in self.list_portals(&ws.id)? {
+            let full = self.get_portal(&ws.id, &p.id)?;
+            let members = full
+                .servers
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|m| {
+                    let server = names.get(&m.server_id)?.clone();
+                    let tools = m
+                        .tools
+                        .into_iter()
+                        .filter(|t| t.enabled == m.default_disabled || t.alias.is_some())
+                        .map(|t| ExportedTool {
+                            tool: t.name,
+                            enabled: t.enabled,
+                            alias: t.alias,
+                        })
+                        .collect();
+                    Some(ExportedMember {
+                        server,
+                        default_disabled: m.default_disabled,
+                        tools,
+                    })
+                })
+                .collect();
+            portals.push(ExportedPortal {
+                name: p.name,
+                description: p.description,
+                secure: p.secure,
+                log_payloads: p.log_payloads,
+                servers: members,
+            });
+        }
+        Ok(WorkspaceExport {
+            patchbay_export: EXPORT_VERSION,
+            workspace: ws.name,
+            servers: servers
+                .into_iter()
+                .map(|s| ExportedServer {
+                    name: s.name,
+                    description: s.description,
+                    transport: s.transport,
+                    url: s.url,
+                    command: s.command,
+                    args: s.args,
+                    env: s.env,
+                    secret_env: s.secret_env.into_keys().collect(),
+                    cwd: s.cwd,
+                    auth_type: s.auth_type,
+                    api_key_header: s.api_key_header,
+                    is_enabled: s.is_enabled,
+                    template_id: s.template_id,
+                })
+                .collect(),
+            portals,
+        })
+    }
+
+    /// Creates a workspace (named as exported, unless `name`) with the document's servers
+    /// and portals.
+    pub fn import_workspace(
+        &self,
+        doc: &WorkspaceExport,
+        name: Option<&str>,
+        mut secrets: ImportSecrets,
+    ) -> Result<WorkspaceImportReport> {
+        if doc.patchbay_export > EXPORT_VERSION {
+            return Err(Error::validation(
+                "file",
+                format!(
+                    "this export is version {} and this Patchbay reads up to {EXPORT_VERSION}; update Patchbay",
+                    doc.patchbay_export
+                ),
+            ));
+        }
+        let ws = self.create_workspace(name.unwrap_or(&doc.workspace))?;
+        let filled = self.fill_workspace(&ws, doc, &mut secrets);
+        if filled.is_err() {
+            // Nothing half-imported stays behind: the workspace goes with what it got.
+            let _ = self.delete_workspace(&ws.id, true);
+        }
+        filled
+    }
+
+    fn fill_workspace(
+        &self,
+        ws: &Workspace,
+        doc: &WorkspaceExport,
+        secrets: &mut ImportSecrets,
+    ) -> Result<WorkspaceImportReport> {
+        let mut report = WorkspaceImportReport {
+            workspace: ws.clone(),
+            servers: Vec::new(),
+            missing_secrets: Vec::new(),
+            portal_tokens: BTreeMap::new(),
+        };
+        for s in &doc.servers {
+            let given = secrets.0.remove(&s.name).unwrap_or_default();
+            let mut missing = Vec::new();
+            let mut secret_env = BTreeMap::new();
+            for key in &s.secret_env {
+                match given.env.get(key) {
+                    Some(v) => {
+                        secret_env.insert(key.clone(), v.clone());
+                    }
+                    None => missing.push(key.clone()),
+                }
+            }
+            let api_key = if s.auth_type == AuthType::ApiKey {
+                given.api_key
+            } else {
+                None
+            };
+            if s.auth_type == AuthType::ApiKey && api_key.is_none() {
+                missing.insert(0, "api_key".into());
+            }
+            let server = self.create_server(
+                &ws.id,
+                NewServer {
+                    name: s.name.clone(),
+                    description: Some(s.description.clone()),
+                    transport: Some(s.transport),
+                    url: s.url.clone(),
+                    command: s.command.clone(),
+                    args: s.args.clone(),
+                    env: s.env.clone(),
+                    secret_env,
+                    cwd: s.cwd.clone(),
+                    // An API-key server without its key is created without auth (creation
+                    // needs the key), then marked below as wanting one.
+                    auth_type: Some(if s.auth_type == AuthType::ApiKey && api_key.is_none() {
+                        AuthType::None
+                    } else {
+                        s.auth_type
+                    }),
+                    api_key_header: s.api_key_header.clone().filter(|_| api_key.is_some()),
+                    api_key,
+                    is_enabled: Some(s.is_enabled),
+                    template_id: s.template_id.clone(),
+                },
+            )?;
+            if !missing.is_empty() {
+                let message = format!(
+                    "imported without {}: enter {} in the server's settings",
+                    missing.join(", "),
+                    if missing.len() == 1 { "it" } else { "them" }
+                );
+                self.store().write(|tx| {
+                    tx.execute(
+                        "UPDATE servers SET status = 'needs_auth', error_message = ?2,
+                            auth_type = ?3, api_key_header = COALESCE(?4, api_key_header)
+                         WHERE id = ?1",
+                        params![server.id, message, s.auth_type.as_str(), s.api_key_header],
+                    )?;
+                    Ok(())
+                })?;
+                report.missing_secrets.push(MissingSecrets {
+                    server: server.name.clone(),
+                    missing,
+                });
+            }
+            report.servers.push(server.name);
+        }
+        for p in &doc.portals {
+            let created = self.create_portal(
+                &ws.id,
+                NewPortal {
+                    name: p.name.clone(),
+                    description: Some(p.description.clone()),
+                    secure: Some(p.secure),
+                },
+            )?;
+            if let Some(token) = created.token.clone() {
+                report.portal_tokens.insert(created.name.clone(), token);
+            }
+            if p.log_payloads {
+                self.update_portal(
+                    &ws.id,
+                    &created.id,
+                    PortalPatch {
+                        log_payloads: Some(true),
+                        ..PortalPatch::default()
+                    },
+                )?;
+            }
+            for m in &p.servers {
+                let portal =
+                    self.add_portal_server(&ws.id, &created.id, &m.server, m.default_disabled)?;
+                let server_id = portal
+                    .servers
+                    .unwrap_or_default()
+                    .into_iter()
+                    .find(|x| x.name == m.server)
+                    .map(|x| x.server_id)
+                    .ok_or_else(|| Error::internal("a member just added is not listed"))?;
+                // The tools are not known before the first sync: the choices wait for it.
+                self.store().write(|tx| {
+                    for t in &m.tools {
+                        tx.execute(
+                            "INSERT OR REPLACE INTO portal_tools (portal_id, server_id, tool, enabled, alias)
+                             VALUES (?1, ?2, ?3, ?4, ?5)",
+                            params![created.id, server_id, t.tool, t.enabled, t.alias],
+                        )?;
+                    }
+                    Ok(())
+                })?;
+            }
+        }
+        Ok(report)
+    }
+}

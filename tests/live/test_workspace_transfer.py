@@ -1,0 +1,62 @@
+"""A workspace exported to JSON without secrets and imported elsewhere: servers, portals and
+their tool choices come back; secrets given on stdin go to the keyring; servers whose secrets
+were not given are marked needs_auth, saying which."""
+
+import json
+from pathlib import Path
+
+from mcp_servers import python_server
+
+
+def test_export_then_import_moves_a_setup_without_its_secrets(cli):
+    with python_server("base") as upstream:
+        cli.json("server", "create", "--name", "notes", "--url", upstream)
+        cli.json("server", "sync", "notes")
+        done = cli.run("server", "create", "--name", "api", "--url", "https://api.example.com/mcp",
+                       "--auth", "api_key", "--api-key-stdin", stdin="K-secret-1")
+        assert done.returncode == 0, done.stderr
+        cli.json("server", "create", "--name", "local", "--command", "my-mcp", "--env", "DEBUG=1",
+                 "--secret-env", "TOKEN=tok-secret-2")
+        cli.json("portal", "create", "--name", "Work")
+        cli.json("portal", "add-server", "Work", "notes")
+        cli.json("portal", "tool", "disable", "Work", "notes", "wipe_notes")
+        cli.json("portal", "tool", "enable", "Work", "notes", "read_note", "--alias", "read")
+
+        exported = cli.run("workspace", "export", "Default")
+        assert exported.returncode == 0, exported.stderr
+        text = exported.stdout
+        assert "K-secret-1" not in text and "tok-secret-2" not in text, "no secret leaves in an export"
+        doc = json.loads(text)
+        local = next(s for s in doc["servers"] if s["name"] == "local")
+        assert local["secret_env"] == ["TOKEN"] and local["env"] == {"DEBUG": "1"}
+        path = Path(cli.dir) / "export.json"
+        path.write_text(text)
+
+        secrets = json.dumps({"local": {"env": {"TOKEN": "tok-secret-2"}}})
+        report = cli.json("workspace", "import", str(path), "--name", "Moved", "--secrets-stdin", stdin=secrets)
+        assert sorted(report["servers"]) == ["api", "local", "notes"]
+        assert report["missing_secrets"] == [{"server": "api", "missing": ["api_key"]}]
+        assert list(report["portal_tokens"]) == ["Work"]
+
+        api = cli.json("server", "get", "api", "--workspace", "Moved")
+        assert api["status"] == "needs_auth" and "api_key" in api["error_message"]
+        local = cli.json("server", "get", "local", "--workspace", "Moved")
+        assert local["secret_env"].keys() == {"TOKEN"} and local["status"] == "pending"
+
+        # The portal's tool choices apply once the server's tools are known.
+        cli.json("server", "sync", "notes", "--workspace", "Moved")
+        portal = cli.json("portal", "get", "Work", "--workspace", "Moved")
+        tools = {t["name"]: t for t in portal["servers"][0]["tools"]}
+        assert tools["wipe_notes"]["enabled"] is False
+        assert tools["read_note"]["exposed_name"] == "read"
+
+    # A second import under a taken name is refused.
+    code, err = cli.error("workspace", "import", str(path), "--name", "Moved")
+    assert err["code"] == "conflict"
+    # One that fails halfway (a portal member missing from the file) leaves nothing behind.
+    doc["portals"][0]["servers"].append({"server": "nowhere", "default_disabled": False, "tools": []})
+    path.write_text(json.dumps(doc))
+    code, err = cli.error("workspace", "import", str(path), "--name", "Broken")
+    assert err["code"] == "not_found" and "nowhere" in err["message"], err
+    names = [w["name"] for w in cli.json("workspace", "list")["workspaces"]]
+    assert sorted(names) == ["Moved", "default"]
