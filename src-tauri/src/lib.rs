@@ -20,6 +20,8 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::workspaces::create_workspace,
         commands::workspaces::rename_workspace,
         commands::workspaces::delete_workspace,
+        commands::transfer::export_workspace,
+        commands::transfer::import_workspace,
         commands::servers::list_servers,
         commands::servers::get_server,
         commands::servers::create_server,

@@ -8,6 +8,7 @@ pub mod live;
 pub mod oauth;
 pub mod portals;
 pub mod servers;
+pub mod transfer;
 pub mod workspaces;
 
 use patchbay_core::Patchbay;

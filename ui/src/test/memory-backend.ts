@@ -20,6 +20,9 @@ import type { ClientServer } from "../lib/bindings/ClientServer";
 import type { ImportReport } from "../lib/bindings/ImportReport";
 import type { Installation } from "../lib/bindings/Installation";
 import type { Template } from "../lib/bindings/Template";
+import type { ImportSecrets } from "../lib/bindings/ImportSecrets";
+import type { WorkspaceExport } from "../lib/bindings/WorkspaceExport";
+import type { WorkspaceImportReport } from "../lib/bindings/WorkspaceImportReport";
 import type { CallRecord } from "../lib/bindings/CallRecord";
 import type { GatewayReport } from "../lib/bindings/GatewayReport";
 import type { Workspace } from "../lib/bindings/Workspace";
@@ -527,6 +530,40 @@ export class MemoryBackend implements Backend {
     const stored = this.servers.find((s) => s.id === server.id)!;
     stored.template_id = t!.id;
     return { ...server, template_id: t!.id };
+  }
+
+  /** What `exportWorkspace` wrote, by path. */
+  exports = new Map<string, WorkspaceExport>();
+
+  async exportWorkspace(workspace: string) {
+    const ws = this.workspaces.find((w) => w.id === workspace)!;
+    const doc: WorkspaceExport = {
+      patchbay_export: 1,
+      workspace: ws.name,
+      servers: this.servers
+        .filter((s) => s.workspace_id === workspace && !s.deleted_at)
+        .map((s) => ({ name: s.name, description: s.description, transport: s.transport, url: s.url, command: s.command, args: s.args, env: s.env, secret_env: Object.keys(s.secret_env), cwd: s.cwd, auth_type: s.auth_type, api_key_header: s.api_key_header, is_enabled: s.is_enabled, template_id: s.template_id })),
+      portals: [],
+    };
+    const path = `/tmp/pb/exports/${ws.name}.json`;
+    this.exports.set(path, doc);
+    return path;
+  }
+
+  async importWorkspace(document: WorkspaceExport, name: string | undefined, secrets: ImportSecrets) {
+    const ws = await this.createWorkspace(name ?? document.workspace);
+    const report: WorkspaceImportReport = { workspace: ws, servers: [], missing_secrets: [], portal_tokens: {} };
+    for (const s of document.servers) {
+      await this.createServer(ws.id, s.url ? { name: s.name, url: s.url } : { name: s.name, command: s.command ?? "x" });
+      const given = secrets[s.name];
+      const missing = [
+        ...(s.auth_type === "api_key" && !given?.api_key ? ["api_key"] : []),
+        ...s.secret_env.filter((k) => !given?.env?.[k]),
+      ];
+      if (missing.length) report.missing_secrets.push({ server: s.name, missing });
+      report.servers.push(s.name);
+    }
+    return report;
   }
 
   async gatewayStatus() {

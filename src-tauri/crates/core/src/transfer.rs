@@ -75,12 +75,17 @@ pub struct ExportedTool {
 }
 
 /// Secrets given at import, by server name: the API key and secret variables.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Deserialize, TS)]
+#[ts(export)]
 pub struct ImportSecrets(pub BTreeMap<String, ServerSecrets>);
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
 pub struct ServerSecrets {
+    #[ts(as = "Option<String>", optional)]
     pub api_key: Option<Secret>,
+    #[ts(as = "BTreeMap<String, String>")]
     pub env: BTreeMap<String, Secret>,
 }
 
@@ -123,6 +128,23 @@ impl Patchbay {
                 None => return Ok(out),
             }
         }
+    }
+
+    /// The export written to `dir` (made if missing) as `<workspace>-<time>.json`.
+    pub fn export_workspace_to(
+        &self,
+        workspace: &str,
+        dir: &std::path::Path,
+    ) -> Result<std::path::PathBuf> {
+        let doc = self.export_workspace(workspace)?;
+        std::fs::create_dir_all(dir).map_err(Error::from)?;
+        let stamp = crate::clock::now().replace([':', '.'], "-");
+        let name = crate::portals::slug::slugify(&doc.workspace);
+        let path = dir.join(format!("{name}-{stamp}.json"));
+        let text =
+            serde_json::to_string_pretty(&doc).map_err(|e| Error::internal(e.to_string()))?;
+        std::fs::write(&path, text + "\n").map_err(Error::from)?;
+        Ok(path)
     }
 
     pub fn export_workspace(&self, workspace: &str) -> Result<WorkspaceExport> {

@@ -9,6 +9,9 @@ import type { ClientServer } from "../bindings/ClientServer";
 import type { ImportReport } from "../bindings/ImportReport";
 import type { Installation } from "../bindings/Installation";
 import type { Template } from "../bindings/Template";
+import type { ImportSecrets } from "../bindings/ImportSecrets";
+import type { WorkspaceExport } from "../bindings/WorkspaceExport";
+import type { WorkspaceImportReport } from "../bindings/WorkspaceImportReport";
 import type { GatewayReport } from "../bindings/GatewayReport";
 import type { NewPortal } from "../bindings/NewPortal";
 import type { Portal } from "../bindings/Portal";
@@ -90,6 +93,9 @@ export interface Backend {
   uninstall(workspace: string, target: string, client: string, project?: string): Promise<Installation>;
   listInstallations(workspace: string): Promise<Installation[]>;
   listTemplates(search?: string): Promise<Template[]>;
+  /** Writes the workspace's export (no secrets) into the data dir; resolves to its path. */
+  exportWorkspace(workspace: string): Promise<string>;
+  importWorkspace(document: WorkspaceExport, name: string | undefined, secrets: ImportSecrets): Promise<WorkspaceImportReport>;
   installTemplate(workspace: string, template: string, name?: string): Promise<Server>;
   /** Shows a file or folder in the OS file manager. */
   revealPath(path: string): Promise<void>;

@@ -17,6 +17,8 @@ import type { InstallInput } from "../bindings/InstallInput";
 import type { Installation } from "../bindings/Installation";
 import type { InstallTemplateInput } from "../bindings/InstallTemplateInput";
 import type { Template } from "../bindings/Template";
+import type { ImportWorkspaceInput } from "../bindings/ImportWorkspaceInput";
+import type { WorkspaceImportReport } from "../bindings/WorkspaceImportReport";
 import type { GatewayReport } from "../bindings/GatewayReport";
 import type { Portal } from "../bindings/Portal";
 import type { PortalCallsInput } from "../bindings/PortalCallsInput";
@@ -163,6 +165,9 @@ export function tauriBackend(): Backend {
     uninstall: (workspace, target, client, project) =>
       call<Installation>("uninstall", { workspace, target, client, ...(project ? { project } : {}) } satisfies InstallInput),
     listInstallations: (workspace) => call<Installation[]>("list_installations", { workspace } satisfies WorkspaceRef),
+    exportWorkspace: (workspace) => call<string>("export_workspace", { workspace } satisfies WorkspaceRef),
+    importWorkspace: (document, name, secrets) =>
+      call<WorkspaceImportReport>("import_workspace", { document, secrets, ...(name ? { name } : {}) } satisfies ImportWorkspaceInput),
     listTemplates: (search) => call<Template[]>("list_templates", { ...(search ? { search } : {}) } satisfies CatalogInput),
     installTemplate: (workspace, template, name) =>
       call<Server>("install_template", { workspace, template, ...(name ? { name } : {}) } satisfies InstallTemplateInput),
