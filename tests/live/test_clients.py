@@ -132,6 +132,9 @@ def test_each_client_format_imports_installs_and_restores(cli, home, client):
     assert "patchbay-work" in written
     for kept in ("files", "remote" if has_remote else "files", "/tmp"):
         assert kept in written
+    for line in FIXTURES[client].splitlines():
+        if line.strip().startswith(("//", "#", "/*")):
+            assert line in written, f"comment lost while installed: {line}"
     assert [i["drift"] for i in cli.json("installation", "list")["installations"]] == ["in_sync"]
     assert installed["backup"] and Path(installed["backup"]).read_bytes() == original
 
@@ -237,3 +240,19 @@ def test_the_catalog_lists_searches_and_installs_templates(cli):
     assert cli.json("catalog", "install", "linear", "--name", "Linear (work)")["name"] == "Linear (work)"
     code, err = cli.error("catalog", "install", "no-such-template")
     assert err["code"] == "not_found"
+
+
+def test_a_project_file_is_made_for_the_install_and_goes_with_the_uninstall(cli, home):
+    project = home / "repo"
+    project.mkdir()
+    cli.json("portal", "create", "--name", "Work")
+    installed = cli.json("install", "Work", "--client", "vscode", "--project", str(project))
+    config = project / ".vscode/mcp.json"
+    assert installed["file"] == str(config)
+    entry = json.loads(config.read_text())["servers"]["patchbay-work"]
+    assert entry["type"] == "http" and entry["url"].endswith("/mcp/work")
+    assert entry["headers"]["Authorization"].startswith("Bearer pbp_")
+    cli.json("uninstall", "Work", "--client", "vscode", "--project", str(project))
+    assert not config.exists(), "a file the install created goes with the uninstall"
+    code, err = cli.error("install", "Work", "--client", "claude-desktop", "--project", str(project))
+    assert err["code"] == "validation" and "project" in err["message"]
