@@ -566,6 +566,13 @@ export class MemoryBackend implements Backend {
     return report;
   }
 
+  /** Links the UI opened in the browser. */
+  opened: string[] = [];
+
+  async openUrl(url: string) {
+    this.opened.push(url);
+  }
+
   async gatewayStatus() {
     return structuredClone(this.gateway);
   }

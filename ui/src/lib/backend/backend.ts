@@ -99,6 +99,8 @@ export interface Backend {
   installTemplate(workspace: string, template: string, name?: string): Promise<Server>;
   /** Shows a file or folder in the OS file manager. */
   revealPath(path: string): Promise<void>;
+  /** Opens an http(s) link in the user's browser. */
+  openUrl(url: string): Promise<void>;
 }
 
 export type AuthorizeChoices = { clientId?: string; clientSecret?: string; scopes: string[]; inBrowser: boolean };

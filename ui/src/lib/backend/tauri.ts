@@ -2,7 +2,7 @@
 // Command names and input shapes match src-tauri/src/commands (a Rust test reads this file
 // to check that every name invoked here is registered there).
 import { Channel, invoke } from "@tauri-apps/api/core";
-import { revealItemInDir } from "@tauri-apps/plugin-opener";
+import { openUrl, revealItemInDir } from "@tauri-apps/plugin-opener";
 
 import type { AppInfo } from "../bindings/AppInfo";
 import type { CallRecord } from "../bindings/CallRecord";
@@ -172,6 +172,13 @@ export function tauriBackend(): Backend {
     installTemplate: (workspace, template, name) =>
       call<Server>("install_template", { workspace, template, ...(name ? { name } : {}) } satisfies InstallTemplateInput),
     restartGateway: () => call<GatewayReport>("restart_gateway"),
+    openUrl: async (url) => {
+      try {
+        await openUrl(url);
+      } catch (error) {
+        throw BackendError.from(error);
+      }
+    },
     revealPath: async (path) => {
       try {
         await revealItemInDir(path);

@@ -48,6 +48,8 @@ test("the catalog searches, adds a template, and starts authorization for an OAu
   await waitFor(() => expect(screen.getAllByTestId("template")).toHaveLength(2));
   await user.type(screen.getByTestId("catalog-search"), "issues");
   await waitFor(() => expect(screen.getAllByTestId("template").map((t) => t.dataset["id"])).toEqual(["linear"]));
+  await user.click(screen.getByRole("link", { name: "Docs" }));
+  expect(backend.opened).toEqual(["https://linear.app/docs/mcp"]);
   await user.click(screen.getByTestId("template-install"));
   expect(await screen.findByTestId("authorize-dialog")).toBeTruthy();
   const servers = (await backend.listServers(backend.defaultWorkspace.id, {})).servers;
