@@ -107,3 +107,25 @@ def test_connected_clients_hear_when_the_served_tools_change(cli):
         cli.json("portal", "add-server", "Work", "notes")
         with gateway(cli) as (address, _):
             asyncio.run(hear_changes(f"{address}/mcp/work", token, cli))
+
+
+def test_an_upstream_of_the_initialize_era_is_followed_too(cli):
+    """Over legacy SSE the Python SDK server speaks the `initialize` era and announces its new
+    tool with a plain notification: the gateway syncs the server on hearing it."""
+    with python_server("dynamic", transport="sse") as upstream:
+        cli.json("server", "create", "--name", "notes", "--url", upstream, "--transport", "sse")
+        cli.json("server", "sync", "notes")
+        cli.json("portal", "create", "--name", "Work", "--insecure")
+        cli.json("portal", "add-server", "Work", "notes")
+        with gateway(cli) as (address, _):
+            done = cli.run("server", "create", "--name", "via-portal", "--url", f"{address}/mcp/work")
+            assert done.returncode == 0, done.stderr
+            unlocked = cli.json("tool", "call", "via-portal", "notes__unlock_export", "--args", "{}")
+            assert unlocked["content"][0]["text"] == "unlocked"
+            deadline = time.monotonic() + HEARING
+            while time.monotonic() < deadline:
+                tools = {t["name"]: t for t in cli.json("tool", "list", "notes")["tools"]}
+                if "export_notes" in tools:
+                    break
+                time.sleep(0.1)  # polling the store for the gateway's sync; bounded
+            assert tools.get("export_notes", {}).get("approval_state") == "needs_approval", tools.keys()

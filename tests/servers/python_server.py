@@ -54,7 +54,11 @@ if args.variant == "dynamic":
     @server.tool(description="Adds the export_notes tool.")
     async def unlock_export(ctx: Context) -> str:
         server.add_tool(export_notes, description="Exports all notes somewhere.")
-        await ctx.notify_tools_changed()
+        await ctx.notify_tools_changed()  # 2026-07-28 clients: their subscriptions/listen stream
+        # Clients of the initialize era (e.g. over SSE) get the plain notification.
+        send = getattr(ctx.session, "send_tool_list_changed", None)
+        if send is not None:
+            await send()
         return "unlocked"
 
 

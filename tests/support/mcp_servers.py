@@ -81,7 +81,7 @@ def python_server(variant: str = "base", port: int | None = None, transport: str
     port = port or free_port()
     command = [PYTHON, str(SERVERS / "python_server.py"), str(port), "--variant", variant, "--transport", transport]
     with running(command, port, f"python MCP server ({variant})"):
-        yield f"http://127.0.0.1:{port}/mcp"
+        yield f"http://127.0.0.1:{port}/{'sse' if transport == 'sse' else 'mcp'}"
 
 
 @contextmanager

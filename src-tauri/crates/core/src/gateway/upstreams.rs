@@ -1,7 +1,7 @@
 //! Warm sessions with the servers behind the portals: opened on first use (once, however many
 //! requests arrive together), kept, and opened again after one fails (a dead process, an
-//! expired session, a restarted server). A server that announces changes to its lists
-//! (2026-07-28 `subscriptions/listen`) is synced when it does, so the portal follows it.
+//! expired session, a restarted server). A server that announces changes to its lists is
+//! synced when it does, so the portal follows it.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -15,6 +15,8 @@ use crate::error::Result;
 use crate::live::{self, Session};
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a server may take to acknowledge a subscription to its list changes.
+const LISTEN_TIMEOUT: Duration = Duration::from_secs(5);
 
 type Slot = Arc<OnceCell<Arc<Session>>>;
 
@@ -37,7 +39,7 @@ impl Upstreams {
         let session = slot
             .get_or_try_init(|| async {
                 let session = live::open_by_id(core, server_id, CONNECT_TIMEOUT).await?;
-                follow_changes(core, server_id, &session);
+                follow_changes(core, server_id, &session).await;
                 Ok::<_, crate::Error>(Arc::new(session))
             })
             .await?;
@@ -67,40 +69,64 @@ impl Upstreams {
     }
 }
 
-/// Listens for the server's list changes and syncs it at each; ends with the session.
-fn follow_changes(core: &Arc<Patchbay>, server_id: &str, session: &Session) {
+/// Follows the server's list changes and syncs it at each; ends with the session. A
+/// 2026-07-28 server announces them on a `subscriptions/listen` stream, opened here when it
+/// says it announces any — before the session is used, so no change made by the first request
+/// is missed —; an older one sends them unasked, heard by the session's handler.
+async fn follow_changes(core: &Arc<Patchbay>, server_id: &str, session: &Session) {
+    let (core, server_id) = (Arc::clone(core), server_id.to_string());
+    let modern = session.protocol_version().as_deref() >= Some("2026-07-28");
+    if !modern {
+        let heard = session
+            .changes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        if let Some(mut heard) = heard {
+            tokio::spawn(async move {
+                while heard.recv().await.is_some() {
+                    // A burst (tools, prompts, resources at once) is one sync.
+                    while heard.try_recv().is_ok() {}
+                    resync_logged(&core, &server_id).await;
+                }
+            });
+        }
+        return;
+    }
     let Some(info) = session.service.peer().peer_info() else {
         return;
     };
     let caps = &info.capabilities;
-    let announces = |c: Option<bool>| c == Some(true);
     let mut filter = SubscriptionFilter::new();
     filter.tools_list_changed = caps.tools.as_ref().and_then(|c| c.list_changed);
     filter.prompts_list_changed = caps.prompts.as_ref().and_then(|c| c.list_changed);
     filter.resources_list_changed = caps.resources.as_ref().and_then(|c| c.list_changed);
-    let modern = session.protocol_version().as_deref() >= Some("2026-07-28");
-    if !modern
-        || !(announces(filter.tools_list_changed)
-            || announces(filter.prompts_list_changed)
-            || announces(filter.resources_list_changed))
-    {
+    let announces = [
+        filter.tools_list_changed,
+        filter.prompts_list_changed,
+        filter.resources_list_changed,
+    ]
+    .contains(&Some(true));
+    if !announces {
         return;
     }
-    let (core, server_id, peer) = (
-        Arc::clone(core),
-        server_id.to_string(),
-        session.service.peer().clone(),
-    );
+    let listening =
+        tokio::time::timeout(LISTEN_TIMEOUT, session.service.peer().listen(filter)).await;
+    let Ok(Ok(mut subscription)) = listening else {
+        tracing::warn!(server = %server_id, "the server did not accept a subscription to its list changes; the portal follows it at syncs only");
+        return;
+    };
     tokio::spawn(async move {
-        let Ok(mut subscription) = peer.listen(filter).await else {
-            return;
-        };
         while let Ok(Some(_)) = subscription.next().await {
-            if let Err(err) = resync(&core, &server_id).await {
-                tracing::warn!(server = %server_id, error = %err, "could not sync a server that announced changes");
-            }
+            resync_logged(&core, &server_id).await;
         }
     });
+}
+
+async fn resync_logged(core: &Arc<Patchbay>, server_id: &str) {
+    if let Err(err) = resync(core, server_id).await {
+        tracing::warn!(server = %server_id, error = %err, "could not sync a server that announced changes");
+    }
 }
 
 async fn resync(core: &Arc<Patchbay>, server_id: &str) -> Result<()> {

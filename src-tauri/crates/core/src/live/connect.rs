@@ -4,7 +4,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use rmcp::model::{ClientCapabilities, ClientConfig, Implementation, ProtocolVersion};
+use rmcp::model::ProtocolVersion;
 use rmcp::service::{ClientLifecycleMode, ClientServiceExt, RunningService};
 use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
@@ -12,6 +12,7 @@ use rmcp::{RoleClient, ServiceExt};
 use url::Url;
 
 use super::classify;
+use super::client_handler::PatchbayClient;
 use super::sse::SseTransport;
 use super::stdio::{self, ProcessGroupGuard, StderrTail};
 use super::target::Target;
@@ -22,7 +23,7 @@ use crate::servers::Transport;
 /// get an error, not an out-of-memory).
 pub(crate) const MAX_MESSAGE_BYTES: usize = 16 * 1024 * 1024;
 
-pub(crate) type Service = RunningService<RoleClient, ClientConfig>;
+pub(crate) type Service = RunningService<RoleClient, PatchbayClient>;
 
 /// An open session, closed by [`Session::close`] (or, less gently, by drop).
 pub(crate) struct Session {
@@ -32,6 +33,8 @@ pub(crate) struct Session {
     pub stderr: Option<StderrTail>,
     pub target: String,
     pub connect_ms: u32,
+    /// Says when the server announced that one of its lists changed (taken by the gateway).
+    pub changes: std::sync::Mutex<Option<tokio::sync::mpsc::UnboundedReceiver<()>>>,
     // Dropped after `service`: fields drop in order.
     _group: ProcessGroupGuard,
 }
@@ -92,13 +95,6 @@ fn with_stderr(mut err: Error, stderr: Option<&StderrTail>) -> Error {
     err
 }
 
-fn client_config() -> ClientConfig {
-    ClientConfig::new(
-        ClientCapabilities::default(),
-        Implementation::new("patchbay", env!("CARGO_PKG_VERSION")),
-    )
-}
-
 /// One HTTP client for every session: connections and TLS sessions are reused across a sync
 /// of many servers. No overall request timeout: a response may be a long event stream, and
 /// every operation is bounded by its own deadline instead.
@@ -141,6 +137,8 @@ fn headers(header: Option<&(String, crate::Secret)>) -> Result<HeaderMap> {
 pub(crate) async fn connect(target: &Target, timeout: Duration) -> Result<Session> {
     let started = Instant::now();
     let described = target.describe();
+    let (handler, changes) = PatchbayClient::new();
+    let handler = &handler;
     let attempt = async {
         match target {
             Target::Http {
@@ -172,11 +170,13 @@ pub(crate) async fn connect(target: &Target, timeout: Duration) -> Result<Sessio
                                 })?;
                         value.set_sensitive(true);
                         headers.insert(reqwest::header::AUTHORIZATION, value);
-                        sse(url, headers, &described).await
+                        sse(url, headers, &described, handler).await
                     }
-                    (Transport::Sse, None) => sse(url, headers, &described).await,
-                    (_, Some(auth)) => streamable_oauth(url, headers, auth, &described).await,
-                    (_, None) => streamable_or_sse(url, headers, &described).await,
+                    (Transport::Sse, None) => sse(url, headers, &described, handler).await,
+                    (_, Some(auth)) => {
+                        streamable_oauth(url, headers, auth, &described, handler).await
+                    }
+                    (_, None) => streamable_or_sse(url, headers, &described, handler).await,
                 }
             }
             Target::Stdio {
@@ -187,7 +187,8 @@ pub(crate) async fn connect(target: &Target, timeout: Duration) -> Result<Sessio
             } => {
                 let (child, tail) = stdio::spawn(command, args, env, cwd.as_deref())?;
                 let group = ProcessGroupGuard::new(child.id());
-                let service = match client_config()
+                let service = match handler
+                    .clone()
                     .serve_with_lifecycle(child, auto_lifecycle())
                     .await
                 {
@@ -213,6 +214,7 @@ pub(crate) async fn connect(target: &Target, timeout: Duration) -> Result<Sessio
         stderr,
         target: described,
         connect_ms: started.elapsed().as_millis() as u32,
+        changes: std::sync::Mutex::new(Some(changes)),
         _group: group,
     })
 }
@@ -234,7 +236,13 @@ fn auto_lifecycle() -> ClientLifecycleMode {
 /// when the server says it is older). A server that answers discovery with something
 /// unusable instead of an error (seen in the wild and in the conformance suite) gets one more
 /// try with the plain `initialize` handshake, which every server of today accepts.
-async fn streamable<C>(client: C, url: &Url, headers: &HeaderMap, target: &str) -> Result<Service>
+async fn streamable<C>(
+    client: C,
+    url: &Url,
+    headers: &HeaderMap,
+    target: &str,
+    handler: &PatchbayClient,
+) -> Result<Service>
 where
     C: rmcp::transport::streamable_http_client::StreamableHttpClient + Sync,
 {
@@ -251,7 +259,8 @@ where
     };
     let client = super::session_guard::SessionGuard(client);
     let transport = StreamableHttpClientTransport::with_client(client.clone(), config());
-    let err = match client_config()
+    let err = match handler
+        .clone()
         .serve_with_lifecycle(transport, auto_lifecycle())
         .await
     {
@@ -263,7 +272,8 @@ where
     }
     tracing::info!(%target, error = %err.message, "retrying with the initialize handshake");
     let transport = StreamableHttpClientTransport::with_client(client, config());
-    client_config()
+    handler
+        .clone()
         .with_protocol_version(ProtocolVersion::V_2025_11_25)
         .serve_with_lifecycle(transport, ClientLifecycleMode::Initialize)
         .await
@@ -272,8 +282,13 @@ where
 
 /// Streamable HTTP first; a 400, 404 or 405 to the first POST means a legacy server, which
 /// the spec says to try over SSE at the same URL.
-async fn streamable_or_sse(url: Url, headers: HeaderMap, target: &str) -> Result<Opened> {
-    match streamable(http_client()?, &url, &headers, target).await {
+async fn streamable_or_sse(
+    url: Url,
+    headers: HeaderMap,
+    target: &str,
+    handler: &PatchbayClient,
+) -> Result<Opened> {
+    match streamable(http_client()?, &url, &headers, target, handler).await {
         Ok(service) => Ok((
             service,
             Transport::StreamableHttp,
@@ -287,7 +302,7 @@ async fn streamable_or_sse(url: Url, headers: HeaderMap, target: &str) -> Result
                 return Err(err);
             }
             tracing::info!(%target, status = ?err.http_status, "falling back to legacy SSE");
-            sse(url, headers, target).await.map_err(|sse_err| {
+            sse(url, headers, target, handler).await.map_err(|sse_err| {
                 // Neither worked: the first answer is the more telling one.
                 if sse_err.category == Some(ConnectionCategory::NotMcp) {
                     err
@@ -305,8 +320,9 @@ async fn streamable_oauth(
     headers: HeaderMap,
     auth: rmcp::transport::auth::AuthClient<reqwest::Client>,
     target: &str,
+    handler: &PatchbayClient,
 ) -> Result<Opened> {
-    let service = streamable(auth, &url, &headers, target).await?;
+    let service = streamable(auth, &url, &headers, target, handler).await?;
     Ok((
         service,
         Transport::StreamableHttp,
@@ -315,11 +331,17 @@ async fn streamable_oauth(
     ))
 }
 
-async fn sse(url: Url, headers: HeaderMap, target: &str) -> Result<Opened> {
+async fn sse(
+    url: Url,
+    headers: HeaderMap,
+    target: &str,
+    handler: &PatchbayClient,
+) -> Result<Opened> {
     let transport = SseTransport::connect(http_client()?, url, headers, MAX_MESSAGE_BYTES)
         .await
         .map_err(|e| classify::chain(&e, target))?;
-    let service = client_config()
+    let service = handler
+        .clone()
         .with_protocol_version(ProtocolVersion::V_2025_11_25)
         .serve(transport)
         .await

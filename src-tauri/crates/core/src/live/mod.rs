@@ -3,6 +3,7 @@
 mod approval;
 mod capabilities;
 mod classify;
+mod client_handler;
 pub(crate) mod connect;
 mod hash;
 mod model;
