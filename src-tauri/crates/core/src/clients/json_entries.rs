@@ -161,6 +161,11 @@ fn indent_unit(text: &str, root: &Node) -> String {
         .unwrap_or_else(|| "  ".into())
 }
 
+/// The file's line ending: Windows files keep CRLF in what is written into them.
+fn newline(text: &str) -> &'static str {
+    if text.contains("\r\n") { "\r\n" } else { "\n" }
+}
+
 /// `value` as pretty JSON with `unit` per level, its later lines starting at `base`.
 fn pretty(value: &Value, unit: &str, base: &str) -> String {
     let mut buf = Vec::new();
@@ -174,19 +179,18 @@ fn pretty(value: &Value, unit: &str, base: &str) -> String {
 fn insert_member(text: &str, object: &Node, key: &str, value: &Value, unit: &str) -> String {
     let members = object.members().unwrap_or_default();
     let key_json = Value::String(key.to_string()).to_string();
+    let nl = newline(text);
+    let lines = |indent: &str| pretty(value, unit, indent).replace('\n', nl);
     match members.last() {
         Some(last) => {
             let indent = line_indent(text, last.key_start).to_string();
-            let member = format!(",\n{indent}{key_json}: {}", pretty(value, unit, &indent));
+            let member = format!(",{nl}{indent}{key_json}: {}", lines(&indent));
             splice(text, last.value.end, last.value.end, &member)
         }
         None => {
             let outer = line_indent(text, object.start).to_string();
             let indent = format!("{outer}{unit}");
-            let member = format!(
-                "\n{indent}{key_json}: {}\n{outer}",
-                pretty(value, unit, &indent)
-            );
+            let member = format!("{nl}{indent}{key_json}: {}{nl}{outer}", lines(&indent));
             splice(text, object.start + 1, object.start + 1, &member)
         }
     }
@@ -207,7 +211,7 @@ fn remove_member(text: &str, object: &Node, index: usize) -> String {
     // closing indentation it added.
     let outer = line_indent(text, object.start);
     let mut end = member.value.end;
-    let closing = format!("\n{outer}");
+    let closing = format!("{}{outer}", newline(text));
     if text[end..].starts_with(&closing) {
         end += closing.len();
     }
@@ -252,9 +256,21 @@ mod tests {
         );
         round_trip("{\n  \"a\": 1\n}\n", &["context_servers"]);
         round_trip(
+            "{\r\n  \"mcpServers\": {\r\n    \"a\": {}\r\n  }\r\n}\r\n",
+            PATH,
+        );
+        round_trip("\u{feff}{\r\n  \"mcpServers\": {}\r\n}\r\n", PATH);
+        round_trip(
             "{\n  \"mcp\": {\"servers\": {\"x\": {}}}\n}\n",
             &["mcp", "servers"],
         );
+    }
+
+    #[test]
+    fn a_windows_file_gets_windows_line_endings() {
+        let text = "{\r\n  \"mcpServers\": {\r\n    \"a\": {}\r\n  }\r\n}\r\n";
+        let added = upsert(text, PATH, "w", &json!({"args": ["x"]}), "f").unwrap();
+        assert!(!added.replace("\r\n", "").contains('\n'), "{added:?}");
     }
 
     #[test]

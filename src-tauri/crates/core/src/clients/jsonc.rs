@@ -106,6 +106,8 @@ impl Parser<'_> {
         loop {
             match self.peek() {
                 Some(b' ' | b'\t' | b'\n' | b'\r') => self.pos += 1,
+                // A byte-order mark, as some Windows editors write.
+                Some(0xEF) if self.text[self.pos..].starts_with('\u{feff}') => self.pos += 3,
                 Some(b'/') if self.text[self.pos..].starts_with("//") => {
                     self.pos = self.text[self.pos..]
                         .find('\n')
