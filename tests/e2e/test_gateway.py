@@ -47,14 +47,10 @@ def test_a_gateway_whose_port_was_taken_starts_again_from_the_window(env, launch
 
 
 async def call_through(url: str, token: str, tool: str, args: dict) -> str:
-    import httpx2
-    from mcp import ClientSession
-    from mcp.client.streamable_http import streamable_http_client
+    from portal_client import bearer, open_session
 
     async with AsyncExitStack() as stack:
-        http = await stack.enter_async_context(httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"}, timeout=30))
-        streams = await stack.enter_async_context(streamable_http_client(url, http_client=http))
-        session = await stack.enter_async_context(ClientSession(streams[0], streams[1]))
+        session = await open_session(stack, url, bearer(token))
         await session.initialize()
         try:
             result = await session.call_tool(tool, args)

@@ -186,14 +186,10 @@ async def list_tools_stdio(entry: dict) -> list[str]:
 
 
 async def list_tools_http(entry: dict) -> list[str]:
-    import httpx2
-    from mcp import ClientSession
-    from mcp.client.streamable_http import streamable_http_client
+    from portal_client import open_session
 
     async with AsyncExitStack() as stack:
-        http = await stack.enter_async_context(httpx2.AsyncClient(headers=entry["headers"], timeout=30))
-        streams = await stack.enter_async_context(streamable_http_client(entry["url"], http_client=http))
-        session = await stack.enter_async_context(ClientSession(streams[0], streams[1]))
+        session = await open_session(stack, entry["url"], entry["headers"])
         await session.initialize()
         return sorted(t.name for t in (await session.list_tools()).tools)
 

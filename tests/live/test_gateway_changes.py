@@ -7,20 +7,13 @@ import asyncio
 import time
 from contextlib import AsyncExitStack
 
-import httpx2
 from gateway_support import gateway
 from mcp import ClientSession
-from mcp.client.streamable_http import streamable_http_client
 from mcp.client.subscriptions import listen
 from mcp_servers import python_server
+from portal_client import bearer, open_session
 
 HEARING = 15  # seconds a change may take to reach a client; the gateway polls every 0.1 s
-
-
-async def open_session(stack, url, token, message_handler=None) -> ClientSession:
-    http = await stack.enter_async_context(httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"}, timeout=30))
-    streams = await stack.enter_async_context(streamable_http_client(url, http_client=http))
-    return await stack.enter_async_context(ClientSession(streams[0], streams[1], message_handler=message_handler))
 
 
 def method_of(message) -> str | None:
@@ -40,9 +33,9 @@ async def hear_changes(url: str, token: str, cli) -> None:
             await legacy_heard.put(message)
 
     async with AsyncExitStack() as stack:
-        legacy = await open_session(stack, url, token, on_message)
+        legacy = await open_session(stack, url, bearer(token), on_message)
         await legacy.initialize()
-        modern = await open_session(stack, url, token)
+        modern = await open_session(stack, url, bearer(token))
         await modern.discover()
         subscription = await stack.enter_async_context(listen(modern, tools_list_changed=True))
         assert subscription.honored.tools_list_changed

@@ -7,9 +7,9 @@ import os
 import time
 from contextlib import AsyncExitStack
 
-import httpx2
 import sdk_client
 from gateway_support import gateway, status
+from portal_client import bearer, open_session
 from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client
 from mcp_servers import everything, python_server
@@ -20,9 +20,7 @@ CALLS_EACH = 6
 
 async def one_client(url: str, token: str, n: int, address: str | None = None) -> None:
     async with AsyncExitStack() as stack:
-        http = await stack.enter_async_context(httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"}, timeout=60))
-        streams = await stack.enter_async_context(streamable_http_client(url, http_client=http))
-        session = await stack.enter_async_context(ClientSession(streams[0], streams[1]))
+        session = await open_session(stack, url, bearer(token))
         await session.initialize()
         if address:  # the count is real: this open session is in it
             assert status(address)["client_sessions"] >= 1
@@ -88,9 +86,7 @@ def test_a_hundred_concurrent_clients_and_nothing_left_open(cli):
 
 async def prompts_and_resources(url: str, token: str) -> dict:
     async with AsyncExitStack() as stack:
-        http = await stack.enter_async_context(httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"}, timeout=30))
-        streams = await stack.enter_async_context(streamable_http_client(url, http_client=http))
-        session = await stack.enter_async_context(ClientSession(streams[0], streams[1]))
+        session = await open_session(stack, url, bearer(token))
         await session.initialize()
         prompts = sorted(p.name for p in await sdk_client._all(session.list_prompts, "prompts"))
         resources = await sdk_client._all(session.list_resources, "resources")

@@ -71,3 +71,9 @@ where
     let core = Arc::clone(core);
     tokio::task::spawn_blocking(move || op(&core)).await?
 }
+
+/// A mutex's guard even if a thread panicked while holding it: what these mutexes guard
+/// (caches, buffers, lists of sessions) stays usable after such a panic.
+pub(crate) fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}

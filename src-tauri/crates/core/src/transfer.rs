@@ -13,7 +13,7 @@ use crate::Patchbay;
 use crate::error::{Error, Result};
 use crate::portals::{NewPortal, PortalPatch};
 use crate::secret::Secret;
-use crate::servers::{AuthType, NewServer, Server, ServerQuery, Transport};
+use crate::servers::{AuthType, NewServer, Transport};
 use crate::workspaces::Workspace;
 
 /// The version of the document; an import refuses a newer one.
@@ -109,28 +109,6 @@ pub struct MissingSecrets {
 }
 
 impl Patchbay {
-    /// Every live server of a workspace, across pages.
-    pub fn all_servers(&self, workspace_id: &str) -> Result<Vec<Server>> {
-        let mut out = Vec::new();
-        let mut cursor = None;
-        loop {
-            let page = self.list_servers(
-                workspace_id,
-                &ServerQuery {
-                    limit: Some(1000),
-                    cursor,
-                    ..ServerQuery::default()
-                },
-            )?;
-            out.extend(page.servers);
-            match page.next_cursor {
-                Some(next) => cursor = Some(next),
-                None => return Ok(out),
-            }
-        }
-    }
-
-    /// The export written to `dir` (made if missing) as `<workspace>-<time>.json`.
     pub fn export_workspace_to(
         &self,
         workspace: &str,

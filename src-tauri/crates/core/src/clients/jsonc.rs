@@ -58,9 +58,9 @@ impl Node {
 /// Parses a whole document; an error names the line and column.
 pub(crate) fn parse(text: &str, what: &str) -> Result<Node> {
     let mut p = Parser { text, pos: 0, what };
-    p.skip()?;
+    p.skip_blank()?;
     let node = p.value(0)?;
-    p.skip()?;
+    p.skip_blank()?;
     if p.pos < text.len() {
         return Err(p.error("expected the end of the document"));
     }
@@ -102,7 +102,7 @@ impl Parser<'_> {
     }
 
     /// Whitespace and comments.
-    fn skip(&mut self) -> Result<()> {
+    fn skip_blank(&mut self) -> Result<()> {
         loop {
             match self.peek() {
                 Some(b' ' | b'\t' | b'\n' | b'\r') => self.pos += 1,
@@ -150,7 +150,7 @@ impl Parser<'_> {
         self.pos += 1;
         let mut members = Vec::new();
         loop {
-            self.skip()?;
+            self.skip_blank()?;
             match self.peek() {
                 Some(b'}') => {
                     self.pos += 1;
@@ -161,19 +161,19 @@ impl Parser<'_> {
             }
             let key_start = self.pos;
             let key = self.string()?;
-            self.skip()?;
+            self.skip_blank()?;
             if self.peek() != Some(b':') {
                 return Err(self.error("':' after the key"));
             }
             self.pos += 1;
-            self.skip()?;
+            self.skip_blank()?;
             let value = self.value(depth + 1)?;
             members.push(Member {
                 key,
                 key_start,
                 value,
             });
-            self.skip()?;
+            self.skip_blank()?;
             match self.peek() {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {}
@@ -186,13 +186,13 @@ impl Parser<'_> {
         self.pos += 1;
         let mut items = Vec::new();
         loop {
-            self.skip()?;
+            self.skip_blank()?;
             if self.peek() == Some(b']') {
                 self.pos += 1;
                 return Ok(Kind::Array(items));
             }
             items.push(self.value(depth + 1)?);
-            self.skip()?;
+            self.skip_blank()?;
             match self.peek() {
                 Some(b',') => self.pos += 1,
                 Some(b']') => {}

@@ -19,8 +19,3 @@ pub use entry::ClientServer;
 pub use import::Pick;
 pub use install::InstallPlace;
 pub use model::*;
-
-/// A JSON-with-comments document as a value (the shipped catalog uses this reader too).
-pub(crate) fn parse_jsonc(text: &str, what: &str) -> crate::Result<serde_json::Value> {
-    jsonc::parse(text, what).map(|n| n.to_value())
-}

@@ -11,6 +11,12 @@ use tokio::sync::watch;
 /// How often the store is asked; a change reaches connected clients within about this.
 const POLL: Duration = Duration::from_millis(100);
 
+/// The generation to key a kept answer by; `None` when no watcher runs (an in-memory store),
+/// when nothing says an answer went stale and none may be kept.
+pub(crate) fn generation(changes: &watch::Receiver<u64>) -> Option<u64> {
+    changes.has_changed().is_ok().then(|| *changes.borrow())
+}
+
 /// The generation moves by one per change seen. The watcher stops when no receiver is left;
 /// when it cannot run (an in-memory store) the sender is gone and readers must not cache.
 pub(crate) fn watch_store(path: Option<PathBuf>) -> watch::Receiver<u64> {

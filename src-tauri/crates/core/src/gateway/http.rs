@@ -68,7 +68,7 @@ impl Gateway {
 
 async fn status_of(state: &State) -> GatewayStatus {
     let (portals_served, client_sessions) = {
-        let portals = state.portals.lock().unwrap_or_else(|e| e.into_inner());
+        let portals = crate::lock(&state.portals);
         let sessions = portals
             .values()
             .map(|(p, _)| p.open_sessions.load(std::sync::atomic::Ordering::Relaxed))
@@ -218,7 +218,7 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Response<Body> {
         }
     }
     let service = {
-        let mut portals = state.portals.lock().unwrap_or_else(|e| e.into_inner());
+        let mut portals = crate::lock(&state.portals);
         portals
             .entry(portal.id.clone())
             .or_insert_with(|| {

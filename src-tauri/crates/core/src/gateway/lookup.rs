@@ -8,10 +8,11 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::watch;
 
+use super::changes::generation;
 use crate::error::Result;
 use crate::portals::Portal;
 use crate::portals::repo;
-use crate::{Patchbay, Secret, run_blocking};
+use crate::{Patchbay, Secret, lock, run_blocking};
 
 #[derive(Clone)]
 pub(crate) struct Found {
@@ -32,10 +33,8 @@ impl PortalLookup {
         changes: &watch::Receiver<u64>,
         slug: &str,
     ) -> Result<Option<Found>> {
-        let generation = *changes.borrow();
-        // Without a store watcher nothing says when an answer goes stale: never keep one.
-        let watched = changes.has_changed().is_ok();
-        if watched
+        let generation = generation(changes);
+        if let Some(generation) = generation
             && let Some((at, found)) = lock(&self.by_slug).get(slug)
             && *at == generation
         {
@@ -56,7 +55,7 @@ impl PortalLookup {
             }))
         })
         .await?;
-        if let Some(found) = &found {
+        if let (Some(found), Some(generation)) = (&found, generation) {
             lock(&self.by_slug).insert(slug.to_string(), (generation, found.clone()));
         }
         Ok(found)
@@ -76,8 +75,4 @@ fn kept_token(
         lock(tokens).insert(key.to_string(), token.clone());
     }
     Ok(token)
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }

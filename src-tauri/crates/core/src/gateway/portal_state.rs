@@ -11,8 +11,9 @@ use rmcp::Peer;
 use rmcp::service::RoleServer;
 use tokio::sync::{broadcast, watch};
 
+use super::changes::generation;
 use crate::portals::served::{ServedCatalog, served_catalog};
-use crate::{Patchbay, run_blocking};
+use crate::{Patchbay, lock, run_blocking};
 
 /// Which lists changed between two catalogs.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -73,11 +74,9 @@ impl PortalState {
 
     /// The catalog as of the latest store change seen.
     pub async fn catalog(&self) -> Result<Arc<ServedCatalog>, McpError> {
-        let generation = *self.changes.borrow();
-        // Without a store watcher (in-memory store) nothing tells us of changes: never cache.
-        let watched = self.changes.has_changed().is_ok();
-        if watched
-            && let Some((at, catalog)) = &*self.cache.lock().unwrap_or_else(|e| e.into_inner())
+        let generation = generation(&self.changes);
+        if let Some(generation) = generation
+            && let Some((at, catalog)) = &*lock(&self.cache)
             && *at == generation
         {
             return Ok(Arc::clone(catalog));
@@ -89,14 +88,15 @@ impl PortalState {
         .await
         .map(Arc::new)
         .map_err(|e| McpError::internal_error(e.message, None))?;
-        *self.cache.lock().unwrap_or_else(|e| e.into_inner()) =
-            Some((generation, Arc::clone(&catalog)));
+        if let Some(generation) = generation {
+            *lock(&self.cache) = Some((generation, Arc::clone(&catalog)));
+        }
         Ok(catalog)
     }
 
     /// A session of the `initialize` era, told of changes by plain notifications.
     pub fn add_peer(&self, peer: Peer<RoleServer>) {
-        let mut peers = self.peers.lock().unwrap_or_else(|e| e.into_inner());
+        let mut peers = lock(&self.peers);
         peers.retain(|p| !p.is_transport_closed());
         peers.push(peer);
     }
@@ -109,7 +109,7 @@ impl PortalState {
     async fn announce(&self, lists: ListsChanged) {
         let _ = self.events.send(lists);
         let peers: Vec<_> = {
-            let mut peers = self.peers.lock().unwrap_or_else(|e| e.into_inner());
+            let mut peers = lock(&self.peers);
             peers.retain(|p| !p.is_transport_closed());
             peers.clone()
         };

@@ -77,11 +77,7 @@ async fn follow_changes(core: &Arc<Patchbay>, server_id: &str, session: &Session
     let (core, server_id) = (Arc::clone(core), server_id.to_string());
     let modern = session.protocol_version().as_deref() >= Some("2026-07-28");
     if !modern {
-        let heard = session
-            .changes
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
+        let heard = crate::lock(&session.changes).take();
         if let Some(mut heard) = heard {
             tokio::spawn(async move {
                 while heard.recv().await.is_some() {

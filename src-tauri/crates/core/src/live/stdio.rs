@@ -31,7 +31,7 @@ impl StderrTail {
     }
 
     fn push(&self, chunk: &[u8]) {
-        let mut buf = self.buf.lock().unwrap_or_else(|e| e.into_inner());
+        let mut buf = crate::lock(&self.buf);
         buf.extend_from_slice(chunk);
         if buf.len() > STDERR_TAIL_BYTES {
             let cut = buf.len() - STDERR_TAIL_BYTES;
@@ -40,7 +40,7 @@ impl StderrTail {
     }
 
     pub fn text(&self) -> String {
-        let buf = self.buf.lock().unwrap_or_else(|e| e.into_inner());
+        let buf = crate::lock(&self.buf);
         String::from_utf8_lossy(&buf).trim().to_string()
     }
 }

@@ -42,6 +42,28 @@ impl Patchbay {
             .into_server())
     }
 
+    /// Every live server of a workspace, across pages.
+    pub fn all_servers(&self, workspace_id: &str) -> Result<Vec<Server>> {
+        let mut out = Vec::new();
+        let mut cursor = None;
+        loop {
+            let page = self.list_servers(
+                workspace_id,
+                &ServerQuery {
+                    limit: Some(1000),
+                    cursor,
+                    ..ServerQuery::default()
+                },
+            )?;
+            out.extend(page.servers);
+            match page.next_cursor {
+                Some(next) => cursor = Some(next),
+                None => return Ok(out),
+            }
+        }
+    }
+
+    /// The export written to `dir` (made if missing) as `<workspace>-<time>.json`.
     pub fn list_servers(&self, workspace_id: &str, query: &ServerQuery) -> Result<ServerPage> {
         let limit = query.limit.unwrap_or(DEFAULT_PAGE_SIZE);
         if !(1..=MAX_PAGE_SIZE).contains(&limit) {

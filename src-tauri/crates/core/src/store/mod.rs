@@ -101,8 +101,6 @@ impl Store {
     fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
         // A panic while holding the lock leaves SQLite consistent (the transaction rolls
         // back on drop), so a poisoned lock is safe to take over.
-        self.conn
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        crate::lock(&self.conn)
     }
 }

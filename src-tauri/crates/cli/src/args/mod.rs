@@ -7,6 +7,12 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod clients;
+mod portal;
+
+pub use clients::*;
+pub use portal::*;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "patchbay",
@@ -68,93 +74,6 @@ pub enum Command {
         #[arg(long)]
         port: Option<u16>,
     },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum PortalCommand {
-    Create {
-        #[arg(long)]
-        name: String,
-        #[arg(long)]
-        description: Option<String>,
-        /// Let any local client in without the portal's token.
-        #[arg(long)]
-        insecure: bool,
-    },
-    List,
-    /// Show a portal (id, slug or name) with its members, tools and URL.
-    Get {
-        portal: String,
-    },
-    Update {
-        portal: String,
-        #[arg(long)]
-        name: Option<String>,
-        #[arg(long)]
-        description: Option<String>,
-        /// Require the portal's token (true) or not (false).
-        #[arg(long, value_name = "true|false")]
-        secure: Option<bool>,
-        /// Log call arguments and results too.
-        #[arg(long, value_name = "true|false")]
-        log_payloads: Option<bool>,
-    },
-    Delete {
-        portal: String,
-    },
-    AddServer {
-        portal: String,
-        server: String,
-        /// Its tools start disabled in this portal; enable them one by one.
-        #[arg(long)]
-        default_disabled: bool,
-    },
-    RemoveServer {
-        portal: String,
-        server: String,
-    },
-    /// Enable or disable one tool of a member server in this portal.
-    #[command(subcommand)]
-    Tool(PortalToolCommand),
-    #[command(subcommand)]
-    Token(PortalTokenCommand),
-    /// The latest calls through the portal, newest first.
-    Log {
-        portal: String,
-        /// Only calls routed to this server (name or id).
-        #[arg(long)]
-        server: Option<String>,
-        /// Only tools whose name contains this.
-        #[arg(long)]
-        tool: Option<String>,
-        /// Only calls that ended so.
-        #[arg(long, value_parser = ["ok", "tool_error", "error", "input_required", "task"])]
-        outcome: Option<String>,
-        #[arg(long, default_value_t = 50)]
-        limit: u32,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum PortalToolCommand {
-    Enable(PortalToolArgs),
-    Disable(PortalToolArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct PortalToolArgs {
-    pub portal: String,
-    pub server: String,
-    pub tool: String,
-    /// The name clients see instead of `<server>__<tool>`.
-    #[arg(long)]
-    pub alias: Option<String>,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum PortalTokenCommand {
-    /// A new token (the old one stops working); prints {"token": "..."}, the only time it shows.
-    Rotate { portal: String },
 }
 
 /// How long a live operation may take.
@@ -469,62 +388,4 @@ pub struct UpdateServer {
     pub unset_env: Vec<String>,
     #[arg(long, value_name = "true|false")]
     pub enabled: Option<bool>,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum ClientCommand {
-    /// Every client Patchbay knows: id, name, config path, whether it is present.
-    List,
-    /// The servers a client has in its config.
-    Servers {
-        client: String,
-        /// The project folder, for the client's project-level config.
-        #[arg(long, value_name = "DIR")]
-        project: Option<PathBuf>,
-    },
-    /// Import a client's servers as Patchbay servers (secrets go to the keyring).
-    Import {
-        client: String,
-        /// Every server of the client.
-        #[arg(long, conflicts_with = "server")]
-        all: bool,
-        /// This server (repeatable).
-        #[arg(long, value_name = "NAME", required_unless_present = "all")]
-        server: Vec<String>,
-        #[arg(long, value_name = "DIR")]
-        project: Option<PathBuf>,
-    },
-}
-
-#[derive(Debug, Args)]
-pub struct InstallArgs {
-    /// A portal or a server, by name or id.
-    pub target: String,
-    /// claude-desktop, claude-code, cursor, vscode, windsurf, zed, gemini-cli or codex.
-    #[arg(long)]
-    pub client: String,
-    /// A project folder: its project-level config instead of the user's.
-    #[arg(long, value_name = "DIR")]
-    pub project: Option<PathBuf>,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum InstallationCommand {
-    /// Every installation of the workspace with its drift state.
-    List,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum CatalogCommand {
-    /// The templates, or those matching --search.
-    List {
-        #[arg(long)]
-        search: Option<String>,
-    },
-    /// Create a server from a template.
-    Install {
-        template: String,
-        #[arg(long)]
-        name: Option<String>,
-    },
 }

@@ -1,0 +1,64 @@
+//! `patchbay client …`, `install`, `uninstall`, `installation …` and `catalog …`: the AI
+//! clients on this machine and the catalog.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+#[derive(Debug, Subcommand)]
+pub enum ClientCommand {
+    /// Every client Patchbay knows: id, name, config path, whether it is present.
+    List,
+    /// The servers a client has in its config.
+    Servers {
+        client: String,
+        /// The project folder, for the client's project-level config.
+        #[arg(long, value_name = "DIR")]
+        project: Option<PathBuf>,
+    },
+    /// Import a client's servers as Patchbay servers (secrets go to the keyring).
+    Import {
+        client: String,
+        /// Every server of the client.
+        #[arg(long, conflicts_with = "server")]
+        all: bool,
+        /// This server (repeatable).
+        #[arg(long, value_name = "NAME", required_unless_present = "all")]
+        server: Vec<String>,
+        #[arg(long, value_name = "DIR")]
+        project: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct InstallArgs {
+    /// A portal or a server, by name or id.
+    pub target: String,
+    /// claude-desktop, claude-code, cursor, vscode, windsurf, zed, gemini-cli or codex.
+    #[arg(long)]
+    pub client: String,
+    /// A project folder: its project-level config instead of the user's.
+    #[arg(long, value_name = "DIR")]
+    pub project: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InstallationCommand {
+    /// Every installation of the workspace with its drift state.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CatalogCommand {
+    /// The templates, or those matching --search.
+    List {
+        #[arg(long)]
+        search: Option<String>,
+    },
+    /// Create a server from a template.
+    Install {
+        template: String,
+        #[arg(long)]
+        name: Option<String>,
+    },
+}

@@ -1,0 +1,90 @@
+//! `patchbay portal …`: portals, their members, tools, tokens and call log.
+
+use clap::{Args, Subcommand};
+
+#[derive(Debug, Subcommand)]
+pub enum PortalCommand {
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        description: Option<String>,
+        /// Let any local client in without the portal's token.
+        #[arg(long)]
+        insecure: bool,
+    },
+    List,
+    /// Show a portal (id, slug or name) with its members, tools and URL.
+    Get {
+        portal: String,
+    },
+    Update {
+        portal: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        description: Option<String>,
+        /// Require the portal's token (true) or not (false).
+        #[arg(long, value_name = "true|false")]
+        secure: Option<bool>,
+        /// Log call arguments and results too.
+        #[arg(long, value_name = "true|false")]
+        log_payloads: Option<bool>,
+    },
+    Delete {
+        portal: String,
+    },
+    AddServer {
+        portal: String,
+        server: String,
+        /// Its tools start disabled in this portal; enable them one by one.
+        #[arg(long)]
+        default_disabled: bool,
+    },
+    RemoveServer {
+        portal: String,
+        server: String,
+    },
+    /// Enable or disable one tool of a member server in this portal.
+    #[command(subcommand)]
+    Tool(PortalToolCommand),
+    #[command(subcommand)]
+    Token(PortalTokenCommand),
+    /// The latest calls through the portal, newest first.
+    Log {
+        portal: String,
+        /// Only calls routed to this server (name or id).
+        #[arg(long)]
+        server: Option<String>,
+        /// Only tools whose name contains this.
+        #[arg(long)]
+        tool: Option<String>,
+        /// Only calls that ended so.
+        #[arg(long, value_parser = ["ok", "tool_error", "error", "input_required", "task"])]
+        outcome: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PortalToolCommand {
+    Enable(PortalToolArgs),
+    Disable(PortalToolArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PortalToolArgs {
+    pub portal: String,
+    pub server: String,
+    pub tool: String,
+    /// The name clients see instead of `<server>__<tool>`.
+    #[arg(long)]
+    pub alias: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PortalTokenCommand {
+    /// A new token (the old one stops working); prints {"token": "..."}, the only time it shows.
+    Rotate { portal: String },
+}
