@@ -17,7 +17,7 @@ const SUFFIX: &str = "log";
 pub fn init(data_dir: &Path) -> Result<(PathBuf, Guard), Error> {
     let dir = data_dir.join("logs");
     // The appender prunes old files at start and complains on stderr when the folder is missing.
-    std::fs::create_dir_all(&dir).map_err(|e| {
+    patchbay_core::paths::private_dir(&dir).map_err(|e| {
         Error::internal(format!(
             "cannot create the log folder {}: {e}",
             dir.display()
@@ -30,6 +30,9 @@ pub fn init(data_dir: &Path) -> Result<(PathBuf, Guard), Error> {
         .max_log_files(7)
         .build(&dir)
         .map_err(|e| Error::internal(format!("cannot write logs to {}: {e}", dir.display())))?;
+    // The appender opened today's file with the default mode: logs are the user's alone. A
+    // file a later rotation makes is 0600 from the next start, in a 0700 folder meanwhile.
+    make_files_private(&dir);
     let (writer, guard) = tracing_appender::non_blocking(appender);
     let filter = EnvFilter::try_from_env("PATCHBAY_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     // A second init (tests start several apps in one process) keeps the first subscriber.
@@ -39,4 +42,15 @@ pub fn init(data_dir: &Path) -> Result<(PathBuf, Guard), Error> {
         .with_writer(writer)
         .try_init();
     Ok((dir.join(format!("{PREFIX}.<date>.{SUFFIX}")), guard))
+}
+
+fn make_files_private(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = patchbay_core::paths::set_mode(&entry.path(), 0o600);
+        }
+    }
 }

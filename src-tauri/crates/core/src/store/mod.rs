@@ -35,6 +35,7 @@ impl Store {
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
             | OpenFlags::SQLITE_OPEN_URI;
+        make_private(path)?;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| {
             Error::from(e).with_context(format!("cannot open the database {}", path.display()))
         })?;
@@ -103,4 +104,25 @@ impl Store {
         // back on drop), so a poisoned lock is safe to take over.
         crate::lock(&self.conn)
     }
+}
+
+/// The database and its WAL files are the user's alone (0600): SQLite gives the WAL files the
+/// database file's mode, so the file is made before SQLite first opens it.
+fn make_private(path: &Path) -> Result<()> {
+    let text = path.to_string_lossy();
+    if text.starts_with("file:") || text == ":memory:" {
+        return Ok(());
+    }
+    let private = |p: &Path| {
+        crate::paths::private_file(p)
+            .map_err(|e| Error::internal(format!("cannot make {} private: {e}", p.display())))
+    };
+    private(path)?;
+    for suffix in ["-wal", "-shm"] {
+        let companion = PathBuf::from(format!("{text}{suffix}"));
+        if companion.exists() {
+            private(&companion)?;
+        }
+    }
+    Ok(())
 }
