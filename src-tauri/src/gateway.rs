@@ -1,16 +1,19 @@
-//! The built-in gateway while the window is open: started at launch, and started again from
-//! the window when it could not start (its port taken, say, by a `patchbay serve`).
+//! The user's gateway as the window sees it. The gateway is a background process of its own
+//! (`patchbay serve --background`, one per data dir): the app starts it when none runs,
+//! restarts it when it runs an older Patchbay than the app (after an upgrade), and reports on
+//! it. Closing the window leaves it serving.
 
-use std::sync::{Arc, Mutex};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
-use patchbay_core::Patchbay;
-use patchbay_core::gateway::{Gateway, GatewayStatus};
+use patchbay_core::gateway::GatewayStatus;
+use patchbay_core::gateway::daemon;
 use serde::Serialize;
 use ts_rs::TS;
 
+/// Why the last start failed, until one succeeds.
 #[derive(Default)]
 pub struct GatewaySlot {
-    running: Option<Arc<Gateway>>,
     error: Option<String>,
 }
 
@@ -18,55 +21,66 @@ pub struct GatewaySlot {
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct GatewayReport {
-    /// The port it listens on or tried to (`PATCHBAY_GATEWAY_PORT`, else the default).
+    /// The port it was asked to listen on (`PATCHBAY_GATEWAY_PORT`, else the default).
     pub port: u16,
     pub status: Option<GatewayStatus>,
     pub error: Option<String>,
+    /// The background process serving, while it runs.
+    pub pid: Option<u32>,
+    /// Runs at login (Settings > Start at login).
+    pub starts_at_login: bool,
 }
 
-/// Starts the gateway unless it runs; records the outcome.
-pub async fn start(core: Arc<Patchbay>, slot: &Mutex<GatewaySlot>) {
-    if lock(slot).running.is_some() {
-        return;
+/// The `patchbay` CLI that runs the gateway: beside the app, else on the PATH.
+pub fn cli() -> PathBuf {
+    crate::commands::clients::bridge_command()
+}
+
+/// Starts the gateway unless it runs; one that runs an older version is restarted.
+pub async fn start(data_dir: &Path, slot: &Mutex<GatewaySlot>) {
+    let now = daemon::status(data_dir).await;
+    if now.running && now.version.as_deref() != Some(env!("CARGO_PKG_VERSION")) {
+        tracing::info!(running = ?now.version, "restarting the gateway of an older Patchbay");
+        if let Err(err) = daemon::stop(data_dir).await {
+            tracing::warn!(error = %err, "the old gateway did not stop");
+        }
     }
-    let port = patchbay_core::portals::gateway_port();
-    let started = patchbay_core::gateway::start(core, port).await;
+    let started = daemon::ensure_running(&cli(), data_dir).await;
     let mut slot = lock(slot);
     match started {
-        Ok(gateway) => {
-            slot.running = Some(Arc::new(gateway));
+        Ok(status) => {
+            tracing::info!(address = ?status.address, pid = ?status.pid, "gateway running");
             slot.error = None;
         }
-        // A concurrent start may have won meanwhile: its gateway runs, this error is moot.
-        Err(err) if slot.running.is_none() => {
+        Err(err) => {
             tracing::warn!(error = %err, "the gateway did not start");
             slot.error = Some(err.message);
         }
-        Err(_) => {}
     }
 }
 
-pub async fn report(slot: &Mutex<GatewaySlot>) -> GatewayReport {
-    let (running, error) = {
-        let slot = lock(slot);
-        (slot.running.clone(), slot.error.clone())
+pub async fn report(data_dir: &Path, slot: &Mutex<GatewaySlot>) -> GatewayReport {
+    let now = daemon::status(data_dir).await;
+    let error = if now.running {
+        None
+    } else {
+        Some(
+            lock(slot)
+                .error
+                .clone()
+                .unwrap_or_else(|| "not running".to_string()),
+        )
     };
-    let status = match running {
-        Some(gateway) => Some(gateway.status().await),
-        None => None,
-    };
+    let starts_at_login = patchbay_core::login_service::status(data_dir)
+        .map(|s| s.installed)
+        .unwrap_or(false);
     GatewayReport {
         port: patchbay_core::portals::gateway_port(),
-        status,
+        status: now.status,
         error,
+        pid: now.pid,
+        starts_at_login,
     }
-}
-
-/// The address it serves at and the error, for AppInfo.
-pub fn summary(slot: &Mutex<GatewaySlot>) -> (Option<String>, Option<String>) {
-    let slot = lock(slot);
-    let address = slot.running.as_ref().map(|g| format!("http://{}", g.addr));
-    (address, slot.error.clone())
 }
 
 fn lock(slot: &Mutex<GatewaySlot>) -> std::sync::MutexGuard<'_, GatewaySlot> {

@@ -16,6 +16,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::app::app_info,
         commands::app::gateway_status,
         commands::app::restart_gateway,
+        commands::app::set_start_at_login,
         commands::workspaces::list_workspaces,
         commands::workspaces::create_workspace,
         commands::workspaces::rename_workspace,
@@ -59,6 +60,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::clients::install,
         commands::clients::uninstall,
         commands::clients::list_installations,
+        commands::clients::repair_installations,
         commands::clients::list_templates,
         commands::clients::install_template,
     ])
@@ -77,14 +79,14 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .setup(|app| {
             let state = AppState::open()?;
-            let core = std::sync::Arc::clone(&state.core);
             app.manage(state);
-            // The gateway serves the portals while the window is open (`patchbay serve` does
-            // the same without it); a taken port is shown in the window, not fatal.
+            // The user's gateway serves the portals with or without the window: started here
+            // when none runs, and left running when the window closes. A failure is shown in
+            // the window, not fatal.
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 let state = handle.state::<AppState>();
-                gateway::start(core, &state.gateway).await;
+                gateway::start(&state.data_dir, &state.gateway).await;
             });
             Ok(())
         });

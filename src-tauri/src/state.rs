@@ -28,8 +28,9 @@ pub struct AppInfo {
 
 pub struct AppState {
     pub core: Arc<Patchbay>,
+    pub data_dir: std::path::PathBuf,
     pub info: AppInfo,
-    /// Filled by the gateway task once it has started (or failed to).
+    /// Why the user's gateway did not start, if it did not.
     pub gateway: std::sync::Mutex<crate::gateway::GatewaySlot>,
     _log_guard: Option<logging::Guard>,
 }
@@ -67,6 +68,7 @@ impl AppState {
         };
         Ok(AppState {
             core: Arc::new(core),
+            data_dir: data_dir.to_path_buf(),
             info,
             gateway: Default::default(),
             _log_guard: None,

@@ -1,8 +1,10 @@
 """Fixtures of the end-to-end tests: a data dir, tauri-driver, and a WebDriver session on the
 real app. Every process started here is stopped by its pid."""
 
+import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -11,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.options import ArgOptions
 
 APP = os.environ["PATCHBAY_APP_BINARY"]
@@ -30,16 +33,33 @@ class Env:
             os.environ,
             PATCHBAY_DATA_DIR=str(self.dir),
             PATCHBAY_KEYRING_SERVICE=f"patchbay-e2e-{uuid.uuid4().hex}",
+            # The gateway the app starts listens on any free port unless a test names one.
+            PATCHBAY_GATEWAY_PORT="0",
         )
 
     def cli(self, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
         return subprocess.run([CLI, *args], input=stdin, env=self.vars, capture_output=True, text=True, check=True)
 
 
+def stop_gateway(data_dir: Path, env: dict) -> None:
+    """Stops the background gateway the app started on the data dir (it outlives the window
+    by design): asked to stop, then killed by the pid it published if it is still there."""
+    state = data_dir / "gateway.json"
+    if not state.exists():
+        return
+    pid = json.loads(state.read_text())["pid"]
+    subprocess.run([CLI, "--data-dir", str(data_dir), "gateway", "stop"], env=env, capture_output=True, timeout=60)
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
 @pytest.fixture
 def env():
     e = Env()
     yield e
+    stop_gateway(e.dir, e.vars)
     shutil.rmtree(e.dir, ignore_errors=True)
 
 
@@ -86,6 +106,9 @@ def launch(env, request):
                 # What the window showed when the test failed, for the one who reads the log.
                 driver.save_screenshot(str(OUTPUT / f"failed-{request.node.name}.png"))
                 print("page text at failure:\n" + driver.find_element("tag name", "body").text)
-            driver.quit()
+            try:
+                driver.quit()
+            except WebDriverException:
+                pass  # a test that closed the last window ended the session already
         finally:
             stop_group(driver_process)

@@ -2,6 +2,7 @@
 starts it again when its port was taken, and shows calls through a portal as they happen."""
 
 import asyncio
+import json
 import socket
 import urllib.error
 import urllib.request
@@ -28,15 +29,13 @@ def test_the_app_serves_portals_on_its_gateway(env, launch):
     wait(driver).until(lambda d: f"Gateway on :{port}" in indicator.text)
 
 
-def test_a_gateway_whose_port_was_taken_starts_again_from_the_window(env, launch):
+def test_a_gateway_stopped_from_the_cli_starts_again_from_the_window(env, launch):
     port = free_port()
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", port))
-        taken.listen()
-        driver = launch(PATCHBAY_GATEWAY_PORT=str(port))
-        indicator = wait(driver).until(EC.visibility_of_element_located(by_testid("gateway-indicator")))
-        wait(driver).until(lambda d: "Gateway stopped" in indicator.text)
-    # The port is free now: start it from the window.
+    driver = launch(PATCHBAY_GATEWAY_PORT=str(port))
+    indicator = wait(driver).until(EC.visibility_of_element_located(by_testid("gateway-indicator")))
+    wait(driver).until(lambda d: f"Gateway on :{port}" in indicator.text)
+    env.cli("gateway", "stop")
+    wait(driver).until(lambda d: "Gateway stopped" in indicator.text)
     driver.find_element(By.XPATH, '//button[normalize-space()="Start again"]').click()
     wait(driver).until(lambda d: f"Gateway on :{port}" in indicator.text)
     try:
@@ -44,6 +43,22 @@ def test_a_gateway_whose_port_was_taken_starts_again_from_the_window(env, launch
         raise AssertionError("expected a 404")
     except urllib.error.HTTPError as e:
         assert e.code == 404
+
+
+def test_a_taken_port_does_not_stop_the_gateway(env, launch):
+    """The background gateway listens on another port when its own is taken: the stdio
+    entries find it through the data dir, whatever its port."""
+    port = free_port()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", port))
+        taken.listen()
+        driver = launch(PATCHBAY_GATEWAY_PORT=str(port))
+        indicator = wait(driver).until(EC.visibility_of_element_located(by_testid("gateway-indicator")))
+        wait(driver).until(lambda d: "Gateway on :" in indicator.text)
+        assert f"Gateway on :{port}" not in indicator.text
+        status = json.loads(env.cli("gateway", "status", "--json").stdout)
+        assert status["running"]
+        assert f"Gateway on :{status['address'].rsplit(':', 1)[1]}" in indicator.text
 
 
 async def call_through(url: str, token: str, tool: str, args: dict) -> str:

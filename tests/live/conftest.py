@@ -4,6 +4,7 @@ each test's own."""
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -26,6 +27,8 @@ class Cli:
             os.environ,
             PATCHBAY_DATA_DIR=str(self.dir),
             PATCHBAY_KEYRING_SERVICE=f"patchbay-live-{uuid.uuid4().hex}",
+            # A gateway a test's entries start listens on any free port (never the user's).
+            PATCHBAY_GATEWAY_PORT="0",
         )
 
     def run(self, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
@@ -44,8 +47,23 @@ class Cli:
         return done.returncode, json.loads(done.stderr)["error"]
 
 
+def stop_gateway(data_dir: Path, env: dict) -> None:
+    """Stops the background gateway a test's bridge entries or `gateway start` left running
+    on the data dir: asked to stop, then killed by the pid it published if it is still there."""
+    state = data_dir / "gateway.json"
+    if not state.exists():
+        return
+    pid = json.loads(state.read_text())["pid"]
+    subprocess.run([CLI, "--data-dir", str(data_dir), "gateway", "stop"], env=env, capture_output=True, timeout=60)
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
 @pytest.fixture
 def cli():
     c = Cli()
     yield c
+    stop_gateway(c.dir, c.env)
     shutil.rmtree(c.dir, ignore_errors=True)

@@ -7,13 +7,12 @@ import asyncio
 import json
 import os
 import sqlite3
-import subprocess
 import tempfile
 from contextlib import AsyncExitStack
 from pathlib import Path
 
 import pytest
-from mcp_servers import free_port, python_server, stop_group
+from mcp_servers import free_port, python_server
 
 FILES_SECRET = "sekret-files-123"
 REMOTE_SECRET = "sekret-remote-456"
@@ -127,7 +126,7 @@ def test_each_client_format_imports_installs_and_restores(cli, home, client):
     cli.json("portal", "create", "--name", "Work")
     installed = cli.json("install", "Work", "--client", client)
     assert installed["entry_name"] == "patchbay-work" and installed["drift"] == "in_sync"
-    assert installed["mode"] == ("bridge" if client == "claude-desktop" else "http")
+    assert installed["mode"] == "bridge", "the default entry holds no token: Patchbay's stdio command"
     written = path.read_text()
     assert "patchbay-work" in written
     for kept in ("files", "remote" if has_remote else "files", "/tmp"):
@@ -160,7 +159,7 @@ def test_an_unparseable_file_is_refused_and_left_alone(cli, home, client):
 def test_hand_edits_show_as_drift(cli, home):
     path = config_path(cli, "cursor")
     cli.json("portal", "create", "--name", "Work")
-    cli.json("install", "Work", "--client", "cursor")
+    cli.json("install", "Work", "--client", "cursor", "--transport", "http")
     assert json.loads(path.read_text())["mcpServers"]["patchbay-work"]["url"].endswith("/mcp/work")
     doc = json.loads(path.read_text())
     doc["mcpServers"]["patchbay-work"]["url"] = "http://127.0.0.1:1/elsewhere"
@@ -173,11 +172,11 @@ def test_hand_edits_show_as_drift(cli, home):
     assert cli.json("installation", "list")["installations"][0]["drift"] == "file_missing"
 
 
-async def list_tools_stdio(entry: dict) -> list[str]:
+async def list_tools_stdio(entry: dict, base_env: dict) -> list[str]:
     from mcp import ClientSession, StdioServerParameters
     from mcp.client.stdio import stdio_client
 
-    params = StdioServerParameters(command=entry["command"], args=entry["args"], env={**os.environ, **entry.get("env", {})})
+    params = StdioServerParameters(command=entry["command"], args=entry["args"], env={**base_env, **entry.get("env", {})})
     async with AsyncExitStack() as stack:
         streams = await stack.enter_async_context(stdio_client(params))
         session = await stack.enter_async_context(ClientSession(streams[0], streams[1]))
@@ -195,31 +194,26 @@ async def list_tools_http(entry: dict) -> list[str]:
 
 
 def test_entries_patchbay_writes_work_for_a_real_client(cli, home):
-    """The bridge entry (Claude Desktop runs stdio only) and the HTTP entry with its header
-    (Cursor), each started by the Python SDK client exactly as the file says."""
+    """The default stdio entry (which starts the user's gateway) and a URL entry with its
+    header (Cursor), each started by the Python SDK client exactly as the file says."""
     port = free_port()
     cli.env["PATCHBAY_GATEWAY_PORT"] = str(port)
     with python_server("base") as upstream:
         cli.json("server", "create", "--name", "notes", "--url", upstream)
         cli.json("server", "sync", "notes")
         cli.json("tool", "deny", "notes", "wipe_notes")
-        cli.json("portal", "create", "--name", "Work")
+        portal = cli.json("portal", "create", "--name", "Work")
         cli.json("portal", "add-server", "Work", "notes")
         cli.json("install", "Work", "--client", "claude-desktop")
-        cli.json("install", "Work", "--client", "cursor")
+        cli.json("install", "Work", "--client", "cursor", "--transport", "http")
         bridge_entry = json.loads(config_path(cli, "claude-desktop").read_text())["mcpServers"]["patchbay-work"]
         http_entry = json.loads(config_path(cli, "cursor").read_text())["mcpServers"]["patchbay-work"]
-        assert bridge_entry["args"][-2:] == ["bridge", "work"]
-        assert asyncio.run(list_tools_stdio(bridge_entry)) == ["notes__add", "notes__read_note"]
-
-        gateway = subprocess.Popen([cli.binary, "serve", "--port", str(port)], env=cli.env, stdout=subprocess.PIPE,
-                                   stderr=subprocess.DEVNULL, text=True, start_new_session=True)
-        try:
-            assert gateway.stdout.readline().startswith("listening on")
-            assert http_entry["url"] == f"http://127.0.0.1:{port}/mcp/work"
-            assert asyncio.run(list_tools_http(http_entry)) == ["notes__add", "notes__read_note"]
-        finally:
-            stop_group(gateway)
+        assert bridge_entry["args"][-2:] == ["bridge", portal["id"]]
+        assert asyncio.run(list_tools_stdio(bridge_entry, cli.env)) == ["notes__add", "notes__read_note"]
+        # The stdio entry started the gateway on the configured port: the URL entry answers.
+        assert cli.json("gateway", "status")["address"] == f"http://127.0.0.1:{port}"
+        assert http_entry["url"] == f"http://127.0.0.1:{port}/mcp/work"
+        assert asyncio.run(list_tools_http(http_entry)) == ["notes__add", "notes__read_note"]
 
 
 def test_the_catalog_lists_searches_and_installs_templates(cli):
@@ -246,8 +240,8 @@ def test_a_project_file_is_made_for_the_install_and_goes_with_the_uninstall(cli,
     config = project / ".vscode/mcp.json"
     assert installed["file"] == str(config)
     entry = json.loads(config.read_text())["servers"]["patchbay-work"]
-    assert entry["type"] == "http" and entry["url"].endswith("/mcp/work")
-    assert entry["headers"]["Authorization"].startswith("Bearer pbp_")
+    assert entry["type"] == "stdio" and entry["args"][-1] == installed["target_id"]
+    assert "pbp_" not in config.read_text(), "no token in a file teams commit"
     cli.json("uninstall", "Work", "--client", "vscode", "--project", str(project))
     assert not config.exists(), "a file the install created goes with the uninstall"
     code, err = cli.error("install", "Work", "--client", "claude-desktop", "--project", str(project))

@@ -1,24 +1,55 @@
+use patchbay_core::login_service::{self, LoginService};
+use serde::Deserialize;
 use tauri::State;
+use ts_rs::TS;
 
 use super::CommandResult;
 use crate::gateway::{self, GatewayReport};
 use crate::state::{AppInfo, AppState};
 
+#[derive(Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct StartAtLoginInput {
+    pub enabled: bool,
+}
+
 #[tauri::command]
 pub async fn app_info(state: State<'_, AppState>) -> CommandResult<AppInfo> {
     let mut info = state.info.clone();
-    (info.gateway_address, info.gateway_error) = gateway::summary(&state.gateway);
+    let report = gateway::report(&state.data_dir, &state.gateway).await;
+    info.gateway_address = report.status.map(|s| s.address);
+    info.gateway_error = report.error;
     Ok(info)
 }
 
 #[tauri::command]
 pub async fn gateway_status(state: State<'_, AppState>) -> CommandResult<GatewayReport> {
-    Ok(gateway::report(&state.gateway).await)
+    Ok(gateway::report(&state.data_dir, &state.gateway).await)
 }
 
-/// Starts the gateway if it is not running (its port was taken at launch, say).
+/// Starts the gateway if it is not running (it was stopped from the CLI, say).
 #[tauri::command]
 pub async fn restart_gateway(state: State<'_, AppState>) -> CommandResult<GatewayReport> {
-    gateway::start(std::sync::Arc::clone(&state.core), &state.gateway).await;
-    Ok(gateway::report(&state.gateway).await)
+    gateway::start(&state.data_dir, &state.gateway).await;
+    Ok(gateway::report(&state.data_dir, &state.gateway).await)
+}
+
+/// Runs the gateway at login (the OS's per-user service), or stops doing so.
+#[tauri::command]
+pub async fn set_start_at_login(
+    state: State<'_, AppState>,
+    input: StartAtLoginInput,
+) -> CommandResult<LoginService> {
+    let data_dir = state.data_dir.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        if input.enabled {
+            login_service::install(&gateway::cli(), &data_dir)
+        } else {
+            login_service::uninstall(&data_dir)
+        }
+    })
+    .await
+    .map_err(|e| {
+        patchbay_core::Error::internal(format!("the service change did not finish: {e}"))
+    })?
 }

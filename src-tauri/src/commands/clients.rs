@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use patchbay_core::catalog::Template;
 use patchbay_core::clients::{
-    ClientInfo, ClientServer, Dirs, ImportReport, InstallPlace, Installation, Pick,
+    ClientInfo, ClientServer, Dirs, EntryTransport, ImportReport, InstallPlace, Installation, Pick,
 };
 use patchbay_core::servers::Server;
 use serde::Deserialize;
@@ -45,6 +45,18 @@ pub struct InstallInput {
     pub client: String,
     #[ts(optional)]
     pub project: Option<String>,
+    /// stdio (default): Patchbay's entry through the gateway; http: a URL entry.
+    #[ts(optional)]
+    pub transport: Option<EntryTransport>,
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct RepairInput {
+    pub workspace: String,
+    /// One installation; none: every one not in sync.
+    #[ts(optional)]
+    pub id: Option<String>,
 }
 
 #[derive(Debug, Deserialize, TS)]
@@ -63,8 +75,9 @@ pub struct InstallTemplateInput {
     pub name: Option<String>,
 }
 
-/// The `patchbay` CLI a bridge entry runs: beside the app's executable, else on the PATH.
-fn bridge_command() -> PathBuf {
+/// The `patchbay` CLI a bridge entry and the background gateway run: beside the app's
+/// executable, else on the PATH.
+pub fn bridge_command() -> PathBuf {
     std::env::current_exe()
         .ok()
         .and_then(|exe| {
@@ -131,6 +144,7 @@ async fn place_and(
             project: project.as_deref(),
             dirs: &dirs,
             bridge_command: &bridge,
+            transport: input.transport.unwrap_or_default(),
         };
         if remove {
             c.uninstall(&input.workspace, &input.target, &place)
@@ -163,6 +177,17 @@ pub async fn list_installations(
     input: WorkspaceRef,
 ) -> CommandResult<Vec<Installation>> {
     core(state, move |c| c.list_installations(&input.workspace)).await
+}
+
+#[tauri::command]
+pub async fn repair_installations(
+    state: State<'_, AppState>,
+    input: RepairInput,
+) -> CommandResult<Vec<Installation>> {
+    core(state, move |c| {
+        c.repair_installations(&input.workspace, input.id.as_deref())
+    })
+    .await
 }
 
 #[tauri::command]

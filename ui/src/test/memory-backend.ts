@@ -18,6 +18,8 @@ import type { CallQuery } from "../lib/bindings/CallQuery";
 import type { ClientInfo } from "../lib/bindings/ClientInfo";
 import type { ClientServer } from "../lib/bindings/ClientServer";
 import type { ImportReport } from "../lib/bindings/ImportReport";
+import type { EntryTransport } from "../lib/bindings/EntryTransport";
+import type { LoginService } from "../lib/bindings/LoginService";
 import type { Installation } from "../lib/bindings/Installation";
 import type { Template } from "../lib/bindings/Template";
 import type { ImportSecrets } from "../lib/bindings/ImportSecrets";
@@ -434,8 +436,18 @@ export class MemoryBackend implements Backend {
   portalLog: CallRecord[] = [];
   gateway: GatewayReport = {
     port: 47821,
-    status: { address: "http://127.0.0.1:47821", portals_served: 0, client_sessions: 0, upstream_sessions: 0 },
+    status: {
+      address: "http://127.0.0.1:47821",
+      portals_served: 0,
+      client_sessions: 0,
+      upstream_sessions: 0,
+      version: "0.0.0-test",
+      pid: 4242,
+      instance: "test",
+    },
     error: null,
+    pid: 4242,
+    starts_at_login: false,
   };
 
   async portalCalls(workspace: string, key: string, query: CallQuery) {
@@ -482,7 +494,7 @@ export class MemoryBackend implements Backend {
     return report;
   }
 
-  async install(workspace: string, target: string, client: string) {
+  async install(workspace: string, target: string, client: string, _project?: string, transport?: EntryTransport) {
     const portal = this.portals.find((p) => p.workspace_id === workspace && (p.id === target || p.name === target));
     const server = portal ? null : this.find(workspace, target);
     const spec = this.clients.find((c) => c.id === client);
@@ -498,7 +510,7 @@ export class MemoryBackend implements Backend {
       target_kind: portal ? "portal" : "server",
       target_id: portal?.id ?? server!.id,
       target_name: portal?.name ?? server!.name,
-      mode: spec!.http_with_headers ? "http" : "bridge",
+      mode: transport === "http" && portal ? "http" : "bridge",
       backup: null,
       installed_at: "2026-11-22T06:00:00Z",
       drift: "in_sync",
@@ -516,6 +528,16 @@ export class MemoryBackend implements Backend {
 
   async listInstallations(workspace: string) {
     return structuredClone(this.installations.filter((i) => i.workspace_id === workspace));
+  }
+
+  /** What repair was asked for, as (workspace, id or "all"). */
+  repaired: string[] = [];
+
+  async repairInstallations(workspace: string, id?: string) {
+    this.repaired.push(`${workspace}:${id ?? "all"}`);
+    const chosen = this.installations.filter((i) => i.workspace_id === workspace && (id ? i.id === id : i.drift !== "in_sync"));
+    for (const i of chosen) i.drift = "in_sync";
+    return structuredClone(chosen);
   }
 
   async listTemplates(search?: string) {
@@ -579,5 +601,10 @@ export class MemoryBackend implements Backend {
 
   async restartGateway() {
     return this.gatewayStatus();
+  }
+
+  async setStartAtLogin(enabled: boolean): Promise<LoginService> {
+    this.gateway.starts_at_login = enabled;
+    return { kind: "systemd", installed: enabled, name: "patchbay-gateway", file: "/home/test/.config/systemd/user/patchbay-gateway.service", note: null };
   }
 }

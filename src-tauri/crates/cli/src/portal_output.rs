@@ -28,8 +28,11 @@ impl Output {
         );
         if let Some(token) = &p.token {
             outln!(
-                "  token: {token}\n  (shown only now: copy it into your client's configuration)"
+                "  token: {token}\n  (shown only now; Patchbay's installed entries read it from the keyring)"
             );
+        }
+        for file in &p.entries_rewritten {
+            outln!("  rewrote the installed entry in {file}");
         }
         for m in p.servers.iter().flatten() {
             let served = m.tools.iter().filter(|t| t.served).count();

@@ -6,6 +6,7 @@ mod clock;
 pub mod error;
 pub mod gateway;
 pub mod live;
+pub mod login_service;
 pub mod oauth;
 pub mod paths;
 pub mod portals;

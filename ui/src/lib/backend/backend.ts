@@ -7,7 +7,9 @@ import type { CallQuery } from "../bindings/CallQuery";
 import type { ClientInfo } from "../bindings/ClientInfo";
 import type { ClientServer } from "../bindings/ClientServer";
 import type { ImportReport } from "../bindings/ImportReport";
+import type { EntryTransport } from "../bindings/EntryTransport";
 import type { Installation } from "../bindings/Installation";
+import type { LoginService } from "../bindings/LoginService";
 import type { Template } from "../bindings/Template";
 import type { ImportSecrets } from "../bindings/ImportSecrets";
 import type { WorkspaceExport } from "../bindings/WorkspaceExport";
@@ -37,10 +39,12 @@ import type { Workspace } from "../bindings/Workspace";
 
 export interface Backend {
   appInfo(): Promise<AppInfo>;
-  /** The built-in gateway: what it serves now, or why it is not running. */
+  /** The user's gateway (a background process): what it serves now, or why it is not running. */
   gatewayStatus(): Promise<GatewayReport>;
-  /** Starts the gateway if it is not running (its port was taken, say). */
+  /** Starts the gateway if it is not running (stopped from the CLI, say). */
   restartGateway(): Promise<GatewayReport>;
+  /** Runs the gateway at login (the OS's per-user service), or stops doing so. */
+  setStartAtLogin(enabled: boolean): Promise<LoginService>;
   listWorkspaces(): Promise<Workspace[]>;
   createWorkspace(name: string): Promise<Workspace>;
   renameWorkspace(workspace: string, name: string): Promise<Workspace>;
@@ -89,9 +93,12 @@ export interface Backend {
   clientServers(client: string, project?: string): Promise<ClientServer[]>;
   /** Imports these entries of a client (all when `names` is absent). */
   importClientServers(workspace: string, client: string, names?: string[], project?: string): Promise<ImportReport>;
-  install(workspace: string, target: string, client: string, project?: string): Promise<Installation>;
+  /** `stdio` (default): Patchbay's entry through the gateway, no secret in the file; `http`: a URL entry. */
+  install(workspace: string, target: string, client: string, project?: string, transport?: EntryTransport): Promise<Installation>;
   uninstall(workspace: string, target: string, client: string, project?: string): Promise<Installation>;
   listInstallations(workspace: string): Promise<Installation[]>;
+  /** Writes an installed entry again as Patchbay would now (`id` absent: every one not in sync). */
+  repairInstallations(workspace: string, id?: string): Promise<Installation[]>;
   listTemplates(search?: string): Promise<Template[]>;
   /** Writes the workspace's export (no secrets) into the data dir; resolves to its path. */
   exportWorkspace(workspace: string): Promise<string>;

@@ -15,6 +15,9 @@ import type { ImportInput } from "../bindings/ImportInput";
 import type { ImportReport } from "../bindings/ImportReport";
 import type { InstallInput } from "../bindings/InstallInput";
 import type { Installation } from "../bindings/Installation";
+import type { LoginService } from "../bindings/LoginService";
+import type { RepairInput } from "../bindings/RepairInput";
+import type { StartAtLoginInput } from "../bindings/StartAtLoginInput";
 import type { InstallTemplateInput } from "../bindings/InstallTemplateInput";
 import type { Template } from "../bindings/Template";
 import type { ImportWorkspaceInput } from "../bindings/ImportWorkspaceInput";
@@ -160,11 +163,19 @@ export function tauriBackend(): Backend {
         ...(names ? { names } : {}),
         ...(project ? { project } : {}),
       } satisfies ImportInput),
-    install: (workspace, target, client, project) =>
-      call<Installation>("install", { workspace, target, client, ...(project ? { project } : {}) } satisfies InstallInput),
+    install: (workspace, target, client, project, transport) =>
+      call<Installation>("install", {
+        workspace,
+        target,
+        client,
+        ...(project ? { project } : {}),
+        ...(transport ? { transport } : {}),
+      } satisfies InstallInput),
     uninstall: (workspace, target, client, project) =>
       call<Installation>("uninstall", { workspace, target, client, ...(project ? { project } : {}) } satisfies InstallInput),
     listInstallations: (workspace) => call<Installation[]>("list_installations", { workspace } satisfies WorkspaceRef),
+    repairInstallations: (workspace, id) =>
+      call<Installation[]>("repair_installations", { workspace, ...(id ? { id } : {}) } satisfies RepairInput),
     exportWorkspace: (workspace) => call<string>("export_workspace", { workspace } satisfies WorkspaceRef),
     importWorkspace: (document, name, secrets) =>
       call<WorkspaceImportReport>("import_workspace", { document, secrets, ...(name ? { name } : {}) } satisfies ImportWorkspaceInput),
@@ -172,6 +183,7 @@ export function tauriBackend(): Backend {
     installTemplate: (workspace, template, name) =>
       call<Server>("install_template", { workspace, template, ...(name ? { name } : {}) } satisfies InstallTemplateInput),
     restartGateway: () => call<GatewayReport>("restart_gateway"),
+    setStartAtLogin: (enabled) => call<LoginService>("set_start_at_login", { enabled } satisfies StartAtLoginInput),
     openUrl: async (url) => {
       try {
         await openUrl(url);

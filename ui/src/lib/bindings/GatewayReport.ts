@@ -6,6 +6,14 @@ import type { GatewayStatus } from "./GatewayStatus";
  */
 export type GatewayReport = { 
 /**
- * The port it listens on or tried to (`PATCHBAY_GATEWAY_PORT`, else the default).
+ * The port it was asked to listen on (`PATCHBAY_GATEWAY_PORT`, else the default).
  */
-port: number, status: GatewayStatus | null, error: string | null, };
+port: number, status: GatewayStatus | null, error: string | null, 
+/**
+ * The background process serving, while it runs.
+ */
+pid: number | null, 
+/**
+ * Runs at login (Settings > Start at login).
+ */
+starts_at_login: boolean, };

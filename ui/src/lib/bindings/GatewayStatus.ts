@@ -15,4 +15,12 @@ client_sessions: number,
 /**
  * Warm sessions with the servers behind the portals.
  */
-upstream_sessions: number, };
+upstream_sessions: number, 
+/**
+ * The Patchbay version serving.
+ */
+version: string, pid: number, 
+/**
+ * Which background gateway this is (see `daemon`); none for one a test starts.
+ */
+instance: string | null, };

@@ -13,7 +13,8 @@ target_kind: string, target_id: string,
  */
 target_name: string | null, 
 /**
- * `http`, `stdio` (the server's own command) or `bridge` (`patchbay bridge`).
+ * `http`, `stdio` (the server's own command) or `bridge` (`patchbay bridge`, through the
+ * user's gateway).
  */
 mode: string, 
 /**
@@ -21,7 +22,8 @@ mode: string,
  */
 backup: string | null, installed_at: string, 
 /**
- * `in_sync`, `modified` (the entry was edited by hand), `missing` (the entry is gone),
- * `file_missing`, or `unreadable` (the file no longer parses).
+ * `in_sync`, `stale` (Patchbay would write it differently now: a rotated token, a
+ * renamed portal), `modified` (the entry was edited by hand), `missing` (the entry is
+ * gone), `file_missing`, or `unreadable` (the file no longer parses).
  */
 drift: string, };

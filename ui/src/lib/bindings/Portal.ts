@@ -25,4 +25,9 @@ servers?: Array<PortalMember>,
 /**
  * The bearer token, only in the answer that created or rotated it.
  */
-token?: string, };
+token?: string, 
+/**
+ * Client files whose installed entry this change rewrote (a URL entry after a token
+ * rotation or a rename); only in the answer to that change.
+ */
+entries_rewritten?: Array<string>, };

@@ -26,9 +26,20 @@ test("import chosen servers from a client, install a portal, see drift, uninstal
 
   await user.selectOptions(screen.getByTestId("install-target"), "Work");
   await user.selectOptions(screen.getByTestId("install-client"), "cursor");
+  expect((screen.getByTestId("install-transport") as HTMLSelectElement).value).toBe("stdio");
   await user.click(screen.getByTestId("install"));
   const row = await screen.findByTestId("installation");
   expect(row.dataset["drift"]).toBe("in_sync");
+  expect(backend.installations[0]!.mode).toBe("bridge");
+  expect(screen.queryByTestId("repair")).toBeNull();
+
+  // An entry written before a change it depends on is out of date, and Repair rewrites it.
+  backend.installations[0]!.drift = "stale";
+  await user.click(screen.getByRole("button", { name: "Check again" }));
+  await waitFor(() => expect(screen.getByTestId("installation").textContent).toContain("out of date"));
+  await user.click(screen.getByTestId("repair"));
+  await waitFor(() => expect(screen.getByTestId("installation").dataset["drift"]).toBe("in_sync"));
+  expect(backend.repaired).toEqual([`${ws}:${backend.installations[0]!.id}`]);
 
   // A hand edit shows after "Check again".
   backend.installations[0]!.drift = "modified";
@@ -54,4 +65,31 @@ test("the catalog searches, adds a template, and starts authorization for an OAu
   expect(await screen.findByTestId("authorize-dialog")).toBeTruthy();
   const servers = (await backend.listServers(backend.defaultWorkspace.id, {})).servers;
   expect(servers.map((s) => [s.name, s.template_id])).toEqual([["Linear", "linear"]]);
+});
+
+test("a URL entry is installed only when chosen", async () => {
+  const backend = new MemoryBackend();
+  const ws = backend.defaultWorkspace.id;
+  await backend.createPortal(ws, { name: "Work" });
+  const user = userEvent.setup();
+  render(App, { props: { backend } });
+  await user.click(await screen.findByRole("button", { name: /Installations/ }));
+  await user.selectOptions(await screen.findByTestId("install-target"), "Work");
+  await user.selectOptions(screen.getByTestId("install-client"), "cursor");
+  await user.selectOptions(screen.getByTestId("install-transport"), "http");
+  await user.click(screen.getByTestId("install"));
+  await screen.findByTestId("installation");
+  expect(backend.installations.map((i) => i.mode)).toEqual(["http"]);
+});
+
+test("Start at login is a switch in Settings", async () => {
+  const backend = new MemoryBackend();
+  const user = userEvent.setup();
+  render(App, { props: { backend } });
+  await user.click(await screen.findByRole("button", { name: /Settings/ }));
+  const toggle = (await screen.findByTestId("start-at-login")) as HTMLInputElement;
+  expect(toggle.checked).toBe(false);
+  await user.click(toggle);
+  await waitFor(() => expect(backend.gateway.starts_at_login).toBe(true));
+  expect(toggle.checked).toBe(true);
 });

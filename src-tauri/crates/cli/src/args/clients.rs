@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Subcommand};
+use clap::{Args, Subcommand, ValueEnum};
 
 #[derive(Debug, Subcommand)]
 pub enum ClientCommand {
@@ -40,12 +40,32 @@ pub struct InstallArgs {
     /// A project folder: its project-level config instead of the user's.
     #[arg(long, value_name = "DIR")]
     pub project: Option<PathBuf>,
+    /// stdio (default): Patchbay's command through your gateway, no token in the file.
+    /// http: the portal's URL, with its token where the portal is secure (never in a
+    /// project file; the file is made private).
+    #[arg(long, value_enum, default_value_t = Transport::Stdio)]
+    pub transport: Transport,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Transport {
+    Stdio,
+    Http,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum InstallationCommand {
     /// Every installation of the workspace with its drift state.
     List,
+    /// Write an installed entry again as Patchbay would now (after a backup).
+    #[command(group = clap::ArgGroup::new("which").required(true).args(["id", "all"]))]
+    Repair {
+        /// The installation's id (`installation list --json` shows it).
+        id: Option<String>,
+        /// Every installation that is not in sync.
+        #[arg(long)]
+        all: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -53,8 +53,18 @@ pub enum Command {
     /// Portals: one local MCP endpoint bundling several servers.
     #[command(subcommand)]
     Portal(PortalCommand),
-    /// Serve a portal over stdin/stdout, for AI clients that only run stdio servers.
-    Bridge { portal: String },
+    /// Serve a portal over stdin/stdout through the user's gateway (started when it is not
+    /// running): the entry Patchbay writes into AI clients.
+    Bridge {
+        /// The portal, by id (what installed entries use), slug or name.
+        portal: String,
+    },
+    /// The user's gateway in the background: one per data dir, outliving the window.
+    #[command(subcommand)]
+    Gateway(GatewayCommand),
+    /// Start the gateway at login, as the OS's per-user service.
+    #[command(subcommand)]
+    Service(ServiceCommand),
     /// AI clients on this machine (found under $HOME): their configs and servers.
     #[command(subcommand)]
     Client(ClientCommand),
@@ -73,7 +83,30 @@ pub enum Command {
         /// The port on 127.0.0.1 (default: PATCHBAY_GATEWAY_PORT, else 47821; 0: any free port).
         #[arg(long)]
         port: Option<u16>,
+        /// Started by `gateway start` or a client's entry (a gateway already serving is fine).
+        #[arg(long, hide = true)]
+        background: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GatewayCommand {
+    /// Whether the gateway runs, where, and what it serves.
+    Status,
+    /// Start it in the background unless it runs.
+    Start,
+    /// Stop it (calls in flight are logged first).
+    Stop,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ServiceCommand {
+    /// Run the gateway at login (systemd user unit, LaunchAgent or logon task).
+    Install,
+    /// Stop running it at login.
+    Uninstall,
+    /// Whether it is installed, and where.
+    Status,
 }
 
 /// How long a live operation may take.

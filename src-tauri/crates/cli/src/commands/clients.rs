@@ -1,12 +1,10 @@
 //! `client`, `install`, `uninstall`, `installation` and `catalog`: Patchbay and the AI
 //! clients on this machine.
 
-use std::path::PathBuf;
+use patchbay_core::clients::{Dirs, EntryTransport, InstallPlace, Pick};
+use patchbay_core::{Patchbay, Result};
 
-use patchbay_core::clients::{Dirs, InstallPlace, Pick};
-use patchbay_core::{Error, Patchbay, Result};
-
-use crate::args::{CatalogCommand, ClientCommand, InstallArgs, InstallationCommand};
+use crate::args::{CatalogCommand, ClientCommand, InstallArgs, InstallationCommand, Transport};
 use crate::output::Output;
 
 pub fn client(core: &Patchbay, ws: &str, cmd: ClientCommand, out: Output) -> Result<()> {
@@ -31,12 +29,6 @@ pub fn client(core: &Patchbay, ws: &str, cmd: ClientCommand, out: Output) -> Res
     Ok(())
 }
 
-/// The `patchbay` a bridge entry runs: this very executable.
-fn bridge_command() -> Result<PathBuf> {
-    std::env::current_exe()
-        .map_err(|e| Error::internal(format!("cannot find the patchbay executable: {e}")))
-}
-
 pub fn install(
     core: &Patchbay,
     ws: &str,
@@ -45,12 +37,16 @@ pub fn install(
     out: Output,
 ) -> Result<()> {
     let dirs = Dirs::from_env()?;
-    let bridge = bridge_command()?;
+    let bridge = super::gateway::patchbay_exe()?;
     let place = InstallPlace {
         client: &args.client,
         project: args.project.as_deref(),
         dirs: &dirs,
         bridge_command: &bridge,
+        transport: match args.transport {
+            Transport::Stdio => EntryTransport::Stdio,
+            Transport::Http => EntryTransport::Http,
+        },
     };
     let installation = if remove {
         core.uninstall(ws, &args.target, &place)?
@@ -69,6 +65,9 @@ pub fn installation(
 ) -> Result<()> {
     match cmd {
         InstallationCommand::List => out.installations(&core.list_installations(ws)?),
+        InstallationCommand::Repair { id, all: _ } => {
+            out.installations(&core.repair_installations(ws, id.as_deref())?)
+        }
     }
     Ok(())
 }

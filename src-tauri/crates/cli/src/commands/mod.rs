@@ -1,8 +1,10 @@
 mod clients;
+mod gateway;
 mod live;
 mod oauth;
 mod portal;
 mod server;
+mod service;
 mod tool;
 mod workspace;
 
@@ -50,22 +52,21 @@ pub fn run(cli: Cli, out: Output) -> Result<()> {
         Command::Server(cmd) => server::run(&core, &workspace(&core)?, cmd, out),
         Command::Bridge { portal } => {
             let ws = workspace(&core)?;
-            server_runtime()?.block_on(patchbay_core::gateway::bridge(
+            let exe = gateway::patchbay_exe()?;
+            // One thread: the bridge relays messages and does little else.
+            runtime()?.block_on(patchbay_core::gateway::bridge(
                 Arc::clone(&core),
                 &ws,
                 &portal,
+                &exe,
             ))
         }
-        Command::Serve { port } => {
+        Command::Serve { port, background } => {
             let port = port.unwrap_or_else(patchbay_core::portals::gateway_port);
-            server_runtime()?.block_on(async {
-                let gateway = patchbay_core::gateway::start(Arc::clone(&core), port).await?;
-                crate::output::outln!("listening on http://{}", gateway.addr);
-                stopped().await;
-                gateway.shutdown().await;
-                Ok(())
-            })
+            server_runtime()?.block_on(gateway::serve(core, &data_dir, port, background))
         }
+        Command::Gateway(cmd) => runtime()?.block_on(gateway::gateway(&data_dir, cmd, out)),
+        Command::Service(cmd) => service::run(&data_dir, cmd, out),
         Command::Portal(cmd) => portal::run(&core, &workspace(&core)?, cmd, out),
         Command::Client(cmd) => clients::client(&core, &workspace(&core)?, cmd, out),
         Command::Install(args) => clients::install(&core, &workspace(&core)?, args, false, out),

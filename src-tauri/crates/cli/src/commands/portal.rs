@@ -84,7 +84,10 @@ pub fn run(core: &Patchbay, ws: &str, cmd: PortalCommand, out: Output) -> Result
         PortalCommand::Token(PortalTokenCommand::Rotate { portal }) => {
             let portal = core.rotate_portal_token(ws, &portal)?;
             // The documented shape, with or without --json: scripts take the token from it.
-            out.json(&serde_json::json!({ "token": portal.token }));
+            out.json(&serde_json::json!({
+                "token": portal.token,
+                "entries_rewritten": portal.entries_rewritten,
+            }));
         }
     }
     Ok(())

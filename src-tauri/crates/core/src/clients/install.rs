@@ -2,20 +2,18 @@
 //! Patchbay's own entry changes, the file is backed up first and replaced atomically, and each
 //! installation is recorded with a hash of what was written, to see later hand edits.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::config_file::{self, Entries};
 use super::dirs::Dirs;
-use super::entry::{self, ClientEntry};
+use super::entry;
 use super::model::{ClientInfo, Installation};
+use super::plan::{EntryTransport, Resolved};
 use super::records::{self, Record};
 use super::registry::{self, CLIENTS, ClientSpec};
 use crate::Patchbay;
-use crate::error::{Error, ErrorCode, Result};
-use crate::live::Target;
+use crate::error::{Error, Result};
 use crate::portals::slug::slugify;
-use crate::servers::repo::{self as server_repo, Scope};
 
 /// Where an install goes, and how the bridge is started when one is needed.
 pub struct InstallPlace<'a> {
@@ -24,6 +22,17 @@ pub struct InstallPlace<'a> {
     pub project: Option<&'a Path>,
     pub dirs: &'a Dirs,
     /// The `patchbay` executable a bridge entry runs.
+    pub bridge_command: &'a Path,
+    pub transport: EntryTransport,
+}
+
+/// One entry to (re)write: what, where, and how.
+pub(crate) struct Writing<'a> {
+    pub spec: &'static ClientSpec,
+    pub target: &'a Resolved,
+    pub path: PathBuf,
+    pub project: Option<&'a Path>,
+    pub transport: EntryTransport,
     pub bridge_command: &'a Path,
 }
 
@@ -65,11 +74,6 @@ fn display(path: &Path) -> String {
     path.to_string_lossy().into_owned()
 }
 
-enum Resolved {
-    Portal { id: String, slug: String },
-    Server { id: String, name: String },
-}
-
 impl Patchbay {
     pub fn list_clients(&self, dirs: &Dirs) -> Vec<ClientInfo> {
         CLIENTS
@@ -91,157 +95,6 @@ impl Patchbay {
             .collect()
     }
 
-    fn resolve_target(&self, workspace_id: &str, ident: &str) -> Result<Resolved> {
-        let portal =
-            self.store().read(
-                |c| match crate::portals::repo::find(c, workspace_id, ident) {
-                    Ok(row) => Ok(Some(row.portal)),
-                    Err(e) if e.code == ErrorCode::NotFound => Ok(None),
-                    Err(e) => Err(e),
-                },
-            )?;
-        let server = match self.get_server(workspace_id, ident) {
-            Ok(s) => Some(s),
-            Err(e) if e.code == ErrorCode::NotFound => None,
-            Err(e) => return Err(e),
-        };
-        match (portal, server) {
-            (Some(p), Some(_)) => Err(Error::conflict(
-                "target",
-                format!(
-                    "both a portal and a server are called '{ident}'; give the portal's id ({}) or the server's",
-                    p.id
-                ),
-            )),
-            (Some(p), None) => Ok(Resolved::Portal {
-                id: p.id,
-                slug: p.slug,
-            }),
-            (None, Some(s)) => Ok(Resolved::Server {
-                id: s.id,
-                name: s.name,
-            }),
-            (None, None) => Err(Error::not_found(format!(
-                "no portal or server named '{ident}' in this workspace"
-            ))),
-        }
-    }
-
-    /// What a client's entry for the target says, and how it reaches it.
-    fn entry_for(
-        &self,
-        workspace_id: &str,
-        target: &Resolved,
-        spec: &ClientSpec,
-        bridge_command: &Path,
-    ) -> Result<(ClientEntry, &'static str)> {
-        let with_headers = spec.http.is_some_and(|h| h.headers_key.is_some());
-        match target {
-            Resolved::Portal { id, slug } => {
-                let row = self
-                    .store()
-                    .read(|c| crate::portals::repo::find(c, workspace_id, id))?;
-                let token = match (&row.token_ref, row.portal.secure) {
-                    (Some(key), true) => Some(self.secrets().get(key)?.ok_or_else(|| {
-                        Error::keyring_unavailable(format!(
-                            "the keyring has no token for portal '{}'; rotate it (`patchbay portal token rotate`)",
-                            row.portal.name
-                        ))
-                    })?),
-                    _ => None,
-                };
-                let reaches_http = spec.http.is_some() && (with_headers || token.is_none());
-                if reaches_http {
-                    let mut headers = BTreeMap::new();
-                    if let Some(token) = token {
-                        headers
-                            .insert("Authorization".into(), format!("Bearer {}", token.expose()));
-                    }
-                    return Ok((
-                        ClientEntry::Http {
-                            url: row.portal.url,
-                            sse: false,
-                            headers,
-                        },
-                        "http",
-                    ));
-                }
-                let mut args = Vec::new();
-                if let Some(dir) = self.store().path().and_then(Path::parent) {
-                    args.extend(["--data-dir".to_string(), display(dir)]);
-                }
-                args.extend([
-                    "--workspace".to_string(),
-                    workspace_id.to_string(),
-                    "bridge".to_string(),
-                    slug.clone(),
-                ]);
-                let mut env = BTreeMap::new();
-                if let Ok(service) = std::env::var("PATCHBAY_KEYRING_SERVICE") {
-                    env.insert("PATCHBAY_KEYRING_SERVICE".to_string(), service);
-                }
-                Ok((
-                    ClientEntry::Stdio {
-                        command: display(bridge_command),
-                        args,
-                        env,
-                    },
-                    "bridge",
-                ))
-            }
-            Resolved::Server { id, name } => {
-                let row = self
-                    .store()
-                    .read(|c| server_repo::find(c, workspace_id, id, Scope::Live))?;
-                if row.server.auth_type == crate::servers::AuthType::Oauth {
-                    return Err(Error::validation(
-                        "target",
-                        format!(
-                            "'{name}' signs in with OAuth, which a client cannot share with Patchbay; add it to a portal and install the portal"
-                        ),
-                    ));
-                }
-                match Target::from_row(&row, |key| self.secrets().get(key))? {
-                    Target::Http {
-                        transport,
-                        url,
-                        header,
-                        ..
-                    } => {
-                        if spec.http.is_none() || (header.is_some() && !with_headers) {
-                            return Err(Error::validation(
-                                "client",
-                                format!(
-                                    "{} cannot reach '{name}' over HTTP{}; add it to a portal and install the portal (it goes in through the bridge)",
-                                    spec.name,
-                                    if header.is_some() {
-                                        " with its API key"
-                                    } else {
-                                        ""
-                                    }
-                                ),
-                            ));
-                        }
-                        let headers = header
-                            .map(|(k, v)| BTreeMap::from([(k, v.expose().to_string())]))
-                            .unwrap_or_default();
-                        let sse = transport == crate::servers::Transport::Sse;
-                        Ok((ClientEntry::Http { url, sse, headers }, "http"))
-                    }
-                    Target::Stdio {
-                        command, args, env, ..
-                    } => {
-                        let env = env
-                            .into_iter()
-                            .map(|(k, v)| (k, v.expose().to_string()))
-                            .collect();
-                        Ok((ClientEntry::Stdio { command, args, env }, "stdio"))
-                    }
-                }
-            }
-        }
-    }
-
     /// Puts a portal or a server (by id or name) into a client; installing it again rewrites
     /// the entry.
     pub fn install(
@@ -253,23 +106,58 @@ impl Patchbay {
         let spec = spec(place.client)?;
         let resolved = self.resolve_target(workspace_id, target)?;
         let path = config_path(spec, place.dirs, place.project)?;
-        let file = display(&path);
-        let (entry, mode) = self.entry_for(workspace_id, &resolved, spec, place.bridge_command)?;
-        let (kind, target_id, entry_name) = match &resolved {
+        self.write_installation(
+            workspace_id,
+            Writing {
+                spec,
+                target: &resolved,
+                path,
+                project: place.project,
+                transport: place.transport,
+                bridge_command: place.bridge_command,
+            },
+        )
+    }
+
+    /// Writes the entry (after a backup, atomically) and records the installation.
+    pub(crate) fn write_installation(
+        &self,
+        workspace_id: &str,
+        w: Writing,
+    ) -> Result<Installation> {
+        let spec = w.spec;
+        let file = display(&w.path);
+        let planned = self.plan_entry(
+            workspace_id,
+            w.target,
+            spec,
+            w.transport,
+            w.project.is_some(),
+            w.bridge_command,
+        )?;
+        let (kind, target_id, entry_name) = match w.target {
             Resolved::Portal { id, slug } => ("portal", id.clone(), format!("patchbay-{slug}")),
             Resolved::Server { id, name } => {
                 ("server", id.clone(), format!("patchbay-{}", slugify(name)))
             }
         };
-        let value = entry::write(spec, &entry);
-        let existing = config_file::read(&path)?;
-        let text = existing.clone().unwrap_or_default();
         let entries = Entries {
             format: spec.format,
         };
-        let previous = self
-            .store()
-            .read(|c| records::find(c, &file, &entry_name))?;
+        // A target already installed in this file keeps its entry name (a renamed portal's
+        // entry is rewritten in place, not duplicated).
+        let previous = self.store().read(|c| {
+            Ok(match records::find_target(c, &file, &target_id)? {
+                Some(r) => Some(r),
+                None => records::find(c, &file, &entry_name)?,
+            })
+        })?;
+        let entry_name = previous
+            .as_ref()
+            .map_or(entry_name, |p| p.installation.entry_name.clone());
+        let value = entry::write(spec, &planned.entry);
+        let existing = config_file::read(&w.path)?;
+        let text = existing.clone().unwrap_or_default();
         let created_container = match &previous {
             Some(p) => p.created_container,
             None => !entries.has_container(&text, spec.servers_path, &file)?,
@@ -278,8 +166,15 @@ impl Patchbay {
             .as_ref()
             .map_or(existing.is_none(), |p| p.created_file);
         let updated = entries.upsert(&text, spec.servers_path, &entry_name, &value, &file)?;
-        let backup = existing.as_ref().map(|_| self.backup_path(spec, &path));
-        config_file::replace(&path, &updated, backup.as_deref())?;
+        let backup = existing.as_ref().map(|_| self.backup_path(spec, &w.path));
+        config_file::replace(
+            &w.path,
+            &updated,
+            config_file::ReplaceOptions {
+                backup: backup.as_deref(),
+                secret: planned.secret,
+            },
+        )?;
         let record = Record {
             installation: Installation {
                 id: previous.as_ref().map_or_else(
@@ -289,14 +184,14 @@ impl Patchbay {
                 workspace_id: workspace_id.into(),
                 client_id: spec.id.into(),
                 file: file.clone(),
-                project_dir: place
+                project_dir: w
                     .project
                     .map(|p| display(&std::path::absolute(p).unwrap_or(p.to_path_buf()))),
                 entry_name: entry_name.clone(),
                 target_kind: kind.into(),
                 target_id,
                 target_name: None,
-                mode: mode.into(),
+                mode: planned.mode.into(),
                 backup: backup.as_deref().map(display),
                 installed_at: crate::clock::now(),
                 drift: "in_sync".into(),
@@ -310,7 +205,7 @@ impl Patchbay {
             .store()
             .read(|c| records::find(c, &file, &entry_name))?
             .unwrap_or(record);
-        out.installation.drift = records::drift(&out);
+        out.installation.drift = self.drift(&out);
         Ok(out.installation)
     }
 
@@ -364,7 +259,11 @@ impl Patchbay {
                     std::fs::remove_file(&path).map_err(Error::from)?;
                 } else {
                     let backup = self.backup_path(spec, &path);
-                    config_file::replace(&path, &updated, Some(&backup))?;
+                    let how = config_file::ReplaceOptions {
+                        backup: Some(&backup),
+                        secret: false,
+                    };
+                    config_file::replace(&path, &updated, how)?;
                 }
             }
         }
@@ -381,7 +280,7 @@ impl Patchbay {
         Ok(records
             .into_iter()
             .map(|r| {
-                let drift = records::drift(&r);
+                let drift = self.drift(&r);
                 Installation {
                     drift,
                     ..r.installation

@@ -10,8 +10,10 @@ mod install;
 mod json_entries;
 mod jsonc;
 mod model;
+mod plan;
 mod records;
 pub mod registry;
+mod repair;
 mod toml_entries;
 
 pub use dirs::Dirs;
@@ -19,3 +21,4 @@ pub use entry::ClientServer;
 pub use import::Pick;
 pub use install::InstallPlace;
 pub use model::*;
+pub use plan::EntryTransport;

@@ -35,13 +35,15 @@ pub struct Installation {
     pub target_id: String,
     /// The portal's or server's name now (`null` if it was deleted since).
     pub target_name: Option<String>,
-    /// `http`, `stdio` (the server's own command) or `bridge` (`patchbay bridge`).
+    /// `http`, `stdio` (the server's own command) or `bridge` (`patchbay bridge`, through the
+    /// user's gateway).
     pub mode: String,
     /// Where the file was copied before the change, when it existed.
     pub backup: Option<String>,
     pub installed_at: String,
-    /// `in_sync`, `modified` (the entry was edited by hand), `missing` (the entry is gone),
-    /// `file_missing`, or `unreadable` (the file no longer parses).
+    /// `in_sync`, `stale` (Patchbay would write it differently now: a rotated token, a
+    /// renamed portal), `modified` (the entry was edited by hand), `missing` (the entry is
+    /// gone), `file_missing`, or `unreadable` (the file no longer parses).
     pub drift: String,
 }
 

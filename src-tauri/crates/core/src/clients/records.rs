@@ -88,6 +88,32 @@ pub(crate) fn find(conn: &Connection, file: &str, entry: &str) -> Result<Option<
         .optional()?)
 }
 
+/// The installation of a target in a file, whatever its entry is called now.
+pub(crate) fn find_target(
+    conn: &Connection,
+    file: &str,
+    target_id: &str,
+) -> Result<Option<Record>> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {COLUMNS} {FROM} WHERE i.file = ?1 AND i.target_id = ?2"),
+            params![file, target_id],
+            from_row,
+        )
+        .optional()?)
+}
+
+/// Every installation of a portal or server, in any workspace's files.
+pub(crate) fn of_target(conn: &Connection, target_id: &str) -> Result<Vec<Record>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} {FROM} WHERE i.target_id = ?1 ORDER BY i.installed_at, i.id"
+    ))?;
+    let rows = stmt
+        .query_map([target_id], from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
 pub(crate) fn list(conn: &Connection, workspace_id: &str) -> Result<Vec<Record>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {COLUMNS} {FROM} WHERE i.workspace_id = ?1 ORDER BY i.installed_at, i.id"
@@ -112,28 +138,29 @@ pub(crate) fn delete(tx: &Connection, id: &str) -> Result<()> {
     Ok(())
 }
 
-/// How the entry in the file compares with what was written.
-pub(crate) fn drift(record: &Record) -> String {
+/// How the entry in the file compares with what was written, and the entry as it is there.
+pub(crate) fn file_drift(record: &Record) -> (&'static str, Option<serde_json::Value>) {
     let i = &record.installation;
     let Some(spec) = registry::find(&i.client_id) else {
-        return "unreadable".into();
+        return ("unreadable", None);
     };
     let path = Path::new(&i.file);
     let text = match config_file::read(path) {
         Ok(Some(text)) => text,
-        Ok(None) => return "file_missing".into(),
-        Err(_) => return "unreadable".into(),
+        Ok(None) => return ("file_missing", None),
+        Err(_) => return ("unreadable", None),
     };
     let entries = Entries {
         format: spec.format,
     };
     match entries.list(&text, spec.servers_path, &i.file) {
-        Err(_) => "unreadable",
-        Ok(list) => match list.iter().find(|(name, _)| *name == i.entry_name) {
-            None => "missing",
-            Some((_, value)) if crate::live::content_hash(value) == record.entry_hash => "in_sync",
-            Some(_) => "modified",
+        Err(_) => ("unreadable", None),
+        Ok(list) => match list.into_iter().find(|(name, _)| *name == i.entry_name) {
+            None => ("missing", None),
+            Some((_, value)) if crate::live::content_hash(&value) == record.entry_hash => {
+                ("in_sync", Some(value))
+            }
+            Some((_, value)) => ("modified", Some(value)),
         },
     }
-    .into()
 }

@@ -33,6 +33,10 @@ pub struct HttpEntry {
     pub type_value: Option<&'static str>,
     /// The key of the request headers; `None` when the client cannot send headers.
     pub headers_key: Option<&'static str>,
+    /// Connects to legacy SSE servers. Zed speaks Streamable HTTP only
+    /// (`crates/context_server/src/transport/http.rs`); Codex has no SSE variant
+    /// (`codex-rs/config/src/mcp_types.rs`).
+    pub speaks_sse: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -78,6 +82,7 @@ pub const CLIENTS: &[ClientSpec] = &[
             sse_url_key: None,
             type_value: Some("http"),
             headers_key: Some("headers"),
+            speaks_sse: true,
         }),
         markers: &[(Base::Home, ".claude")],
     },
@@ -94,6 +99,7 @@ pub const CLIENTS: &[ClientSpec] = &[
             sse_url_key: None,
             type_value: None,
             headers_key: Some("headers"),
+            speaks_sse: true,
         }),
         markers: &[(Base::Home, ".cursor")],
     },
@@ -110,6 +116,7 @@ pub const CLIENTS: &[ClientSpec] = &[
             sse_url_key: None,
             type_value: Some("http"),
             headers_key: Some("headers"),
+            speaks_sse: true,
         }),
         markers: &[(Base::AppConfig, "Code/User")],
     },
@@ -126,6 +133,7 @@ pub const CLIENTS: &[ClientSpec] = &[
             sse_url_key: None,
             type_value: None,
             headers_key: Some("headers"),
+            speaks_sse: true,
         }),
         markers: &[(Base::Home, ".codeium/windsurf")],
     },
@@ -142,6 +150,7 @@ pub const CLIENTS: &[ClientSpec] = &[
             sse_url_key: None,
             type_value: None,
             headers_key: Some("headers"),
+            speaks_sse: false,
         }),
         markers: &[(Base::XdgConfig, "zed")],
     },
@@ -158,6 +167,7 @@ pub const CLIENTS: &[ClientSpec] = &[
             sse_url_key: Some("url"),
             type_value: None,
             headers_key: Some("headers"),
+            speaks_sse: true,
         }),
         markers: &[(Base::Home, ".gemini")],
     },
@@ -174,6 +184,7 @@ pub const CLIENTS: &[ClientSpec] = &[
             sse_url_key: None,
             type_value: None,
             headers_key: Some("http_headers"),
+            speaks_sse: false,
         }),
         markers: &[(Base::Home, ".codex")],
     },

@@ -1,38 +1,116 @@
-//! `patchbay bridge PORTAL`: the portal as an MCP server on stdin/stdout, for AI clients that
-//! only run stdio servers. It serves the same tools with the same routing as the gateway,
-//! in-process (whoever can run it can read the data dir and keyring already, so no token).
+//! `patchbay bridge PORTAL`: the stdio entry Patchbay writes into AI clients. It reaches the
+//! portal through the user's gateway (starting it, detached, when none runs) and relays every
+//! JSON-RPC message both ways unchanged: the client's stdio session becomes the gateway's
+//! Streamable HTTP session. So one gateway owns the upstream sessions and server processes
+//! however many clients run, and the portal's token is read from the keyring here: no client
+//! file holds it. The portal is named by id, so a rename does not break the entry.
 
+use std::path::Path;
 use std::sync::Arc;
 
-use rmcp::ServiceExt;
+use rmcp::model::{ErrorCode as McpErrorCode, ErrorData, JsonRpcMessage, ServerJsonRpcMessage};
+use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+use rmcp::transport::{IntoTransport, StreamableHttpClientTransport, Transport};
+use rmcp::{RoleClient, RoleServer};
+use tokio::task::JoinSet;
 
-use super::calllog::CallLog;
-use super::changes::watch_store;
-use super::handler::PortalHandler;
-use super::portal_state::PortalState;
-use super::upstreams::Upstreams;
-use crate::error::{Error, ErrorCode, Result};
-use crate::{Patchbay, run_blocking};
+use super::daemon;
+use crate::error::{Error, Result};
+use crate::live::SessionGuard;
+use crate::portals::repo;
+use crate::{Patchbay, Secret, run_blocking};
 
-pub async fn bridge(core: Arc<Patchbay>, workspace_id: &str, portal: &str) -> Result<()> {
+/// Serves the portal `portal` (id, slug or name) of the workspace on stdin/stdout until the
+/// client closes stdin. `exe` is the `patchbay` executable that runs the gateway.
+pub async fn bridge(
+    core: Arc<Patchbay>,
+    workspace_id: &str,
+    portal: &str,
+    exe: &Path,
+) -> Result<()> {
     let (ws, ident) = (workspace_id.to_string(), portal.to_string());
-    let portal = run_blocking(&core, move |core| core.get_portal(&ws, &ident)).await?;
-    let changes = watch_store(core.store().path().map(Into::into));
-    let state = PortalState::start(Arc::clone(&core), portal.id, portal.name, changes);
-    let log = CallLog::start(Arc::clone(&core));
-    let handler = PortalHandler::new(
-        Arc::clone(&core),
-        state,
-        Arc::new(Upstreams::default()),
-        log.clone(),
-    );
-    let running = handler.serve(rmcp::transport::stdio()).await.map_err(|e| {
-        Error::new(
-            ErrorCode::Protocol,
-            format!("the stdio client did not start an MCP session: {e}"),
-        )
-    })?;
-    let _ = running.waiting().await;
-    log.flush().await;
+    let (portal_id, token) = run_blocking(&core, move |core| {
+        let row = core.store().read(|c| repo::find(c, &ws, &ident))?;
+        let token = match (&row.token_ref, row.portal.secure) {
+            (Some(key), true) => Some(core.secrets().get(key)?.ok_or_else(|| {
+                Error::keyring_unavailable(format!(
+                    "the keyring has no token for portal '{}'; rotate its token to make one",
+                    row.portal.name
+                ))
+            })?),
+            _ => None,
+        };
+        Ok((row.portal.id, token))
+    })
+    .await?;
+    let data_dir = core
+        .store()
+        .path()
+        .and_then(Path::parent)
+        .ok_or_else(|| Error::internal("the bridge needs a data dir on disk"))?
+        .to_path_buf();
+    let gateway = daemon::ensure_running(exe, &data_dir).await?;
+    let address = gateway
+        .address
+        .ok_or_else(|| Error::internal("the gateway runs but has no address"))?;
+    relay(&format!("{address}/mcp/{portal_id}"), token).await
+}
+
+/// Relays stdio ↔ Streamable HTTP at `url` until either side closes.
+async fn relay(url: &str, token: Option<Secret>) -> Result<()> {
+    let mut config = StreamableHttpClientTransportConfig::with_uri(url.to_string());
+    if let Some(token) = &token {
+        config = config.auth_header(token.expose());
+    }
+    let client = SessionGuard(crate::live::http_client()?);
+    let mut up: StreamableHttpClientTransport<_> =
+        StreamableHttpClientTransport::with_client(client, config);
+    let mut down =
+        IntoTransport::<RoleServer, _, _>::into_transport(rmcp::transport::stdio_pipes());
+    // Sends run side by side, as rmcp's own service runs them: a slow call never holds up the
+    // next request. A request whose send fails is answered here, so the client never waits on
+    // a message that did not leave.
+    let mut sends = JoinSet::new();
+    loop {
+        tokio::select! {
+            message = Transport::<RoleServer>::receive(&mut down) => {
+                let Some(message) = message else { break };
+                let id = match &message {
+                    JsonRpcMessage::Request(request) => Some(request.id.clone()),
+                    _ => None,
+                };
+                let send = Transport::<RoleClient>::send(&mut up, message);
+                sends.spawn(async move { send.await.map_err(|e| (id, e.to_string())) });
+            }
+            message = Transport::<RoleClient>::receive(&mut up) => {
+                let Some(message) = message else {
+                    tracing::warn!("the gateway closed the session");
+                    break;
+                };
+                if Transport::<RoleServer>::send(&mut down, message).await.is_err() {
+                    break;
+                }
+            }
+            Some(done) = sends.join_next(), if !sends.is_empty() => {
+                if let Ok(Err((id, reason))) = done {
+                    tracing::warn!(%reason, "a message could not reach the gateway");
+                    if let Some(id) = id {
+                        let error = ErrorData::new(
+                            McpErrorCode::INTERNAL_ERROR,
+                            format!("Patchbay's gateway did not take the request: {reason}"),
+                            None,
+                        );
+                        let answer = ServerJsonRpcMessage::error(error, Some(id));
+                        if Transport::<RoleServer>::send(&mut down, answer).await.is_err() {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    sends.abort_all();
+    let _ = Transport::<RoleClient>::close(&mut up).await;
+    let _ = Transport::<RoleServer>::close(&mut down).await;
     Ok(())
 }

@@ -14,18 +14,19 @@ use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tokio::net::TcpListener;
 use ts_rs::TS;
 
 use super::calllog::CallLog;
 use super::changes::watch_store;
+use super::daemon::{CONTROL_HEADER, Claim};
 use super::handler::PortalHandler;
 use super::lookup::{Found, PortalLookup};
 use super::portal_state::PortalState;
 use super::upstreams::Upstreams;
-use crate::Patchbay;
 use crate::error::{Error, ErrorCode, Result};
+use crate::{Patchbay, Secret};
 
 type Body = BoxBody<Bytes, Infallible>;
 type PortalService = StreamableHttpService<PortalHandler, LocalSessionManager>;
@@ -33,12 +34,11 @@ type PortalService = StreamableHttpService<PortalHandler, LocalSessionManager>;
 /// A running gateway; dropping it does not stop it: call `stop`.
 pub struct Gateway {
     pub addr: SocketAddr,
-    stop: tokio::sync::watch::Sender<bool>,
     state: Arc<State>,
 }
 
 /// What the gateway is doing now, for the window and `GET /status`.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct GatewayStatus {
     pub address: String,
@@ -48,11 +48,25 @@ pub struct GatewayStatus {
     pub client_sessions: u32,
     /// Warm sessions with the servers behind the portals.
     pub upstream_sessions: u32,
+    /// The Patchbay version serving.
+    #[serde(default)]
+    pub version: String,
+    #[serde(default)]
+    pub pid: u32,
+    /// Which background gateway this is (see `daemon`); none for one a test starts.
+    #[serde(default)]
+    pub instance: Option<String>,
 }
 
 impl Gateway {
     pub fn stop(&self) {
-        let _ = self.stop.send(true);
+        let _ = self.state.stop.send(true);
+    }
+
+    /// Resolves once the gateway was asked to stop (`stop`, or `POST /control/stop`).
+    pub async fn stop_requested(&self) {
+        let mut stopped = self.state.stop.subscribe();
+        let _ = stopped.wait_for(|s| *s).await;
     }
 
     /// Stops accepting connections and waits until every call so far is in the log.
@@ -80,6 +94,12 @@ async fn status_of(state: &State) -> GatewayStatus {
         portals_served,
         client_sessions,
         upstream_sessions: state.upstreams.open().await as u32,
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        pid: std::process::id(),
+        instance: state
+            .identity
+            .as_ref()
+            .map(|(instance, _)| instance.clone()),
     }
 }
 
@@ -91,10 +111,27 @@ struct State {
     changes: tokio::sync::watch::Receiver<u64>,
     portals: Mutex<HashMap<String, (Arc<PortalState>, PortalService)>>,
     lookup: PortalLookup,
+    stop: tokio::sync::watch::Sender<bool>,
+    /// A background gateway's instance id and control key.
+    identity: Option<(String, Secret)>,
 }
 
 /// Binds 127.0.0.1:`port` (0: any free port) and serves until stopped.
 pub async fn start(core: Arc<Patchbay>, port: u16) -> Result<Gateway> {
+    start_with(core, port, None).await
+}
+
+/// `start` for the user's background gateway: `/status` names the instance, and
+/// `POST /control/stop` with the control key stops it.
+pub async fn start_claimed(core: Arc<Patchbay>, port: u16, claim: &Claim) -> Result<Gateway> {
+    start_with(core, port, Some(claim.identity())).await
+}
+
+async fn start_with(
+    core: Arc<Patchbay>,
+    port: u16,
+    identity: Option<(String, Secret)>,
+) -> Result<Gateway> {
     let listener = TcpListener::bind(("127.0.0.1", port)).await.map_err(|e| {
         Error::new(
             ErrorCode::Conflict,
@@ -110,8 +147,10 @@ pub async fn start(core: Arc<Patchbay>, port: u16) -> Result<Gateway> {
         port: addr.port(),
         portals: Mutex::default(),
         lookup: PortalLookup::default(),
+        stop: tokio::sync::watch::channel(false).0,
+        identity,
     });
-    let (stop, mut stopped) = tokio::sync::watch::channel(false);
+    let mut stopped = state.stop.subscribe();
     let serving = Arc::clone(&state);
     tokio::spawn(async move {
         let state = serving;
@@ -141,7 +180,7 @@ pub async fn start(core: Arc<Patchbay>, port: u16) -> Result<Gateway> {
         }
     });
     tracing::info!(%addr, "gateway listening");
-    Ok(Gateway { addr, stop, state })
+    Ok(Gateway { addr, state })
 }
 
 fn plain(status: StatusCode, text: &str) -> Response<Body> {
@@ -173,6 +212,12 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Response<Body> {
             return plain(StatusCode::FORBIDDEN, "foreign Origin");
         }
     }
+    if req.uri().path() == "/control/stop" {
+        if req.method() != hyper::Method::POST {
+            return plain(StatusCode::METHOD_NOT_ALLOWED, "POST to stop the gateway");
+        }
+        return control_stop(&state, header(CONTROL_HEADER));
+    }
     if req.uri().path() == "/status" {
         let status = status_of(&state).await;
         let mut response = Response::new(
@@ -192,31 +237,35 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Response<Body> {
     else {
         return plain(StatusCode::NOT_FOUND, "portals are served at /mcp/<slug>");
     };
-    let found = state.lookup.find(&state.core, &state.changes, &slug).await;
-    let Found { portal, token } = match found {
-        Ok(Some(found)) => found,
-        Ok(None) => return plain(StatusCode::NOT_FOUND, "no such portal"),
-        Err(err) => return plain(StatusCode::SERVICE_UNAVAILABLE, &err.message),
-    };
-    if portal.secure {
-        let presented = header("authorization");
-        let expected = token.map(|t| format!("Bearer {}", t.expose()));
-        let ok = match (presented, expected) {
-            (Some(p), Some(e)) => constant_time_eq(p.as_bytes(), e.as_bytes()),
-            _ => false,
+    let presented = header("authorization");
+    let mut fresh = false;
+    let portal = loop {
+        let found = state.lookup.find(&state.core, &state.changes, &slug).await;
+        let Found { portal, token } = match found {
+            Ok(Some(found)) => found,
+            Ok(None) => return plain(StatusCode::NOT_FOUND, "no such portal"),
+            Err(err) => return plain(StatusCode::SERVICE_UNAVAILABLE, &err.message),
         };
-        if !ok {
-            let mut response = plain(
-                StatusCode::UNAUTHORIZED,
-                "this portal needs its bearer token",
-            );
-            response.headers_mut().insert(
-                "www-authenticate",
-                hyper::header::HeaderValue::from_static("Bearer"),
-            );
-            return response;
+        if !portal.secure || token_matches(presented.as_deref(), token.as_ref()) {
+            break portal;
         }
-    }
+        // The token may have been rotated by another process a moment ago, before this
+        // gateway saw the store change: look once more before refusing.
+        if !fresh {
+            state.lookup.forget(&slug);
+            fresh = true;
+            continue;
+        }
+        let mut response = plain(
+            StatusCode::UNAUTHORIZED,
+            "this portal needs its bearer token",
+        );
+        response.headers_mut().insert(
+            "www-authenticate",
+            hyper::header::HeaderValue::from_static("Bearer"),
+        );
+        return response;
+    };
     let service = {
         let mut portals = crate::lock(&state.portals);
         portals
@@ -260,6 +309,31 @@ fn service_config() -> StreamableHttpServerConfig {
     let mut config = StreamableHttpServerConfig::default();
     config.json_response = true;
     config
+}
+
+/// Stops a background gateway for whoever can read its private state file.
+fn control_stop(state: &State, presented: Option<String>) -> Response<Body> {
+    let allowed = match (&state.identity, presented) {
+        (Some((_, key)), Some(presented)) => {
+            constant_time_eq(presented.as_bytes(), key.expose().as_bytes())
+        }
+        _ => false,
+    };
+    if !allowed {
+        return plain(StatusCode::FORBIDDEN, "not the gateway's control key");
+    }
+    tracing::info!("stop asked through the control endpoint");
+    let _ = state.stop.send(true);
+    plain(StatusCode::OK, "stopping")
+}
+
+fn token_matches(presented: Option<&str>, token: Option<&Secret>) -> bool {
+    match (presented, token) {
+        (Some(p), Some(t)) => {
+            constant_time_eq(p.as_bytes(), format!("Bearer {}", t.expose()).as_bytes())
+        }
+        _ => false,
+    }
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

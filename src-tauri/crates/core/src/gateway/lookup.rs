@@ -62,6 +62,13 @@ impl PortalLookup {
     }
 }
 
+impl PortalLookup {
+    /// Drops what is kept for `slug`: the next `find` reads the store.
+    pub fn forget(&self, slug: &str) {
+        lock(&self.by_slug).remove(slug);
+    }
+}
+
 fn kept_token(
     tokens: &Mutex<HashMap<String, Secret>>,
     key: &str,

@@ -10,6 +10,7 @@ mod model;
 mod ops;
 mod records;
 mod session_guard;
+pub(crate) use session_guard::SessionGuard;
 mod sse;
 mod stdio;
 mod target;

@@ -31,6 +31,11 @@ pub struct Portal {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub token: Option<String>,
+    /// Client files whose installed entry this change rewrote (a URL entry after a token
+    /// rotation or a rename); only in the answer to that change.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<String>>", optional)]
+    pub entries_rewritten: Vec<String>,
 }
 
 /// A member server of a portal, with the tools clients get from it.

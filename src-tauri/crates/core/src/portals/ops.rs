@@ -69,6 +69,7 @@ impl Patchbay {
                     updated_at: now.clone(),
                     servers: None,
                     token: None,
+                    entries_rewritten: Vec::new(),
                 },
                 token_ref: token_ref.clone(),
             };
@@ -153,6 +154,7 @@ impl Patchbay {
         }
         let mut portal = self.get_portal(workspace_id, &current.portal.id)?;
         portal.token = token.map(|t| t.expose().to_string());
+        portal.entries_rewritten = self.refresh_installations(&portal.id);
         Ok(portal)
     }
 
@@ -191,6 +193,7 @@ impl Patchbay {
         }
         let mut portal = self.get_portal(workspace_id, &current.portal.id)?;
         portal.token = Some(token.expose().to_string());
+        portal.entries_rewritten = self.refresh_installations(&portal.id);
         Ok(portal)
     }
 

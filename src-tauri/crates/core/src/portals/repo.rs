@@ -36,6 +36,7 @@ fn from_row(row: &Row) -> rusqlite::Result<PortalRow> {
             updated_at: row.get(10)?,
             servers: None,
             token: None,
+            entries_rewritten: Vec::new(),
         },
     })
 }
@@ -244,10 +245,12 @@ pub(crate) fn members(conn: &Connection, portal_id: &str) -> Result<Vec<PortalMe
 }
 
 /// A portal by slug, in any workspace (the gateway serves them all), with its token reference.
+/// The portal a gateway path names: by slug (URL entries), or by id (Patchbay's stdio
+/// entries, so a rename does not break a session).
 pub(crate) fn find_by_slug(conn: &Connection, slug: &str) -> Result<Option<PortalRow>> {
     Ok(conn
         .query_row(
-            &format!("SELECT {COLUMNS} FROM portals WHERE slug = ?1"),
+            &format!("SELECT {COLUMNS} FROM portals WHERE slug = ?1 OR id = ?1 LIMIT 1"),
             [slug],
             from_row,
         )

@@ -1,0 +1,264 @@
+//! Which entry a portal or a server gets in a client, as of now. The default holds no secret:
+//! `patchbay bridge <portal id>`, which reaches the portal through the user's gateway and
+//! reads the token from the keyring. A URL entry is written only when asked for; it carries
+//! the token, so its file is made private and it never goes into a project file.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::entry::ClientEntry;
+use super::registry::ClientSpec;
+use crate::Patchbay;
+use crate::error::{Error, ErrorCode, Result};
+use crate::live::Target;
+use crate::servers::repo::{self as server_repo, Scope};
+
+/// How a client reaches what is installed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum EntryTransport {
+    /// Patchbay's stdio command through the gateway (a server: its own command or URL).
+    #[default]
+    Stdio,
+    /// The portal's URL, with its token where the portal is secure.
+    Http,
+}
+
+pub(crate) enum Resolved {
+    Portal { id: String, slug: String },
+    Server { id: String, name: String },
+}
+
+/// An entry to write, how the installation records it, and whether it holds a secret.
+pub(crate) struct Planned {
+    pub entry: ClientEntry,
+    /// `bridge`, `http` or `stdio`.
+    pub mode: &'static str,
+    pub secret: bool,
+}
+
+fn display(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+fn no_secret_in_project(project: bool, what: &str) -> Result<()> {
+    if project {
+        return Err(Error::validation(
+            "project",
+            format!(
+                "{what} would go into a project file, which teams commit; install it for the user, or use Patchbay's stdio entry"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+impl Patchbay {
+    /// The `patchbay bridge` entry of a portal: the data dir (unless it is the default one)
+    /// and the keyring service are named so the entry finds this Patchbay's records.
+    fn bridge_entry(&self, workspace_id: &str, portal_id: &str, command: &Path) -> ClientEntry {
+        let mut args = Vec::new();
+        if let Some(dir) = self.store().path().and_then(Path::parent)
+            && crate::paths::default_data_dir().as_deref() != Some(dir)
+        {
+            args.extend(["--data-dir".to_string(), display(dir)]);
+        }
+        args.extend([
+            "--workspace".to_string(),
+            workspace_id.to_string(),
+            "bridge".to_string(),
+            portal_id.to_string(),
+        ]);
+        let mut env = BTreeMap::new();
+        if let Ok(service) = std::env::var("PATCHBAY_KEYRING_SERVICE") {
+            env.insert("PATCHBAY_KEYRING_SERVICE".to_string(), service);
+        }
+        ClientEntry::Stdio {
+            command: display(command),
+            args,
+            env,
+        }
+    }
+
+    /// What a client's entry for the target says now.
+    pub(crate) fn plan_entry(
+        &self,
+        workspace_id: &str,
+        target: &Resolved,
+        spec: &ClientSpec,
+        transport: EntryTransport,
+        project: bool,
+        bridge_command: &Path,
+    ) -> Result<Planned> {
+        let with_headers = spec.http.is_some_and(|h| h.headers_key.is_some());
+        match target {
+            Resolved::Portal { id, .. } if transport == EntryTransport::Stdio => Ok(Planned {
+                entry: self.bridge_entry(workspace_id, id, bridge_command),
+                mode: "bridge",
+                secret: false,
+            }),
+            Resolved::Portal { id, .. } => {
+                let row = self
+                    .store()
+                    .read(|c| crate::portals::repo::find(c, workspace_id, id))?;
+                if spec.http.is_none() {
+                    return Err(Error::validation(
+                        "transport",
+                        format!(
+                            "{} runs only stdio servers; install with Patchbay's stdio entry",
+                            spec.name
+                        ),
+                    ));
+                }
+                let token = match (&row.token_ref, row.portal.secure) {
+                    (Some(key), true) => Some(self.secrets().get(key)?.ok_or_else(|| {
+                        Error::keyring_unavailable(format!(
+                            "the keyring has no token for portal '{}'; rotate its token to make one",
+                            row.portal.name
+                        ))
+                    })?),
+                    _ => None,
+                };
+                let mut headers = BTreeMap::new();
+                if let Some(token) = &token {
+                    no_secret_in_project(project, "a URL entry with the portal's token")?;
+                    if !with_headers {
+                        return Err(Error::validation(
+                            "transport",
+                            format!(
+                                "{} cannot send the portal's token; install with Patchbay's stdio entry",
+                                spec.name
+                            ),
+                        ));
+                    }
+                    headers.insert("Authorization".into(), format!("Bearer {}", token.expose()));
+                }
+                Ok(Planned {
+                    secret: token.is_some(),
+                    entry: ClientEntry::Http {
+                        url: row.portal.url,
+                        sse: false,
+                        headers,
+                    },
+                    mode: "http",
+                })
+            }
+            Resolved::Server { id, name } => {
+                let row = self
+                    .store()
+                    .read(|c| server_repo::find(c, workspace_id, id, Scope::Live))?;
+                if row.server.auth_type == crate::servers::AuthType::Oauth {
+                    return Err(Error::validation(
+                        "target",
+                        format!(
+                            "'{name}' signs in with OAuth, which a client cannot share with Patchbay; add it to a portal and install the portal"
+                        ),
+                    ));
+                }
+                match Target::from_row(&row, |key| self.secrets().get(key))? {
+                    Target::Http {
+                        transport,
+                        url,
+                        header,
+                        ..
+                    } => {
+                        if spec.http.is_none() || (header.is_some() && !with_headers) {
+                            return Err(Error::validation(
+                                "client",
+                                format!(
+                                    "{} cannot reach '{name}' over HTTP{}; add it to a portal and install the portal",
+                                    spec.name,
+                                    if header.is_some() {
+                                        " with its API key"
+                                    } else {
+                                        ""
+                                    }
+                                ),
+                            ));
+                        }
+                        let sse = transport == crate::servers::Transport::Sse;
+                        if sse && spec.http.is_some_and(|h| !h.speaks_sse) {
+                            return Err(Error::validation(
+                                "client",
+                                format!(
+                                    "{} does not speak legacy SSE, which '{name}' uses; add it to a portal and install the portal",
+                                    spec.name
+                                ),
+                            ));
+                        }
+                        if header.is_some() {
+                            no_secret_in_project(project, &format!("'{name}''s API key"))?;
+                        }
+                        let headers: BTreeMap<String, String> = header
+                            .map(|(k, v)| BTreeMap::from([(k, v.expose().to_string())]))
+                            .unwrap_or_default();
+                        Ok(Planned {
+                            secret: !headers.is_empty(),
+                            entry: ClientEntry::Http { url, sse, headers },
+                            mode: "http",
+                        })
+                    }
+                    Target::Stdio {
+                        command, args, env, ..
+                    } => {
+                        if !env.is_empty() {
+                            no_secret_in_project(
+                                project,
+                                &format!("'{name}''s secret environment"),
+                            )?;
+                        }
+                        let env: BTreeMap<String, String> = env
+                            .into_iter()
+                            .map(|(k, v)| (k, v.expose().to_string()))
+                            .collect();
+                        Ok(Planned {
+                            secret: !env.is_empty(),
+                            entry: ClientEntry::Stdio { command, args, env },
+                            mode: "stdio",
+                        })
+                    }
+                }
+            }
+        }
+    }
+
+    pub(crate) fn resolve_target(&self, workspace_id: &str, ident: &str) -> Result<Resolved> {
+        let portal =
+            self.store().read(
+                |c| match crate::portals::repo::find(c, workspace_id, ident) {
+                    Ok(row) => Ok(Some(row.portal)),
+                    Err(e) if e.code == ErrorCode::NotFound => Ok(None),
+                    Err(e) => Err(e),
+                },
+            )?;
+        let server = match self.get_server(workspace_id, ident) {
+            Ok(s) => Some(s),
+            Err(e) if e.code == ErrorCode::NotFound => None,
+            Err(e) => return Err(e),
+        };
+        match (portal, server) {
+            (Some(p), Some(_)) => Err(Error::conflict(
+                "target",
+                format!(
+                    "both a portal and a server are called '{ident}'; give the portal's id ({}) or the server's",
+                    p.id
+                ),
+            )),
+            (Some(p), None) => Ok(Resolved::Portal {
+                id: p.id,
+                slug: p.slug,
+            }),
+            (None, Some(s)) => Ok(Resolved::Server {
+                id: s.id,
+                name: s.name,
+            }),
+            (None, None) => Err(Error::not_found(format!(
+                "no portal or server named '{ident}' in this workspace"
+            ))),
+        }
+    }
+}
