@@ -5,6 +5,7 @@ pub mod commands;
 pub mod gateway;
 mod logging;
 pub mod state;
+mod tray;
 
 use tauri::{Manager, Runtime};
 
@@ -80,6 +81,10 @@ pub fn run() {
         .setup(|app| {
             let state = AppState::open()?;
             app.manage(state);
+            // A desktop without a tray (a bare X server) still gets the window.
+            if let Err(err) = tray::install(app.handle()) {
+                tracing::warn!(error = %err, "no status icon");
+            }
             // The user's gateway serves the portals with or without the window: started here
             // when none runs, and left running when the window closes. A failure is shown in
             // the window, not fatal.
