@@ -51,11 +51,14 @@ lint: ui
 
 # Benchmarks: the store at 10,000 servers, live MCP (connection test vs the MCP Inspector CLI,
 # sync of 100 slow servers) and the gateway (a call through a portal vs direct vs the FastMCP
-# proxy; memory after 100,000 calls), each as ratios measured side by side in one run.
+# proxy; memory after 100,000 calls) and the installed entry (the first tools/list through the
+# stdio entry, cold and warm, vs a URL entry; its memory), each as ratios measured side by side
+# in one run.
 bench: deps-test
 	$(CARGO) bench --locked -p patchbay-core --bench store
 	source tests/bench/env.sh && $(CARGO) bench --locked -p patchbay-cli --bench live
 	source tests/bench/env.sh && tests/support/with-keyring.sh $(CARGO) bench --locked -p patchbay-cli --bench gateway
+	source tests/bench/env.sh && tests/support/with-keyring.sh $(CARGO) bench --locked -p patchbay-cli --bench entry
 
 deps-app: check-tools
 	@tests/support/apt-install.sh $(APP_PACKAGES)
