@@ -141,7 +141,7 @@ def test_every_client_gets_an_entry_without_secrets_that_starts_the_gateway_and_
         assert gateway_state(cli)["pid"] == running["pid"], "every client used the one gateway"
 
 
-def test_two_clients_share_one_gateway_and_one_upstream_session_and_outlive_the_first(cli, home):
+def test_two_clients_share_one_gateway_and_one_upstream_session_outlive_the_first_and_a_rotation(cli, home):
     with python_server("base") as upstream:
         setup_portal(cli, upstream)
         cli.json("install", "Work", "--client", "cursor")
@@ -168,6 +168,11 @@ def test_two_clients_share_one_gateway_and_one_upstream_session_and_outlive_the_
             second.stdin.flush()
             assert second.stdout.readline().strip() == "called ok"
             assert gateway_state(cli)["pid"] == gateway["pid"], "the gateway outlived the client that started it"
+            # A rotation while the session is open: the entry reads the new token and goes on.
+            cli.json("portal", "token", "rotate", "Work")
+            second.stdin.write("call\n")
+            second.stdin.flush()
+            assert second.stdout.readline().strip() == "called ok"
         finally:
             stop_group(first)
             stop_group(second)

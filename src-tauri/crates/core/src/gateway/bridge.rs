@@ -14,6 +14,7 @@ use rmcp::transport::{IntoTransport, StreamableHttpClientTransport, Transport};
 use rmcp::{RoleClient, RoleServer};
 use tokio::task::JoinSet;
 
+use super::bridge_auth::{KeyringToken, Reload};
 use super::daemon;
 use crate::error::{Error, Result};
 use crate::live::SessionGuard;
@@ -31,18 +32,21 @@ pub async fn bridge(
     let (ws, ident) = (workspace_id.to_string(), portal.to_string());
     let (portal_id, token) = run_blocking(&core, move |core| {
         let row = core.store().read(|c| repo::find(c, &ws, &ident))?;
-        let token = match (&row.token_ref, row.portal.secure) {
-            (Some(key), true) => Some(core.secrets().get(key)?.ok_or_else(|| {
-                Error::keyring_unavailable(format!(
-                    "the keyring has no token for portal '{}'; rotate its token to make one",
-                    row.portal.name
-                ))
-            })?),
-            _ => None,
-        };
+        let token = portal_token(core, &row)?;
         Ok((row.portal.id, token))
     })
     .await?;
+    let reload: Reload = {
+        let (core, ws, id) = (
+            Arc::clone(&core),
+            workspace_id.to_string(),
+            portal_id.clone(),
+        );
+        Arc::new(move || {
+            let row = core.store().read(|c| repo::find(c, &ws, &id)).ok()?;
+            portal_token(&core, &row).ok().flatten()
+        })
+    };
     let data_dir = core
         .store()
         .path()
@@ -53,16 +57,33 @@ pub async fn bridge(
     let address = gateway
         .address
         .ok_or_else(|| Error::internal("the gateway runs but has no address"))?;
-    relay(&format!("{address}/mcp/{portal_id}"), token).await
+    let client = KeyringToken::new(SessionGuard(crate::live::http_client()?), token, reload);
+    relay(&format!("{address}/mcp/{portal_id}"), client).await
+}
+
+/// The portal's token, for a secure portal.
+fn portal_token(core: &Patchbay, row: &repo::PortalRow) -> Result<Option<Secret>> {
+    match (&row.token_ref, row.portal.secure) {
+        (Some(key), true) => Ok(Some(core.secrets().get(key)?.ok_or_else(|| {
+            Error::keyring_unavailable(format!(
+                "the keyring has no token for portal '{}'; rotate its token to make one",
+                row.portal.name
+            ))
+        })?)),
+        _ => Ok(None),
+    }
 }
 
 /// Relays stdio ↔ Streamable HTTP at `url` until either side closes.
-async fn relay(url: &str, token: Option<Secret>) -> Result<()> {
-    let mut config = StreamableHttpClientTransportConfig::with_uri(url.to_string());
-    if let Some(token) = &token {
-        config = config.auth_header(token.expose());
-    }
-    let client = SessionGuard(crate::live::http_client()?);
+async fn relay<C>(url: &str, client: C) -> Result<()>
+where
+    C: rmcp::transport::streamable_http_client::StreamableHttpClient
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+{
+    let config = StreamableHttpClientTransportConfig::with_uri(url.to_string());
     let mut up: StreamableHttpClientTransport<_> =
         StreamableHttpClientTransport::with_client(client, config);
     let mut down =

@@ -4,6 +4,7 @@
 //! refused before anything is forwarded.
 
 mod bridge;
+mod bridge_auth;
 mod call_query;
 mod calllog;
 mod changes;
