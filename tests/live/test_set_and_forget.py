@@ -232,6 +232,9 @@ def test_url_entries_are_private_refused_in_projects_and_stay_true(cli, home):
         assert mode(backups) == 0o700 and mode(backups / "cursor") == 0o700
         assert all(mode(b) == 0o600 for b in (backups / "cursor").iterdir())
 
+        code, err = cli.error("install", "Day job", "--client", "vscode", "--transport", "http")
+        assert err["code"] == "validation" and "Settings Sync" in err["message"], "VS Code uploads its user file"
+
         project = home / "repo"
         project.mkdir()
         code, err = cli.error("install", "Day job", "--client", "vscode", "--project", str(project), "--transport", "http")
@@ -284,3 +287,33 @@ def test_start_at_login_writes_a_systemd_user_unit(cli, home):
     assert cli.json("service", "status")["installed"]
     removed = cli.json("service", "uninstall")
     assert not removed["installed"] and not unit.exists() and not wants.exists()
+
+
+def test_claude_codes_url_entry_asks_patchbay_for_the_header_instead_of_holding_the_token(cli, home):
+    from test_clients import list_tools_http
+
+    with python_server("base") as upstream:
+        portal = setup_portal(cli, upstream)
+        installed = cli.json("install", "Work", "--client", "claude-code", "--transport", "http")
+        assert installed["mode"] == "http"
+        entry = read_entry(cli, "claude-code", "patchbay-work")
+        assert entry["type"] == "http" and "headers" not in entry
+        assert portal["token"] not in config_path(cli, "claude-code").read_text()
+        gateway = cli.json("gateway", "start")
+        assert entry["url"].endswith("/mcp/work")
+        url = f"{gateway['address']}/mcp/work"
+
+        def helper_headers() -> dict:
+            # Claude Code runs the helper through a shell, in its own environment.
+            done = subprocess.run(["sh", "-c", entry["headersHelper"]], env=cli.env, capture_output=True,
+                                  text=True, timeout=60)
+            assert done.returncode == 0, done.stderr
+            return json.loads(done.stdout)
+
+        assert helper_headers() == {"Authorization": f"Bearer {portal['token']}"}
+        http_entry = {"url": url, "headers": helper_headers()}
+        assert asyncio.run(list_tools_http(http_entry)) == ["notes__add", "notes__read_note"]
+        rotated = cli.json("portal", "token", "rotate", "Work")
+        assert rotated["entries_rewritten"] == [], "the entry holds no token: nothing to rewrite"
+        assert helper_headers() == {"Authorization": f"Bearer {rotated['token']}"}
+        assert asyncio.run(list_tools_http({"url": url, "headers": helper_headers()})) == ["notes__add", "notes__read_note"]

@@ -50,6 +50,11 @@ pub enum PortalCommand {
     Tool(PortalToolCommand),
     #[command(subcommand)]
     Token(PortalTokenCommand),
+    /// The headers a client sends to the portal, as a JSON object (its bearer token, read from
+    /// the keyring): what a URL entry's header command runs (Claude Code's headersHelper).
+    Headers {
+        portal: String,
+    },
     /// The latest calls through the portal, newest first.
     Log {
         portal: String,

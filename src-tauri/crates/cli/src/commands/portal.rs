@@ -81,6 +81,15 @@ pub fn run(core: &Patchbay, ws: &str, cmd: PortalCommand, out: Output) -> Result
             };
             out.calls(&core.portal_calls(ws, &portal, &query)?)
         }
+        PortalCommand::Headers { portal } => {
+            // This command exists to hand the token to the client that runs it.
+            let headers: serde_json::Map<String, serde_json::Value> = core
+                .portal_headers(ws, &portal)?
+                .into_iter()
+                .map(|(name, value)| (name, value.expose().into()))
+                .collect();
+            crate::output::outln!("{}", serde_json::Value::Object(headers));
+        }
         PortalCommand::Token(PortalTokenCommand::Rotate { portal }) => {
             let portal = core.rotate_portal_token(ws, &portal)?;
             // The documented shape, with or without --json: scripts take the token from it.

@@ -155,7 +155,7 @@ impl Patchbay {
         let entry_name = previous
             .as_ref()
             .map_or(entry_name, |p| p.installation.entry_name.clone());
-        let value = entry::write(spec, &planned.entry);
+        let value = planned.value(spec);
         let existing = config_file::read(&w.path)?;
         let text = existing.clone().unwrap_or_default();
         let created_container = match &previous {

@@ -39,6 +39,40 @@ pub(crate) struct Planned {
     /// `bridge`, `http` or `stdio`.
     pub mode: &'static str,
     pub secret: bool,
+    /// A command the client runs for the entry's headers (Claude Code's `headersHelper`).
+    pub headers_helper: Option<String>,
+}
+
+impl Planned {
+    /// The entry in the client's own keys.
+    pub fn value(&self, spec: &ClientSpec) -> serde_json::Value {
+        let mut value = super::entry::write(spec, &self.entry);
+        if let (Some(key), Some(command), Some(obj)) = (
+            spec.headers_helper_key,
+            &self.headers_helper,
+            value.as_object_mut(),
+        ) {
+            obj.insert(key.into(), command.clone().into());
+        }
+        value
+    }
+}
+
+/// A command line for a client that runs it through a shell, each word quoted.
+fn shell_line(env: &[(String, String)], words: &[String]) -> String {
+    let quote = |w: &str| {
+        if cfg!(windows) {
+            format!("\"{}\"", w.replace('"', "\\\""))
+        } else {
+            format!("'{}'", w.replace('\'', "'\\''"))
+        }
+    };
+    let mut parts: Vec<String> = Vec::new();
+    if !cfg!(windows) {
+        parts.extend(env.iter().map(|(k, v)| format!("{k}={}", quote(v))));
+    }
+    parts.extend(words.iter().map(|w| quote(w)));
+    parts.join(" ")
 }
 
 fn display(path: &Path) -> String {
@@ -58,29 +92,34 @@ fn no_secret_in_project(project: bool, what: &str) -> Result<()> {
 }
 
 impl Patchbay {
-    /// The `patchbay bridge` entry of a portal: the data dir (unless it is the default one)
-    /// and the keyring service are named so the entry finds this Patchbay's records.
-    fn bridge_entry(&self, workspace_id: &str, portal_id: &str, command: &Path) -> ClientEntry {
+    /// The arguments that find this Patchbay's records: the data dir (unless it is the
+    /// default one) and the workspace, then `verb` and the portal.
+    fn patchbay_args(&self, workspace_id: &str, verb: &[&str], portal_id: &str) -> Vec<String> {
         let mut args = Vec::new();
         if let Some(dir) = self.store().path().and_then(Path::parent)
             && crate::paths::default_data_dir().as_deref() != Some(dir)
         {
             args.extend(["--data-dir".to_string(), display(dir)]);
         }
-        args.extend([
-            "--workspace".to_string(),
-            workspace_id.to_string(),
-            "bridge".to_string(),
-            portal_id.to_string(),
-        ]);
-        let mut env = BTreeMap::new();
-        if let Ok(service) = std::env::var("PATCHBAY_KEYRING_SERVICE") {
-            env.insert("PATCHBAY_KEYRING_SERVICE".to_string(), service);
-        }
+        args.extend(["--workspace".to_string(), workspace_id.to_string()]);
+        args.extend(verb.iter().map(|v| v.to_string()));
+        args.push(portal_id.to_string());
+        args
+    }
+
+    /// The keyring service, when it is not the default one.
+    fn keyring_env() -> BTreeMap<String, String> {
+        std::env::var("PATCHBAY_KEYRING_SERVICE")
+            .map(|service| BTreeMap::from([("PATCHBAY_KEYRING_SERVICE".to_string(), service)]))
+            .unwrap_or_default()
+    }
+
+    /// The `patchbay bridge` entry of a portal.
+    fn bridge_entry(&self, workspace_id: &str, portal_id: &str, command: &Path) -> ClientEntry {
         ClientEntry::Stdio {
             command: display(command),
-            args,
-            env,
+            args: self.patchbay_args(workspace_id, &["bridge"], portal_id),
+            env: Self::keyring_env(),
         }
     }
 
@@ -100,6 +139,7 @@ impl Patchbay {
                 entry: self.bridge_entry(workspace_id, id, bridge_command),
                 mode: "bridge",
                 secret: false,
+                headers_helper: None,
             }),
             Resolved::Portal { id, .. } => {
                 let row = self
@@ -114,18 +154,35 @@ impl Patchbay {
                         ),
                     ));
                 }
-                let token = match (&row.token_ref, row.portal.secure) {
-                    (Some(key), true) => Some(self.secrets().get(key)?.ok_or_else(|| {
-                        Error::keyring_unavailable(format!(
-                            "the keyring has no token for portal '{}'; rotate its token to make one",
-                            row.portal.name
-                        ))
-                    })?),
-                    _ => None,
-                };
+                let token = self.portal_token(&row)?;
                 let mut headers = BTreeMap::new();
+                if token.is_some() && spec.headers_helper_key.is_some() {
+                    // The client asks Patchbay for the header each time: no token in the file.
+                    let mut words = vec![display(bridge_command)];
+                    words.extend(self.patchbay_args(workspace_id, &["portal", "headers"], id));
+                    let env: Vec<_> = Self::keyring_env().into_iter().collect();
+                    return Ok(Planned {
+                        entry: ClientEntry::Http {
+                            url: row.portal.url,
+                            sse: false,
+                            headers,
+                        },
+                        mode: "http",
+                        secret: false,
+                        headers_helper: Some(shell_line(&env, &words)),
+                    });
+                }
                 if let Some(token) = &token {
                     no_secret_in_project(project, "a URL entry with the portal's token")?;
+                    if spec.syncs_user_file {
+                        return Err(Error::validation(
+                            "transport",
+                            format!(
+                                "{} uploads its user settings with Settings Sync, so a URL entry would send the portal's token off this machine; install with Patchbay's stdio entry",
+                                spec.name
+                            ),
+                        ));
+                    }
                     if !with_headers {
                         return Err(Error::validation(
                             "transport",
@@ -145,6 +202,7 @@ impl Patchbay {
                         headers,
                     },
                     mode: "http",
+                    headers_helper: None,
                 })
             }
             Resolved::Server { id, name } => {
@@ -200,6 +258,7 @@ impl Patchbay {
                             secret: !headers.is_empty(),
                             entry: ClientEntry::Http { url, sse, headers },
                             mode: "http",
+                            headers_helper: None,
                         })
                     }
                     Target::Stdio {
@@ -219,6 +278,7 @@ impl Patchbay {
                             secret: !env.is_empty(),
                             entry: ClientEntry::Stdio { command, args, env },
                             mode: "stdio",
+                            headers_helper: None,
                         })
                     }
                 }

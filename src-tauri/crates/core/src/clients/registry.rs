@@ -55,6 +55,12 @@ pub struct ClientSpec {
     pub http: Option<HttpEntry>,
     /// Directories whose presence says the client is installed, even with no config yet.
     pub markers: &'static [(Base, &'static str)],
+    /// The key of a shell command that prints an HTTP entry's headers as JSON, where the
+    /// client runs one: a URL entry then names Patchbay's command instead of holding the token.
+    pub headers_helper_key: Option<&'static str>,
+    /// The client uploads its user config to a cloud service (a token there would leave the
+    /// machine).
+    pub syncs_user_file: bool,
 }
 
 pub const CLIENTS: &[ClientSpec] = &[
@@ -68,6 +74,8 @@ pub const CLIENTS: &[ClientSpec] = &[
         stdio_type: None,
         http: None,
         markers: &[(Base::AppConfig, "Claude")],
+        headers_helper_key: None,
+        syncs_user_file: false,
     },
     ClientSpec {
         id: "claude-code",
@@ -85,6 +93,10 @@ pub const CLIENTS: &[ClientSpec] = &[
             speaks_sse: true,
         }),
         markers: &[(Base::Home, ".claude")],
+        // Claude Code runs `headersHelper`, a command printing a JSON object of headers
+        // (code.claude.com/docs/en/mcp; anthropics/claude-code#48514 shows the shape).
+        headers_helper_key: Some("headersHelper"),
+        syncs_user_file: false,
     },
     ClientSpec {
         id: "cursor",
@@ -102,6 +114,8 @@ pub const CLIENTS: &[ClientSpec] = &[
             speaks_sse: true,
         }),
         markers: &[(Base::Home, ".cursor")],
+        headers_helper_key: None,
+        syncs_user_file: false,
     },
     ClientSpec {
         id: "vscode",
@@ -119,6 +133,10 @@ pub const CLIENTS: &[ClientSpec] = &[
             speaks_sse: true,
         }),
         markers: &[(Base::AppConfig, "Code/User")],
+        headers_helper_key: None,
+        // Settings Sync uploads the user mcp.json (microsoft/vscode `McpSynchroniser`,
+        // `ALL_SYNC_RESOURCES` includes `SyncResource.Mcp`).
+        syncs_user_file: true,
     },
     ClientSpec {
         id: "windsurf",
@@ -136,6 +154,8 @@ pub const CLIENTS: &[ClientSpec] = &[
             speaks_sse: true,
         }),
         markers: &[(Base::Home, ".codeium/windsurf")],
+        headers_helper_key: None,
+        syncs_user_file: false,
     },
     ClientSpec {
         id: "zed",
@@ -153,6 +173,8 @@ pub const CLIENTS: &[ClientSpec] = &[
             speaks_sse: false,
         }),
         markers: &[(Base::XdgConfig, "zed")],
+        headers_helper_key: None,
+        syncs_user_file: false,
     },
     ClientSpec {
         id: "gemini-cli",
@@ -170,6 +192,8 @@ pub const CLIENTS: &[ClientSpec] = &[
             speaks_sse: true,
         }),
         markers: &[(Base::Home, ".gemini")],
+        headers_helper_key: None,
+        syncs_user_file: false,
     },
     ClientSpec {
         id: "codex",
@@ -187,6 +211,8 @@ pub const CLIENTS: &[ClientSpec] = &[
             speaks_sse: false,
         }),
         markers: &[(Base::Home, ".codex")],
+        headers_helper_key: None,
+        syncs_user_file: false,
     },
 ];
 

@@ -89,7 +89,7 @@ impl Patchbay {
             record.installation.project_dir.is_some(),
             &command,
         )?;
-        Ok(entry::write(spec, &planned.entry))
+        Ok(planned.value(spec))
     }
 
     fn repair(&self, record: &Record) -> Result<Installation> {

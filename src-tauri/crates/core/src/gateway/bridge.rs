@@ -19,7 +19,7 @@ use super::daemon;
 use crate::error::{Error, Result};
 use crate::live::SessionGuard;
 use crate::portals::repo;
-use crate::{Patchbay, Secret, run_blocking};
+use crate::{Patchbay, run_blocking};
 
 /// Serves the portal `portal` (id, slug or name) of the workspace on stdin/stdout until the
 /// client closes stdin. `exe` is the `patchbay` executable that runs the gateway.
@@ -32,7 +32,7 @@ pub async fn bridge(
     let (ws, ident) = (workspace_id.to_string(), portal.to_string());
     let (portal_id, token) = run_blocking(&core, move |core| {
         let row = core.store().read(|c| repo::find(c, &ws, &ident))?;
-        let token = portal_token(core, &row)?;
+        let token = core.portal_token(&row)?;
         Ok((row.portal.id, token))
     })
     .await?;
@@ -44,7 +44,7 @@ pub async fn bridge(
         );
         Arc::new(move || {
             let row = core.store().read(|c| repo::find(c, &ws, &id)).ok()?;
-            portal_token(&core, &row).ok().flatten()
+            core.portal_token(&row).ok().flatten()
         })
     };
     let data_dir = core
@@ -59,19 +59,6 @@ pub async fn bridge(
         .ok_or_else(|| Error::internal("the gateway runs but has no address"))?;
     let client = KeyringToken::new(SessionGuard(crate::live::http_client()?), token, reload);
     relay(&format!("{address}/mcp/{portal_id}"), client).await
-}
-
-/// The portal's token, for a secure portal.
-fn portal_token(core: &Patchbay, row: &repo::PortalRow) -> Result<Option<Secret>> {
-    match (&row.token_ref, row.portal.secure) {
-        (Some(key), true) => Ok(Some(core.secrets().get(key)?.ok_or_else(|| {
-            Error::keyring_unavailable(format!(
-                "the keyring has no token for portal '{}'; rotate its token to make one",
-                row.portal.name
-            ))
-        })?)),
-        _ => Ok(None),
-    }
 }
 
 /// Relays stdio ↔ Streamable HTTP at `url` until either side closes.

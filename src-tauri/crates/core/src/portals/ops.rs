@@ -170,6 +170,31 @@ impl Patchbay {
         Ok(row.portal)
     }
 
+    /// The bearer token of a secure portal, from the keyring; `None` for an open portal.
+    pub(crate) fn portal_token(&self, row: &PortalRow) -> Result<Option<Secret>> {
+        match (&row.token_ref, row.portal.secure) {
+            (Some(key), true) => Ok(Some(self.secrets().get(key)?.ok_or_else(|| {
+                Error::keyring_unavailable(format!(
+                    "the keyring has no token for portal '{}'; rotate its token to make one",
+                    row.portal.name
+                ))
+            })?)),
+            _ => Ok(None),
+        }
+    }
+
+    /// The headers a client presents to the portal: its bearer token, for a secure portal.
+    pub fn portal_headers(&self, workspace_id: &str, ident: &str) -> Result<Vec<(String, Secret)>> {
+        let row = self.store().read(|c| repo::find(c, workspace_id, ident))?;
+        Ok(self
+            .portal_token(&row)?
+            .map(|token| {
+                let value = Secret::new(format!("Bearer {}", token.expose()));
+                vec![("Authorization".to_string(), value)]
+            })
+            .unwrap_or_default())
+    }
+
     /// A new token; the old one stops working at once. The only time the token is shown.
     pub fn rotate_portal_token(&self, workspace_id: &str, ident: &str) -> Result<Portal> {
         let current = self.store().read(|c| repo::find(c, workspace_id, ident))?;
