@@ -32,9 +32,10 @@ test: deps-test ui-test lint
 	tests/conformance/run.sh
 	tests/e2e/run.sh
 
-# The app embeds the built UI, so the UI is built before anything compiles the app crate.
+# The app embeds the built UI, so the UI is built before anything compiles the app crate. The
+# CLI beside it runs the user's gateway and the entries installed into AI clients.
 app: ui
-	$(CARGO) build --locked -p patchbay-app
+	$(CARGO) build --locked -p patchbay-app -p patchbay-cli
 
 ui: ui-deps
 	cd ui && $(NPM) run build

@@ -1,10 +1,8 @@
 """Fixtures of the end-to-end tests: a data dir, tauri-driver, and a WebDriver session on the
 real app. Every process started here is stopped by its pid."""
 
-import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -21,6 +19,7 @@ CLI = os.environ["PATCHBAY_CLI_BINARY"]
 OUTPUT = Path(os.environ["PATCHBAY_E2E_OUTPUT"])
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "support"))
+from background_gateway import stop_gateway  # noqa: E402
 from mcp_servers import free_port, stop_group, wait_for_port  # noqa: E402
 
 
@@ -41,25 +40,11 @@ class Env:
         return subprocess.run([CLI, *args], input=stdin, env=self.vars, capture_output=True, text=True, check=True)
 
 
-def stop_gateway(data_dir: Path, env: dict) -> None:
-    """Stops the background gateway the app started on the data dir (it outlives the window
-    by design): asked to stop, then killed by the pid it published if it is still there."""
-    state = data_dir / "gateway.json"
-    if not state.exists():
-        return
-    pid = json.loads(state.read_text())["pid"]
-    subprocess.run([CLI, "--data-dir", str(data_dir), "gateway", "stop"], env=env, capture_output=True, timeout=60)
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-
-
 @pytest.fixture
 def env():
     e = Env()
     yield e
-    stop_gateway(e.dir, e.vars)
+    stop_gateway(CLI, e.dir, e.vars)
     shutil.rmtree(e.dir, ignore_errors=True)
 
 

@@ -4,7 +4,6 @@ each test's own."""
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "support"))
+from background_gateway import stop_gateway  # noqa: E402
 
 CLI = os.environ["PATCHBAY_CLI_BINARY"]
 
@@ -47,23 +47,9 @@ class Cli:
         return done.returncode, json.loads(done.stderr)["error"]
 
 
-def stop_gateway(data_dir: Path, env: dict) -> None:
-    """Stops the background gateway a test's bridge entries or `gateway start` left running
-    on the data dir: asked to stop, then killed by the pid it published if it is still there."""
-    state = data_dir / "gateway.json"
-    if not state.exists():
-        return
-    pid = json.loads(state.read_text())["pid"]
-    subprocess.run([CLI, "--data-dir", str(data_dir), "gateway", "stop"], env=env, capture_output=True, timeout=60)
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-
-
 @pytest.fixture
 def cli():
     c = Cli()
     yield c
-    stop_gateway(c.dir, c.env)
+    stop_gateway(CLI, c.dir, c.env)
     shutil.rmtree(c.dir, ignore_errors=True)

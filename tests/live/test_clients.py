@@ -5,8 +5,6 @@ SDK started from the written config)."""
 
 import asyncio
 import json
-import os
-import sqlite3
 import tempfile
 from contextlib import AsyncExitStack
 from pathlib import Path

@@ -7,7 +7,6 @@ Patchbay keeps are the user's alone."""
 import asyncio
 import json
 import os
-import signal
 import stat
 import subprocess
 import tempfile
@@ -18,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import CLI
 from gateway_support import status
-from mcp_servers import python_server, stop_group
+from mcp_servers import free_port, python_server, stop_group
 
 CLIENTS = ["claude-desktop", "claude-code", "cursor", "vscode", "windsurf", "zed", "gemini-cli", "codex"]
 
@@ -141,9 +140,11 @@ def test_every_client_gets_an_entry_without_secrets_that_starts_the_gateway_and_
         assert gateway_state(cli)["pid"] == running["pid"], "every client used the one gateway"
 
 
-def test_two_clients_share_one_gateway_and_one_upstream_session_outlive_the_first_and_a_rotation(cli, home):
+def test_two_clients_share_one_gateway_and_survive_the_first_leaving_a_rotation_and_a_restart(cli, home):
+    # A port of the test's own: a gateway started again listens where the first one did.
+    cli.env["PATCHBAY_GATEWAY_PORT"] = str(free_port())
     with python_server("base") as upstream:
-        setup_portal(cli, upstream)
+        portal = setup_portal(cli, upstream)
         cli.json("install", "Work", "--client", "cursor")
         entry = read_entry(cli, "cursor", "patchbay-work")
         params = ["-c", CLIENT_PROGRAM, CLI, json.dumps(entry)]
@@ -168,14 +169,44 @@ def test_two_clients_share_one_gateway_and_one_upstream_session_outlive_the_firs
             second.stdin.flush()
             assert second.stdout.readline().strip() == "called ok"
             assert gateway_state(cli)["pid"] == gateway["pid"], "the gateway outlived the client that started it"
-            # A rotation while the session is open: the entry reads the new token and goes on.
+            # A rotation while the session is open: once the gateway refuses the old token, the
+            # entry reads the new one and goes on.
             cli.json("portal", "token", "rotate", "Work")
+            wait_until_refused(f"{gateway['address']}/mcp/{portal['id']}", portal["token"])
             second.stdin.write("call\n")
             second.stdin.flush()
             assert second.stdout.readline().strip() == "called ok"
+            # The gateway stopped (an upgrade restarts it): the entry starts it again and goes on.
+            cli.json("gateway", "stop")
+            second.stdin.write("call\n")
+            second.stdin.flush()
+            assert second.stdout.readline().strip() == "called ok"
+            restarted = gateway_state(cli)
+            assert restarted["running"] and restarted["pid"] != gateway["pid"]
         finally:
             stop_group(first)
             stop_group(second)
+
+
+def wait_until_refused(url: str, token: str, timeout: float = 30) -> None:
+    """The gateway sees a rotation at its next look at the store: wait for that, not a time."""
+    import urllib.error
+    import urllib.request
+
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}}).encode()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        request = urllib.request.Request(url, data=body, headers={
+            "Authorization": f"Bearer {token}", "Content-Type": "application/json",
+            "Accept": "application/json, text/event-stream"})
+        try:
+            urllib.request.urlopen(request, timeout=10).close()
+        except urllib.error.HTTPError as e:
+            if e.code == 401:
+                return
+        time.sleep(0.05)  # polling the gateway's answer; bounded by the deadline
+    raise AssertionError("the gateway still takes the old token")
 
 
 # A client that lists the tools, then calls one each time it reads a line.
@@ -317,3 +348,26 @@ def test_claude_codes_url_entry_asks_patchbay_for_the_header_instead_of_holding_
         assert rotated["entries_rewritten"] == [], "the entry holds no token: nothing to rewrite"
         assert helper_headers() == {"Authorization": f"Bearer {rotated['token']}"}
         assert asyncio.run(list_tools_http({"url": url, "headers": helper_headers()})) == ["notes__add", "notes__read_note"]
+
+
+def test_a_server_is_installed_through_the_gateway_with_none_of_its_secrets(cli, home):
+    from mcp_servers import EVERYTHING
+
+    secret = "sekret-env-789"
+    server = cli.json("server", "create", "--name", "every", "--command", "node", "--arg", str(EVERYTHING),
+                      "--arg", "stdio", "--secret-env", f"API_TOKEN={secret}")
+    cli.json("server", "sync", "every")
+    cli.json("tool", "approve", "every", "--all")
+    installed = cli.json("install", "every", "--client", "cursor")
+    assert (installed["mode"], installed["target_kind"]) == ("bridge", "server")
+    entry = read_entry(cli, "cursor", "patchbay-every")
+    assert entry["args"][-3:] == ["bridge", "--server", server["id"]]
+    assert secret not in all_text_under(home) and "pbs_" not in all_text_under(home)
+    tools = asyncio.run(tools_through(entry, cli.env))
+    assert "echo" in tools and not any("__" in t for t in tools), "the server's own tool names"
+    code, err = cli.error("install", "every", "--client", "codex", "--transport", "http")
+    assert err["code"] == "validation" and "no URL" in err["message"]
+
+    # An OAuth server is installable too: the gateway holds its tokens.
+    cli.json("catalog", "install", "linear")
+    assert cli.json("install", "Linear", "--client", "cursor")["mode"] == "bridge"

@@ -23,32 +23,9 @@ use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig
 use rmcp::transport::{StreamableHttpClientTransport, TokioChildProcess};
 
 mod support;
-use support::{CLI, free_port, median, need, patchbay, root, start};
+use support::{CLI, cli_json, free_port, median, need, proc_kib, root, start};
 
 type Client = RunningService<RoleClient, ()>;
-
-fn cli_json(data: &Path, args: &[&str]) -> serde_json::Value {
-    let out = patchbay(data)
-        .args(args)
-        .arg("--json")
-        .output()
-        .expect("patchbay runs");
-    assert!(
-        out.status.success(),
-        "patchbay {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON output")
-}
-
-/// A field of a `/proc/<pid>` file, in KiB.
-fn kib(pid: u32, file: &str, field: &str) -> u64 {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/{file}")).expect("a proc file");
-    text.lines()
-        .find_map(|l| l.strip_prefix(field))
-        .and_then(|v| v.split_whitespace().next()?.parse().ok())
-        .unwrap_or_else(|| panic!("{field} in /proc/{pid}/{file}"))
-}
 
 /// Resident memory three ways: all resident pages (RSS), pages shared with other processes
 /// counted in proportion (PSS), and the process's own heap and stacks (anonymous).
@@ -56,9 +33,9 @@ fn memory(pid: u32) -> String {
     let mib = |k: u64| k as f64 / 1024.0;
     format!(
         "RSS {:.1} MiB, PSS {:.1} MiB, anonymous {:.1} MiB",
-        mib(kib(pid, "status", "VmRSS:")),
-        mib(kib(pid, "smaps_rollup", "Pss:")),
-        mib(kib(pid, "status", "RssAnon:"))
+        mib(proc_kib(pid, "status", "VmRSS:")),
+        mib(proc_kib(pid, "smaps_rollup", "Pss:")),
+        mib(proc_kib(pid, "status", "RssAnon:"))
     )
 }
 

@@ -13,7 +13,7 @@
 //! token lives in the keyring); `--quick` is a short run without the 100,000 calls.
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -25,7 +25,7 @@ use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
 
 mod support;
-use support::{Server, free_port, need, patchbay, root, start};
+use support::{Server, cli_json, free_port, need, patchbay, root, start};
 
 type Client = RunningService<RoleClient, ()>;
 
@@ -107,26 +107,7 @@ fn percentile(samples: &mut [Duration], p: f64) -> f64 {
 }
 
 fn rss_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("proc status");
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next()?.parse().ok())
-        .expect("VmRSS in /proc status")
-}
-
-fn cli_json(data: &Path, args: &[&str]) -> serde_json::Value {
-    let out = patchbay(data)
-        .args(args)
-        .arg("--json")
-        .output()
-        .expect("patchbay runs");
-    assert!(
-        out.status.success(),
-        "patchbay {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON output")
+    support::proc_kib(pid, "status", "VmRSS:")
 }
 
 /// The bench venv's Python, with the FastMCP proxy (tests/bench/env.sh makes it).

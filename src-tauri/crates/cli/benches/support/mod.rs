@@ -85,3 +85,27 @@ pub fn patchbay(data: &Path) -> Command {
         .env("PATCHBAY_KEYRING_SERVICE", "patchbay-bench");
     c
 }
+
+/// `patchbay ARGS --json` on the data dir, parsed; the benchmark stops if it fails.
+pub fn cli_json(data: &Path, args: &[&str]) -> serde_json::Value {
+    let out = patchbay(data)
+        .args(args)
+        .arg("--json")
+        .output()
+        .expect("patchbay runs");
+    assert!(
+        out.status.success(),
+        "patchbay {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON output")
+}
+
+/// A field of a `/proc/<pid>` file, in KiB (`VmRSS:` of `status`, `Pss:` of `smaps_rollup`).
+pub fn proc_kib(pid: u32, file: &str, field: &str) -> u64 {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/{file}")).expect("a proc file");
+    text.lines()
+        .find_map(|l| l.strip_prefix(field))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or_else(|| panic!("{field} in /proc/{pid}/{file}"))
+}

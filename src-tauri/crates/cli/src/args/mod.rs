@@ -53,11 +53,15 @@ pub enum Command {
     /// Portals: one local MCP endpoint bundling several servers.
     #[command(subcommand)]
     Portal(PortalCommand),
-    /// Serve a portal over stdin/stdout through the user's gateway (started when it is not
-    /// running): the entry Patchbay writes into AI clients.
+    /// Serve a portal (or, with --server, one server) over stdin/stdout through the user's
+    /// gateway, started when it is not running: the entry Patchbay writes into AI clients.
+    #[command(group = clap::ArgGroup::new("what").required(true).args(["portal", "server"]))]
     Bridge {
         /// The portal, by id (what installed entries use), slug or name.
-        portal: String,
+        portal: Option<String>,
+        /// A server instead, by id or name, on its own endpoint of the gateway.
+        #[arg(long, value_name = "SERVER")]
+        server: Option<String>,
     },
     /// The user's gateway in the background: one per data dir, outliving the window.
     #[command(subcommand)]

@@ -10,6 +10,7 @@ mod workspace;
 
 use std::sync::Arc;
 
+use patchbay_core::gateway::BridgeTarget;
 use patchbay_core::{Error, Patchbay, Result, paths};
 
 use crate::args::{Cli, Command, ServerCommand};
@@ -50,14 +51,24 @@ pub fn run(cli: Cli, out: Output) -> Result<()> {
             server::run(&core, &ws, ServerCommand::Purge { server }, out)
         }
         Command::Server(cmd) => server::run(&core, &workspace(&core)?, cmd, out),
-        Command::Bridge { portal } => {
+        Command::Bridge { portal, server } => {
             let ws = workspace(&core)?;
             let exe = gateway::patchbay_exe()?;
+            let target = match (&portal, &server) {
+                (_, Some(server)) => BridgeTarget::Server(server),
+                (Some(portal), None) => BridgeTarget::Portal(portal),
+                (None, None) => {
+                    return Err(Error::validation(
+                        "portal",
+                        "name a portal, or a server with --server",
+                    ));
+                }
+            };
             // One thread: the bridge relays messages and does little else.
             runtime()?.block_on(patchbay_core::gateway::bridge(
                 Arc::clone(&core),
                 &ws,
-                &portal,
+                target,
                 &exe,
             ))
         }

@@ -135,6 +135,10 @@ impl Patchbay {
             w.project.is_some(),
             w.bridge_command,
         )?;
+        if let (Resolved::Server { id, .. }, "bridge") = (w.target, planned.mode) {
+            // The gateway knows the token before the client's first request.
+            self.server_gateway_token(id)?;
+        }
         let (kind, target_id, entry_name) = match w.target {
             Resolved::Portal { id, slug } => ("portal", id.clone(), format!("patchbay-{slug}")),
             Resolved::Server { id, name } => {

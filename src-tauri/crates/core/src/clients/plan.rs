@@ -1,7 +1,8 @@
 //! Which entry a portal or a server gets in a client, as of now. The default holds no secret:
-//! `patchbay bridge <portal id>`, which reaches the portal through the user's gateway and
-//! reads the token from the keyring. A URL entry is written only when asked for; it carries
-//! the token, so its file is made private and it never goes into a project file.
+//! `patchbay bridge <portal id>` (or `bridge --server <server id>`), which reaches the portal
+//! or the server through the user's gateway and reads what it needs from the keyring. A URL
+//! entry is written only when asked for; where it carries a token, its file is made private
+//! and it never goes into a project file.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -21,10 +22,11 @@ use crate::servers::repo::{self as server_repo, Scope};
 #[serde(rename_all = "lowercase")]
 #[ts(export)]
 pub enum EntryTransport {
-    /// Patchbay's stdio command through the gateway (a server: its own command or URL).
+    /// Patchbay's stdio command through the gateway, for a portal or a server.
     #[default]
     Stdio,
-    /// The portal's URL, with its token where the portal is secure.
+    /// A URL: the portal's (its token where it is secure), or an HTTP server's own (with its
+    /// API key).
     Http,
 }
 
@@ -205,6 +207,16 @@ impl Patchbay {
                     headers_helper: None,
                 })
             }
+            Resolved::Server { id, .. } if transport == EntryTransport::Stdio => Ok(Planned {
+                entry: ClientEntry::Stdio {
+                    command: display(bridge_command),
+                    args: self.patchbay_args(workspace_id, &["bridge", "--server"], id),
+                    env: Self::keyring_env(),
+                },
+                mode: "bridge",
+                secret: false,
+                headers_helper: None,
+            }),
             Resolved::Server { id, name } => {
                 let row = self
                     .store()
@@ -213,7 +225,7 @@ impl Patchbay {
                     return Err(Error::validation(
                         "target",
                         format!(
-                            "'{name}' signs in with OAuth, which a client cannot share with Patchbay; add it to a portal and install the portal"
+                            "'{name}' signs in with OAuth, which a client cannot share with Patchbay; install it with Patchbay's stdio entry (the default)"
                         ),
                     ));
                 }
@@ -228,7 +240,7 @@ impl Patchbay {
                             return Err(Error::validation(
                                 "client",
                                 format!(
-                                    "{} cannot reach '{name}' over HTTP{}; add it to a portal and install the portal",
+                                    "{} cannot reach '{name}' over HTTP{}; install it with Patchbay's stdio entry (the default)",
                                     spec.name,
                                     if header.is_some() {
                                         " with its API key"
@@ -243,7 +255,7 @@ impl Patchbay {
                             return Err(Error::validation(
                                 "client",
                                 format!(
-                                    "{} does not speak legacy SSE, which '{name}' uses; add it to a portal and install the portal",
+                                    "{} does not speak legacy SSE, which '{name}' uses; install it with Patchbay's stdio entry (the default)",
                                     spec.name
                                 ),
                             ));
@@ -261,26 +273,12 @@ impl Patchbay {
                             headers_helper: None,
                         })
                     }
-                    Target::Stdio {
-                        command, args, env, ..
-                    } => {
-                        if !env.is_empty() {
-                            no_secret_in_project(
-                                project,
-                                &format!("'{name}''s secret environment"),
-                            )?;
-                        }
-                        let env: BTreeMap<String, String> = env
-                            .into_iter()
-                            .map(|(k, v)| (k, v.expose().to_string()))
-                            .collect();
-                        Ok(Planned {
-                            secret: !env.is_empty(),
-                            entry: ClientEntry::Stdio { command, args, env },
-                            mode: "stdio",
-                            headers_helper: None,
-                        })
-                    }
+                    Target::Stdio { .. } => Err(Error::validation(
+                        "transport",
+                        format!(
+                            "'{name}' runs as a command and has no URL; install it with Patchbay's stdio entry (the default)"
+                        ),
+                    )),
                 }
             }
         }

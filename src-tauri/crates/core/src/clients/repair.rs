@@ -53,9 +53,9 @@ impl Patchbay {
         }
     }
 
+    /// A URL entry stays one; an entry of a server's own command becomes Patchbay's.
     fn transport_of(record: &Record) -> EntryTransport {
-        let i = &record.installation;
-        if i.target_kind == "portal" && i.mode == "http" {
+        if record.installation.mode == "http" {
             EntryTransport::Http
         } else {
             EntryTransport::Stdio

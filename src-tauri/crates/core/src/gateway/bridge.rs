@@ -14,38 +14,58 @@ use rmcp::transport::{IntoTransport, StreamableHttpClientTransport, Transport};
 use rmcp::{RoleClient, RoleServer};
 use tokio::task::JoinSet;
 
-use super::bridge_auth::{KeyringToken, Reload};
+use super::bridge_link::{GatewayLink, Reload, Restart};
 use super::daemon;
 use crate::error::{Error, Result};
 use crate::live::SessionGuard;
 use crate::portals::repo;
 use crate::{Patchbay, run_blocking};
 
-/// Serves the portal `portal` (id, slug or name) of the workspace on stdin/stdout until the
-/// client closes stdin. `exe` is the `patchbay` executable that runs the gateway.
+/// What a bridge serves: a portal, or one server through its own gateway endpoint.
+#[derive(Debug, Clone, Copy)]
+pub enum BridgeTarget<'a> {
+    /// By id (what installed entries use), slug or name.
+    Portal(&'a str),
+    /// By id or name.
+    Server(&'a str),
+}
+
+/// Serves the target on stdin/stdout until the client closes stdin. `exe` is the `patchbay`
+/// executable that runs the gateway.
 pub async fn bridge(
     core: Arc<Patchbay>,
     workspace_id: &str,
-    portal: &str,
+    target: BridgeTarget<'_>,
     exe: &Path,
 ) -> Result<()> {
-    let (ws, ident) = (workspace_id.to_string(), portal.to_string());
-    let (portal_id, token) = run_blocking(&core, move |core| {
-        let row = core.store().read(|c| repo::find(c, &ws, &ident))?;
-        let token = core.portal_token(&row)?;
-        Ok((row.portal.id, token))
-    })
-    .await?;
-    let reload: Reload = {
-        let (core, ws, id) = (
-            Arc::clone(&core),
-            workspace_id.to_string(),
-            portal_id.clone(),
-        );
-        Arc::new(move || {
-            let row = core.store().read(|c| repo::find(c, &ws, &id)).ok()?;
-            core.portal_token(&row).ok().flatten()
-        })
+    let ws = workspace_id.to_string();
+    let (path, token, reload): (String, _, Reload) = match target {
+        BridgeTarget::Portal(ident) => {
+            let ident = ident.to_string();
+            let (id, token) = run_blocking(&core, move |core| {
+                let row = core.store().read(|c| repo::find(c, &ws, &ident))?;
+                Ok((row.portal.id.clone(), core.portal_token(&row)?))
+            })
+            .await?;
+            let (core, ws, key) = (Arc::clone(&core), workspace_id.to_string(), id.clone());
+            let reload: Reload = Arc::new(move || {
+                let row = core.store().read(|c| repo::find(c, &ws, &key)).ok()?;
+                core.portal_token(&row).ok().flatten()
+            });
+            (format!("mcp/{id}"), token, reload)
+        }
+        BridgeTarget::Server(ident) => {
+            let ident = ident.to_string();
+            let (id, token) = run_blocking(&core, move |core| {
+                let server = core.get_server(&ws, &ident)?;
+                let token = core.server_gateway_token(&server.id)?;
+                Ok((server.id, token))
+            })
+            .await?;
+            let (core, key) = (Arc::clone(&core), crate::secrets::keys::gateway_token(&id));
+            let reload: Reload = Arc::new(move || core.secrets().get(&key).ok().flatten());
+            (format!("server/{id}"), Some(token), reload)
+        }
     };
     let data_dir = core
         .store()
@@ -57,8 +77,30 @@ pub async fn bridge(
     let address = gateway
         .address
         .ok_or_else(|| Error::internal("the gateway runs but has no address"))?;
-    let client = KeyringToken::new(SessionGuard(crate::live::http_client()?), token, reload);
-    relay(&format!("{address}/mcp/{portal_id}"), client).await
+    // The session's URL stays: a gateway started again helps when it listens where the old
+    // one did (its configured port, free again once the old one is gone).
+    let restart: Restart = {
+        let (exe, data_dir, was) = (exe.to_path_buf(), data_dir.clone(), address.clone());
+        Arc::new(move || {
+            let (exe, data_dir, address_was) = (exe.clone(), data_dir.clone(), was.clone());
+            Box::pin(async move {
+                match daemon::ensure_running(&exe, &data_dir).await {
+                    Ok(status) => status.address.as_deref() == Some(address_was.as_str()),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "the gateway did not start again");
+                        false
+                    }
+                }
+            })
+        })
+    };
+    let client = GatewayLink::new(
+        SessionGuard(crate::live::http_client()?),
+        token,
+        reload,
+        restart,
+    );
+    relay(&format!("{address}/{path}"), client).await
 }
 
 /// Relays stdio ↔ Streamable HTTP at `url` until either side closes.

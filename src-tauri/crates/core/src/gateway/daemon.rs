@@ -335,10 +335,14 @@ pub async fn stop(data_dir: &Path) -> Result<bool> {
     let deadline = Instant::now() + STOP_TIMEOUT;
     let lock_path = data_dir.join(LOCK_FILE);
     loop {
-        // Stopped means the lock is free: the process has let go of the data dir.
+        // Stopped means the lock is free (the process has let go of the data dir), or another
+        // gateway holds it already (a client asked for one meanwhile).
         if let Ok(file) = File::options().read(true).write(true).open(&lock_path)
             && file.try_lock().is_ok()
         {
+            return Ok(true);
+        }
+        if read_published(&path).is_some_and(|p| p.instance != published.instance) {
             return Ok(true);
         }
         if Instant::now() > deadline {

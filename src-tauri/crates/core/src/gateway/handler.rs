@@ -19,7 +19,7 @@ use serde::de::DeserializeOwned;
 use tokio::sync::broadcast::error::RecvError;
 
 use super::calllog::{CallLog, CallRecord};
-use super::portal_state::PortalState;
+use super::portal_state::{PortalState, Source};
 use super::upstreams::Upstreams;
 use crate::Patchbay;
 use crate::live::Session;
@@ -77,8 +77,12 @@ impl ServerHandler for PortalHandler {
             .enable_tool_list_changed()
             .build();
         let mut info = ServerConfig::new(capabilities);
+        let kind = match self.state.source {
+            Source::Portal => "portal",
+            Source::Server => "server",
+        };
         info.server_info = Implementation::new(
-            format!("patchbay portal {}", self.state.portal_name),
+            format!("patchbay {kind} {}", self.state.portal_name),
             env!("CARGO_PKG_VERSION"),
         );
         info
@@ -259,6 +263,10 @@ impl ServerHandler for PortalHandler {
             Ok(_) => String::new(),
             Err(err) => err.message.to_string(),
         };
+        // The call log is a portal's (one server's endpoint has none yet).
+        if self.state.source == Source::Server {
+            return outcome;
+        }
         let log_payloads = catalog.log_payloads;
         self.log.record(CallRecord {
             at,

@@ -23,7 +23,7 @@ use super::changes::watch_store;
 use super::daemon::{CONTROL_HEADER, Claim};
 use super::handler::PortalHandler;
 use super::lookup::{Found, PortalLookup};
-use super::portal_state::PortalState;
+use super::portal_state::{PortalState, Source};
 use super::upstreams::Upstreams;
 use crate::error::{Error, ErrorCode, Result};
 use crate::{Patchbay, Secret};
@@ -229,52 +229,31 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Response<Body> {
         );
         return response;
     }
-    let Some(slug) = req
-        .uri()
-        .path()
-        .strip_prefix("/mcp/")
-        .map(|s| s.trim_end_matches('/').to_owned())
-    else {
-        return plain(StatusCode::NOT_FOUND, "portals are served at /mcp/<slug>");
+    let path = req.uri().path().to_owned();
+    let (source, ident) = if let Some(slug) = path.strip_prefix("/mcp/") {
+        (Source::Portal, slug.trim_end_matches('/').to_owned())
+    } else if let Some(id) = path.strip_prefix("/server/") {
+        (Source::Server, id.trim_end_matches('/').to_owned())
+    } else {
+        return plain(
+            StatusCode::NOT_FOUND,
+            "portals are served at /mcp/<slug>, servers at /server/<id>",
+        );
     };
-    let presented = header("authorization");
-    let mut fresh = false;
-    let portal = loop {
-        let found = state.lookup.find(&state.core, &state.changes, &slug).await;
-        let Found { portal, token } = match found {
-            Ok(Some(found)) => found,
-            Ok(None) => return plain(StatusCode::NOT_FOUND, "no such portal"),
-            Err(err) => return plain(StatusCode::SERVICE_UNAVAILABLE, &err.message),
-        };
-        if !portal.secure || token_matches(presented.as_deref(), token.as_ref()) {
-            break portal;
-        }
-        // The token may have been rotated by another process a moment ago, before this
-        // gateway saw the store change: look once more before refusing.
-        if !fresh {
-            state.lookup.forget(&slug);
-            fresh = true;
-            continue;
-        }
-        let mut response = plain(
-            StatusCode::UNAUTHORIZED,
-            "this portal needs its bearer token",
-        );
-        response.headers_mut().insert(
-            "www-authenticate",
-            hyper::header::HeaderValue::from_static("Bearer"),
-        );
-        return response;
+    let (id, name) = match authorized(&state, source, &ident, header("authorization")).await {
+        Ok(endpoint) => endpoint,
+        Err(response) => return response,
     };
     let service = {
         let mut portals = crate::lock(&state.portals);
         portals
-            .entry(portal.id.clone())
+            .entry(id.clone())
             .or_insert_with(|| {
                 let portal_state = PortalState::start(
                     Arc::clone(&state.core),
-                    portal.id.clone(),
-                    portal.name.clone(),
+                    source,
+                    id.clone(),
+                    name.clone(),
                     state.changes.clone(),
                 );
                 let (core, upstreams) = (Arc::clone(&state.core), Arc::clone(&state.upstreams));
@@ -309,6 +288,57 @@ fn service_config() -> StreamableHttpServerConfig {
     let mut config = StreamableHttpServerConfig::default();
     config.json_response = true;
     config
+}
+
+/// The endpoint a request names (its id and name), once its token checks out. A portal that is
+/// not secure lets any local client in; a server's endpoint always wants its token.
+async fn authorized(
+    state: &State,
+    source: Source,
+    ident: &str,
+    presented: Option<String>,
+) -> std::result::Result<(String, String), Response<Body>> {
+    let mut fresh = false;
+    loop {
+        let found = match source {
+            Source::Portal => state
+                .lookup
+                .find(&state.core, &state.changes, ident)
+                .await
+                .map(|f| {
+                    f.map(|Found { portal, token }| (portal.id, portal.name, token, portal.secure))
+                }),
+            Source::Server => state
+                .lookup
+                .find_server(&state.core, &state.changes, ident)
+                .await
+                .map(|f| f.map(|s| (s.id, s.name, s.token, true))),
+        };
+        let (id, name, token, secure) = match found {
+            Ok(Some(found)) => found,
+            Ok(None) => return Err(plain(StatusCode::NOT_FOUND, "no such portal or server")),
+            Err(err) => return Err(plain(StatusCode::SERVICE_UNAVAILABLE, &err.message)),
+        };
+        if !secure || token_matches(presented.as_deref(), token.as_ref()) {
+            return Ok((id, name));
+        }
+        // The token may have been rotated by another process a moment ago, before this
+        // gateway saw the store change: look once more before refusing.
+        if !fresh {
+            state.lookup.forget(ident);
+            fresh = true;
+            continue;
+        }
+        let mut response = plain(
+            StatusCode::UNAUTHORIZED,
+            "this endpoint needs its bearer token",
+        );
+        response.headers_mut().insert(
+            "www-authenticate",
+            hyper::header::HeaderValue::from_static("Bearer"),
+        );
+        return Err(response);
+    }
 }
 
 /// Stops a background gateway for whoever can read its private state file.

@@ -4,7 +4,7 @@
 //! refused before anything is forwarded.
 
 mod bridge;
-mod bridge_auth;
+mod bridge_link;
 mod call_query;
 mod calllog;
 mod changes;
@@ -15,7 +15,7 @@ mod lookup;
 mod portal_state;
 mod upstreams;
 
-pub use bridge::bridge;
+pub use bridge::{BridgeTarget, bridge};
 pub use call_query::CallQuery;
 pub use calllog::{CALLS_KEPT, CallRecord};
 pub use http::{Gateway, GatewayStatus, start, start_claimed};

@@ -12,7 +12,7 @@ use rmcp::service::RoleServer;
 use tokio::sync::{broadcast, watch};
 
 use super::changes::generation;
-use crate::portals::served::{ServedCatalog, served_catalog};
+use crate::portals::served::{ServedCatalog, served_catalog, served_server_catalog};
 use crate::{Patchbay, lock, run_blocking};
 
 /// Which lists changed between two catalogs.
@@ -38,8 +38,17 @@ impl ListsChanged {
     }
 }
 
+/// What a gateway endpoint serves: a portal, or one server under its own names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Source {
+    Portal,
+    Server,
+}
+
 pub(crate) struct PortalState {
     core: Arc<Patchbay>,
+    pub source: Source,
+    /// The portal's id, or the server's.
     pub portal_id: String,
     pub portal_name: String,
     changes: watch::Receiver<u64>,
@@ -54,12 +63,14 @@ impl PortalState {
     /// Also starts the task that announces changes; it ends when the state is dropped.
     pub fn start(
         core: Arc<Patchbay>,
+        source: Source,
         portal_id: String,
         portal_name: String,
         changes: watch::Receiver<u64>,
     ) -> Arc<PortalState> {
         let state = Arc::new(PortalState {
             core,
+            source,
             portal_id,
             portal_name,
             changes: changes.clone(),
@@ -81,9 +92,12 @@ impl PortalState {
         {
             return Ok(Arc::clone(catalog));
         }
-        let id = self.portal_id.clone();
+        let (id, source) = (self.portal_id.clone(), self.source);
         let catalog = run_blocking(&self.core, move |core| {
-            core.store().read(|c| served_catalog(c, &id))
+            core.store().read(|c| match source {
+                Source::Portal => served_catalog(c, &id),
+                Source::Server => served_server_catalog(c, &id),
+            })
         })
         .await
         .map(Arc::new)

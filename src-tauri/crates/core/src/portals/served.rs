@@ -2,7 +2,7 @@
 //! members under their exposed names, their prompts (namespaced like tools) and resources
 //! (under their own URIs), and whether calls are logged with payloads.
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::Value;
 
 use super::repo::members;
@@ -60,10 +60,7 @@ pub(crate) fn served_catalog(conn: &Connection, portal_id: &str) -> Result<Serve
     )?;
     let mut tool_stmt = conn
         .prepare_cached("SELECT definition FROM server_tools WHERE server_id = ?1 AND name = ?2")?;
-    let mut caps_stmt = conn.prepare_cached(
-        "SELECT kind, key, definition FROM server_capabilities WHERE server_id = ?1
-         ORDER BY kind, key",
-    )?;
+    let mut caps_stmt = conn.prepare_cached(CAPABILITIES)?;
     let mut catalog = ServedCatalog {
         log_payloads,
         ..ServedCatalog::default()
@@ -85,43 +82,108 @@ pub(crate) fn served_catalog(conn: &Connection, portal_id: &str) -> Result<Serve
                 definition,
             });
         }
-        let caps = caps_stmt
-            .query_map([&member.server_id], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        for (kind, key, text) in caps {
-            let mut definition: Value = serde_json::from_str(&text).unwrap_or_default();
-            let item = |exposed: String, definition: Value| ServedItem {
-                exposed,
-                server_id: member.server_id.clone(),
-                upstream: key.clone(),
-                definition,
-            };
-            match kind.as_str() {
-                "prompt" => {
-                    let exposed = exposed_tool_name(&member.slug, &key, None);
-                    definition["name"] = exposed.clone().into();
-                    catalog.prompts.push(item(exposed, definition));
-                }
-                // Two members may list one URI: the first (by member name) serves it.
-                "resource" if uris.insert(key.clone()) => {
-                    catalog.resources.push(item(key.clone(), definition));
-                }
-                "resource_template" => {
-                    catalog
-                        .resource_templates
-                        .push(item(key.clone(), definition));
-                }
-                _ => {}
-            }
-        }
+        add_capabilities(
+            &mut catalog,
+            &mut caps_stmt,
+            &member.server_id,
+            &|key| exposed_tool_name(&member.slug, key, None),
+            &mut uris,
+        )?;
     }
     Ok(catalog)
+}
+
+/// What the gateway's endpoint of one server serves: its approved tools, its prompts, its
+/// resources and templates, all under the server's own names; nothing while it is disabled.
+pub(crate) fn served_server_catalog(conn: &Connection, server_id: &str) -> Result<ServedCatalog> {
+    let mut catalog = ServedCatalog::default();
+    let enabled: Option<bool> = conn
+        .query_row(
+            "SELECT is_enabled FROM servers WHERE id = ?1 AND deleted_at IS NULL",
+            [server_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if enabled != Some(true) {
+        return Ok(catalog);
+    }
+    let mut tools = conn.prepare_cached(
+        "SELECT name, definition FROM server_tools WHERE server_id = ?1
+         AND approval_state = 'approved' ORDER BY name",
+    )?;
+    let rows = tools
+        .query_map([server_id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for (name, text) in rows {
+        catalog.tools.push(ServedItem {
+            exposed: name.clone(),
+            server_id: server_id.to_string(),
+            upstream: name,
+            definition: serde_json::from_str(&text).unwrap_or_default(),
+        });
+    }
+    let mut caps_stmt = conn.prepare_cached(CAPABILITIES)?;
+    let mut uris = std::collections::HashSet::new();
+    add_capabilities(
+        &mut catalog,
+        &mut caps_stmt,
+        server_id,
+        &|key| key.to_string(),
+        &mut uris,
+    )?;
+    Ok(catalog)
+}
+
+const CAPABILITIES: &str = "SELECT kind, key, definition FROM server_capabilities
+    WHERE server_id = ?1 ORDER BY kind, key";
+
+/// A server's prompts (named by `prompt_name`), resources and resource templates. A URI in
+/// `uris` already is served by an earlier server and stays with it.
+fn add_capabilities(
+    catalog: &mut ServedCatalog,
+    caps_stmt: &mut rusqlite::CachedStatement,
+    server_id: &str,
+    prompt_name: &dyn Fn(&str) -> String,
+    uris: &mut std::collections::HashSet<String>,
+) -> Result<()> {
+    let caps = caps_stmt
+        .query_map([server_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for (kind, key, text) in caps {
+        let mut definition: Value = serde_json::from_str(&text).unwrap_or_default();
+        let item = |exposed: String, definition: Value| ServedItem {
+            exposed,
+            server_id: server_id.to_string(),
+            upstream: key.clone(),
+            definition,
+        };
+        match kind.as_str() {
+            "prompt" => {
+                let exposed = prompt_name(&key);
+                definition["name"] = exposed.clone().into();
+                catalog.prompts.push(item(exposed, definition));
+            }
+            // Two members may list one URI: the first (by member name) serves it.
+            "resource" if uris.insert(key.clone()) => {
+                catalog.resources.push(item(key.clone(), definition));
+            }
+            "resource_template" => {
+                catalog
+                    .resource_templates
+                    .push(item(key.clone(), definition));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

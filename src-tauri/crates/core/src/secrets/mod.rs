@@ -41,6 +41,11 @@ pub mod keys {
         format!("server/{server_id}/oauth/tokens")
     }
 
+    /// What a client's entry presents to the gateway's endpoint of this one server.
+    pub fn gateway_token(server_id: &str) -> String {
+        format!("server/{server_id}/gateway/token")
+    }
+
     pub fn oauth_client_secret(server_id: &str) -> String {
         format!("server/{server_id}/oauth/client_secret/{}", fresh())
     }

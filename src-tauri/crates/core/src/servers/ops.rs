@@ -168,6 +168,19 @@ impl Patchbay {
         })
     }
 
+    /// The token a client's entry presents to the gateway's endpoint of this server, made the
+    /// first time it is asked for.
+    pub(crate) fn server_gateway_token(&self, server_id: &str) -> Result<crate::Secret> {
+        let key = crate::secrets::keys::gateway_token(server_id);
+        if let Some(token) = self.secrets().get(&key)? {
+            return Ok(token);
+        }
+        let random = || uuid::Uuid::new_v4().simple().to_string();
+        let token = crate::Secret::new(format!("pbs_{}{}", random(), random()));
+        self.secrets().set(&key, &token)?;
+        Ok(token)
+    }
+
     /// Removes the server for good: its keyring entries, then its row.
     pub fn purge_server(&self, workspace_id: &str, ident: &str) -> Result<Server> {
         let (row, oauth) = self.store().read(|c| {
@@ -175,10 +188,10 @@ impl Patchbay {
             let oauth = crate::oauth::record::load(c, &row.server.id)?;
             Ok((row, oauth))
         })?;
-        let oauth_keys = oauth
-            .and_then(|o| o.client_secret_ref)
-            .into_iter()
-            .chain([crate::secrets::keys::oauth_tokens(&row.server.id)]);
+        let oauth_keys = oauth.and_then(|o| o.client_secret_ref).into_iter().chain([
+            crate::secrets::keys::oauth_tokens(&row.server.id),
+            crate::secrets::keys::gateway_token(&row.server.id),
+        ]);
         for key in row.secret_refs().into_iter().chain(oauth_keys) {
             self.secrets().delete(&key)?;
         }
