@@ -17,6 +17,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::app::app_info,
         commands::app::gateway_status,
         commands::app::restart_gateway,
+        commands::app::stop_gateway,
         commands::app::set_start_at_login,
         commands::workspaces::list_workspaces,
         commands::workspaces::create_workspace,

@@ -34,6 +34,13 @@ pub async fn restart_gateway(state: State<'_, AppState>) -> CommandResult<Gatewa
     Ok(gateway::report(&state.data_dir, &state.gateway).await)
 }
 
+/// Stops the user's gateway (installed clients start it again when they next need it).
+#[tauri::command]
+pub async fn stop_gateway(state: State<'_, AppState>) -> CommandResult<GatewayReport> {
+    patchbay_core::gateway::daemon::stop(&state.data_dir).await?;
+    Ok(gateway::report(&state.data_dir, &state.gateway).await)
+}
+
 /// Runs the gateway at login (the OS's per-user service), or stops doing so.
 #[tauri::command]
 pub async fn set_start_at_login(

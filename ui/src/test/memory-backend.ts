@@ -83,7 +83,7 @@ export class MemoryBackend implements Backend {
   }
 
   async appInfo(): Promise<AppInfo> {
-    return { version: "0.0.0-test", data_dir: "/tmp/pb", database: "/tmp/pb/patchbay.db", log_file: "/tmp/pb/logs/patchbay.<date>.log", keyring_service: "memory", schema_version: 2, os: "test", gateway_address: "http://127.0.0.1:47821", gateway_error: null };
+    return { version: "0.0.0-test", data_dir: "/tmp/pb", database: "/tmp/pb/patchbay.db", log_file: "/tmp/pb/logs/patchbay.<date>.log", keyring_service: "memory", schema_version: 2, os: "test", gateway_address: this.gateway.status?.address ?? null, gateway_error: this.gateway.status ? null : this.gateway.error };
   }
 
   async listWorkspaces() {
@@ -600,6 +600,16 @@ export class MemoryBackend implements Backend {
   }
 
   async restartGateway() {
+    if (!this.gateway.status) {
+      const address = "http://127.0.0.1:47821";
+      const status = { address, portals_served: 0, client_sessions: 0, upstream_sessions: 0, version: "0.0.0-test", pid: 4243, instance: "test" };
+      this.gateway = { ...this.gateway, status, pid: 4243, error: null };
+    }
+    return this.gatewayStatus();
+  }
+
+  async stopGateway() {
+    this.gateway = { ...this.gateway, status: null, pid: null, error: "not running" };
     return this.gatewayStatus();
   }
 

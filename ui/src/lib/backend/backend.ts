@@ -43,6 +43,8 @@ export interface Backend {
   gatewayStatus(): Promise<GatewayReport>;
   /** Starts the gateway if it is not running (stopped from the CLI, say). */
   restartGateway(): Promise<GatewayReport>;
+  /** Stops the gateway; installed clients start it again when they next need it. */
+  stopGateway(): Promise<GatewayReport>;
   /** Runs the gateway at login (the OS's per-user service), or stops doing so. */
   setStartAtLogin(enabled: boolean): Promise<LoginService>;
   listWorkspaces(): Promise<Workspace[]>;

@@ -183,6 +183,7 @@ export function tauriBackend(): Backend {
     installTemplate: (workspace, template, name) =>
       call<Server>("install_template", { workspace, template, ...(name ? { name } : {}) } satisfies InstallTemplateInput),
     restartGateway: () => call<GatewayReport>("restart_gateway"),
+    stopGateway: () => call<GatewayReport>("stop_gateway"),
     setStartAtLogin: (enabled) => call<LoginService>("set_start_at_login", { enabled } satisfies StartAtLoginInput),
     openUrl: async (url) => {
       try {

@@ -93,3 +93,17 @@ test("Start at login is a switch in Settings", async () => {
   await waitFor(() => expect(backend.gateway.starts_at_login).toBe(true));
   expect(toggle.checked).toBe(true);
 });
+
+test("the gateway stops and starts from Settings", async () => {
+  const backend = new MemoryBackend();
+  const user = userEvent.setup();
+  render(App, { props: { backend } });
+  await user.click(await screen.findByRole("button", { name: /Settings/ }));
+  const status = await screen.findByTestId("gateway-status");
+  await waitFor(() => expect(status.textContent).toContain("127.0.0.1:47821"));
+  await user.click(screen.getByTestId("gateway-toggle"));
+  await waitFor(() => expect(screen.getByTestId("gateway-status").textContent).toContain("Not running"));
+  expect(backend.gateway.status).toBeNull();
+  await user.click(screen.getByTestId("gateway-toggle"));
+  await waitFor(() => expect(screen.getByTestId("gateway-status").textContent).toContain("127.0.0.1:47821"));
+});

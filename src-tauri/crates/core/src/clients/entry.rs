@@ -239,4 +239,60 @@ mod tests {
         ));
         assert!(format!("{stdio:?}").contains("TOKEN") && !format!("{stdio:?}").contains("s3cret"));
     }
+
+    /// Patchbay's stdio entry in each client's documented shape (sources in shared
+    /// CLIENTS.md): the keys each client reads for a stdio server, and no others.
+    #[test]
+    fn the_stdio_entry_has_each_clients_documented_keys() {
+        let entry = ClientEntry::Stdio {
+            command: "/usr/bin/patchbay".into(),
+            args: vec!["bridge".into(), "0194-portal-id".into()],
+            env: BTreeMap::new(),
+        };
+        let expected = [
+            // modelcontextprotocol.io/quickstart/user: {"command","args","env"}.
+            (
+                "claude-desktop",
+                json!({"command": "/usr/bin/patchbay", "args": ["bridge", "0194-portal-id"]}),
+            ),
+            // code.claude.com/docs/en/mcp: {"type":"stdio","command","args","env"}.
+            (
+                "claude-code",
+                json!({"type": "stdio", "command": "/usr/bin/patchbay", "args": ["bridge", "0194-portal-id"]}),
+            ),
+            // cursor.com/docs/mcp: command, args, env.
+            (
+                "cursor",
+                json!({"command": "/usr/bin/patchbay", "args": ["bridge", "0194-portal-id"]}),
+            ),
+            // vscode-docs mcp-configuration.md: "type":"stdio" is required.
+            (
+                "vscode",
+                json!({"type": "stdio", "command": "/usr/bin/patchbay", "args": ["bridge", "0194-portal-id"]}),
+            ),
+            // docs.windsurf.com/windsurf/cascade/mcp: command, args, env.
+            (
+                "windsurf",
+                json!({"command": "/usr/bin/patchbay", "args": ["bridge", "0194-portal-id"]}),
+            ),
+            // zed settings_content/src/project.rs: Stdio{command (a string), args, env}.
+            (
+                "zed",
+                json!({"command": "/usr/bin/patchbay", "args": ["bridge", "0194-portal-id"]}),
+            ),
+            // gemini-cli docs/tools/mcp-server.md: command, args, env, cwd.
+            (
+                "gemini-cli",
+                json!({"command": "/usr/bin/patchbay", "args": ["bridge", "0194-portal-id"]}),
+            ),
+            // codex-rs/config/src/mcp_types.rs: command, args, env (TOML keys alike).
+            (
+                "codex",
+                json!({"command": "/usr/bin/patchbay", "args": ["bridge", "0194-portal-id"]}),
+            ),
+        ];
+        for (client, want) in expected {
+            assert_eq!(write(find(client).unwrap(), &entry), want, "{client}");
+        }
+    }
 }
