@@ -263,14 +263,11 @@ def test_url_entries_are_private_refused_in_projects_and_stay_true(cli, home):
         assert mode(backups) == 0o700 and mode(backups / "cursor") == 0o700
         assert all(mode(b) == 0o600 for b in (backups / "cursor").iterdir())
 
-        code, err = cli.error("install", "Day job", "--client", "vscode", "--transport", "http")
-        assert err["code"] == "validation" and "Settings Sync" in err["message"], "VS Code uploads its user file"
-
         project = home / "repo"
         project.mkdir()
-        code, err = cli.error("install", "Day job", "--client", "vscode", "--project", str(project), "--transport", "http")
+        code, err = cli.error("install", "Day job", "--client", "cursor", "--project", str(project), "--transport", "http")
         assert err["code"] == "validation" and "project" in err["message"]
-        assert not (project / ".vscode/mcp.json").exists()
+        assert not (project / ".cursor/mcp.json").exists()
         cli.json("install", "Day job", "--client", "vscode", "--project", str(project))
         assert "pbp_" not in (project / ".vscode/mcp.json").read_text()
 
@@ -371,3 +368,47 @@ def test_a_server_is_installed_through_the_gateway_with_none_of_its_secrets(cli,
     # An OAuth server is installable too: the gateway holds its tokens.
     cli.json("catalog", "install", "linear")
     assert cli.json("install", "Linear", "--client", "cursor")["mode"] == "bridge"
+
+
+def test_one_session_sending_parallel_calls_through_the_stdio_entry_gets_every_answer(cli, home):
+    """The shape real clients use: one session, many calls in flight at once."""
+    with python_server("base") as upstream:
+        setup_portal(cli, upstream)
+        cli.json("install", "Work", "--client", "cursor")
+        entry = read_entry(cli, "cursor", "patchbay-work")
+
+        async def parallel() -> list[str]:
+            async with AsyncExitStack() as stack:
+                session = await stdio_session(stack, entry, cli.env)
+                calls = [session.call_tool("notes__add", {"a": n, "b": 1000}) for n in range(40)]
+                results = await asyncio.wait_for(asyncio.gather(*calls), 120)
+                return [r.content[0].text for r in results]
+
+        assert asyncio.run(parallel()) == [str(n + 1000) for n in range(40)]
+
+
+def test_vs_codes_url_entry_names_an_input_the_user_types_once(cli, home):
+    """VS Code prompts for `${input:id}` and keeps the value in its secret storage, so its
+    user mcp.json (uploaded by Settings Sync) and project files hold no token."""
+    from test_clients import list_tools_http
+
+    with python_server("base") as upstream:
+        portal = setup_portal(cli, upstream)
+        installed = cli.json("install", "Work", "--client", "vscode", "--transport", "http")
+        path = config_path(cli, "vscode")
+        doc = json.loads(path.read_text())
+        entry = doc["servers"]["patchbay-work"]
+        input_id = f"patchbay-{portal['id']}"
+        assert entry["headers"] == {"Authorization": f"Bearer ${{input:{input_id}}}"}
+        assert doc["inputs"] == [{"type": "promptString", "id": input_id, "password": True,
+                                  "description": doc["inputs"][0]["description"]}]
+        assert portal["token"] not in path.read_text()
+        assert [i["drift"] for i in cli.json("installation", "list")["installations"]] == ["in_sync"]
+        # What VS Code sends once the user typed the token.
+        gateway = cli.json("gateway", "start")
+        typed = {"Authorization": entry["headers"]["Authorization"].replace(f"${{input:{input_id}}}", portal["token"])}
+        url = f"{gateway['address']}/mcp/work"
+        assert asyncio.run(list_tools_http({"url": url, "headers": typed})) == ["notes__add", "notes__read_note"]
+        cli.json("uninstall", "Work", "--client", "vscode")
+        assert not path.exists(), "the file the install made goes, inputs and all"
+        assert installed["mode"] == "http"

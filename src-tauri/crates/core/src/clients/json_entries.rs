@@ -121,6 +121,92 @@ pub(crate) fn has_container(text: &str, path: &[&str], what: &str) -> Result<boo
     Ok(find(&jsonc::parse(text, what)?, path).is_some())
 }
 
+/// Adds or replaces the item of the top-level array `key` whose `"id"` is `id` (VS Code's
+/// `inputs`); creates the array when missing.
+pub(crate) fn upsert_item(
+    text: &str,
+    key: &str,
+    id: &str,
+    item: &Value,
+    what: &str,
+) -> Result<String> {
+    let root = jsonc::parse(text, what)?;
+    if root.members().is_none() {
+        return Err(not_an_object(what));
+    }
+    let unit = indent_unit(text, &root);
+    let Some(member) = root.get(key) else {
+        return Ok(insert_member(
+            text,
+            &root,
+            key,
+            &Value::Array(vec![item.clone()]),
+            &unit,
+        ));
+    };
+    let jsonc::Kind::Array(items) = &member.value.kind else {
+        return Err(Error::validation(
+            "file",
+            format!(
+                "{what}: '{key}' is not an array; fix it by hand, Patchbay leaves the file as it is"
+            ),
+        ));
+    };
+    let nl = newline(text);
+    if let Some(existing) = items.iter().find(|i| item_id(i) == Some(id)) {
+        let indent = line_indent(text, existing.start).to_string();
+        let replacement = pretty(item, &unit, &indent).replace('\n', nl);
+        return Ok(splice(text, existing.start, existing.end, &replacement));
+    }
+    match items.last() {
+        Some(last) => {
+            let indent = line_indent(text, last.start).to_string();
+            let added = format!(
+                ",{nl}{indent}{}",
+                pretty(item, &unit, &indent).replace('\n', nl)
+            );
+            Ok(splice(text, last.end, last.end, &added))
+        }
+        None => {
+            let indent = line_indent(text, member.key_start).to_string();
+            let array = pretty(&Value::Array(vec![item.clone()]), &unit, &indent).replace('\n', nl);
+            Ok(splice(text, member.value.start, member.value.end, &array))
+        }
+    }
+}
+
+/// Removes the item of the top-level array `key` whose `"id"` is `id`; `None` when there is
+/// none. The array stays, empty if it was the only item.
+pub(crate) fn remove_item(text: &str, key: &str, id: &str, what: &str) -> Result<Option<String>> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    let root = jsonc::parse(text, what)?;
+    let Some(member) = root.get(key) else {
+        return Ok(None);
+    };
+    let jsonc::Kind::Array(items) = &member.value.kind else {
+        return Ok(None);
+    };
+    let Some(index) = items.iter().position(|i| item_id(i) == Some(id)) else {
+        return Ok(None);
+    };
+    let (start, end) = match (index.checked_sub(1), items.get(index + 1)) {
+        (Some(previous), _) => (items[previous].end, items[index].end),
+        (None, Some(next)) => (items[index].start, next.start),
+        (None, None) => (member.value.start, member.value.end),
+    };
+    let with = if items.len() == 1 { "[]" } else { "" };
+    Ok(Some(splice(text, start, end, with)))
+}
+
+fn item_id(item: &Node) -> Option<&str> {
+    match &item.get("id")?.value.kind {
+        jsonc::Kind::Scalar(Value::String(id)) => Some(id),
+        _ => None,
+    }
+}
+
 fn find<'a>(root: &'a Node, path: &[&str]) -> Option<&'a Node> {
     let mut node = root;
     for key in path {
@@ -293,5 +379,44 @@ mod tests {
         assert!(upsert("{\"mcpServers\": ", PATH, "w", &json!({}), "f").is_err());
         assert!(upsert("[1, 2]", PATH, "w", &json!({}), "f").is_err());
         assert!(upsert("{\"mcpServers\": 3}", PATH, "w", &json!({}), "f").is_err());
+    }
+
+    #[test]
+    fn an_item_of_a_top_level_array_is_added_replaced_and_removed_by_id() {
+        let input = json!({"type": "promptString", "id": "patchbay-x", "password": true});
+        let original = "{\n  // mine\n  \"servers\": {}\n}\n";
+        let added = upsert_item(original, "inputs", "patchbay-x", &input, "f").unwrap();
+        let parsed = jsonc::parse(&added, "f").unwrap().to_value();
+        assert_eq!(parsed["inputs"], json!([input]));
+        assert!(added.contains("// mine"));
+        let again = upsert_item(&added, "inputs", "patchbay-x", &input, "f").unwrap();
+        assert_eq!(again, added, "the same item is not added twice");
+
+        let theirs =
+            "{\n  \"inputs\": [\n    {\"id\": \"theirs\", \"type\": \"promptString\"}\n  ]\n}\n";
+        let both = upsert_item(theirs, "inputs", "patchbay-x", &input, "f").unwrap();
+        let parsed = jsonc::parse(&both, "f").unwrap().to_value();
+        assert_eq!(parsed["inputs"].as_array().unwrap().len(), 2);
+        let removed = remove_item(&both, "inputs", "patchbay-x", "f")
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            removed, theirs,
+            "removing ours restores theirs byte for byte"
+        );
+
+        let empty = "{\"inputs\": [], \"servers\": {}}";
+        let one = upsert_item(empty, "inputs", "patchbay-x", &input, "f").unwrap();
+        let back = remove_item(&one, "inputs", "patchbay-x", "f")
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            jsonc::parse(&back, "f").unwrap().to_value(),
+            json!({"inputs": [], "servers": {}})
+        );
+        assert_eq!(
+            remove_item(&back, "inputs", "patchbay-x", "f").unwrap(),
+            None
+        );
     }
 }

@@ -43,6 +43,14 @@ pub(crate) struct Planned {
     pub secret: bool,
     /// A command the client runs for the entry's headers (Claude Code's `headersHelper`).
     pub headers_helper: Option<String>,
+    /// An input the client prompts for and keeps itself (VS Code's `inputs`): its id, and the
+    /// item to put in the client's inputs.
+    pub input: Option<(String, serde_json::Value)>,
+}
+
+/// The id of a portal's token input in a client that prompts for it.
+pub(crate) fn input_id(portal_id: &str) -> String {
+    format!("patchbay-{portal_id}")
 }
 
 impl Planned {
@@ -142,6 +150,7 @@ impl Patchbay {
                 mode: "bridge",
                 secret: false,
                 headers_helper: None,
+                input: None,
             }),
             Resolved::Portal { id, .. } => {
                 let row = self
@@ -156,35 +165,44 @@ impl Patchbay {
                         ),
                     ));
                 }
-                let token = self.portal_token(&row)?;
+                let mut planned = Planned {
+                    entry: ClientEntry::Http {
+                        url: row.portal.url.clone(),
+                        sse: false,
+                        headers: BTreeMap::new(),
+                    },
+                    mode: "http",
+                    secret: false,
+                    headers_helper: None,
+                    input: None,
+                };
+                let Some(token) = self.portal_token(&row)? else {
+                    return Ok(planned);
+                };
                 let mut headers = BTreeMap::new();
-                if token.is_some() && spec.headers_helper_key.is_some() {
+                if spec.headers_helper_key.is_some() {
                     // The client asks Patchbay for the header each time: no token in the file.
                     let mut words = vec![display(bridge_command)];
                     words.extend(self.patchbay_args(workspace_id, &["portal", "headers"], id));
                     let env: Vec<_> = Self::keyring_env().into_iter().collect();
-                    return Ok(Planned {
-                        entry: ClientEntry::Http {
-                            url: row.portal.url,
-                            sse: false,
-                            headers,
-                        },
-                        mode: "http",
-                        secret: false,
-                        headers_helper: Some(shell_line(&env, &words)),
+                    planned.headers_helper = Some(shell_line(&env, &words));
+                } else if spec.secret_inputs_key.is_some() {
+                    // The client asks the user for the token once and keeps it in its own
+                    // secret storage: the file names the input, not the token.
+                    let input = input_id(id);
+                    headers.insert("Authorization".into(), format!("Bearer ${{input:{input}}}"));
+                    let item = serde_json::json!({
+                        "type": "promptString",
+                        "id": input,
+                        "description": format!(
+                            "The token of Patchbay portal '{}' (shown when it is created or its token rotated)",
+                            row.portal.name
+                        ),
+                        "password": true,
                     });
-                }
-                if let Some(token) = &token {
+                    planned.input = Some((input, item));
+                } else {
                     no_secret_in_project(project, "a URL entry with the portal's token")?;
-                    if spec.syncs_user_file {
-                        return Err(Error::validation(
-                            "transport",
-                            format!(
-                                "{} uploads its user settings with Settings Sync, so a URL entry would send the portal's token off this machine; install with Patchbay's stdio entry",
-                                spec.name
-                            ),
-                        ));
-                    }
                     if !with_headers {
                         return Err(Error::validation(
                             "transport",
@@ -195,17 +213,14 @@ impl Patchbay {
                         ));
                     }
                     headers.insert("Authorization".into(), format!("Bearer {}", token.expose()));
+                    planned.secret = true;
                 }
-                Ok(Planned {
-                    secret: token.is_some(),
-                    entry: ClientEntry::Http {
-                        url: row.portal.url,
-                        sse: false,
-                        headers,
-                    },
-                    mode: "http",
-                    headers_helper: None,
-                })
+                planned.entry = ClientEntry::Http {
+                    url: row.portal.url,
+                    sse: false,
+                    headers,
+                };
+                Ok(planned)
             }
             Resolved::Server { id, .. } if transport == EntryTransport::Stdio => Ok(Planned {
                 entry: ClientEntry::Stdio {
@@ -216,6 +231,7 @@ impl Patchbay {
                 mode: "bridge",
                 secret: false,
                 headers_helper: None,
+                input: None,
             }),
             Resolved::Server { id, name } => {
                 let row = self
@@ -271,6 +287,7 @@ impl Patchbay {
                             entry: ClientEntry::Http { url, sse, headers },
                             mode: "http",
                             headers_helper: None,
+                            input: None,
                         })
                     }
                     Target::Stdio { .. } => Err(Error::validation(

@@ -58,9 +58,9 @@ pub struct ClientSpec {
     /// The key of a shell command that prints an HTTP entry's headers as JSON, where the
     /// client runs one: a URL entry then names Patchbay's command instead of holding the token.
     pub headers_helper_key: Option<&'static str>,
-    /// The client uploads its user config to a cloud service (a token there would leave the
-    /// machine).
-    pub syncs_user_file: bool,
+    /// The top-level array of inputs the client prompts for once and keeps in its own secret
+    /// storage (`${input:id}` in an entry), where it has one.
+    pub secret_inputs_key: Option<&'static str>,
 }
 
 pub const CLIENTS: &[ClientSpec] = &[
@@ -75,7 +75,7 @@ pub const CLIENTS: &[ClientSpec] = &[
         http: None,
         markers: &[(Base::AppConfig, "Claude")],
         headers_helper_key: None,
-        syncs_user_file: false,
+        secret_inputs_key: None,
     },
     ClientSpec {
         id: "claude-code",
@@ -96,7 +96,7 @@ pub const CLIENTS: &[ClientSpec] = &[
         // Claude Code runs `headersHelper`, a command printing a JSON object of headers
         // (code.claude.com/docs/en/mcp; anthropics/claude-code#48514 shows the shape).
         headers_helper_key: Some("headersHelper"),
-        syncs_user_file: false,
+        secret_inputs_key: None,
     },
     ClientSpec {
         id: "cursor",
@@ -115,7 +115,7 @@ pub const CLIENTS: &[ClientSpec] = &[
         }),
         markers: &[(Base::Home, ".cursor")],
         headers_helper_key: None,
-        syncs_user_file: false,
+        secret_inputs_key: None,
     },
     ClientSpec {
         id: "vscode",
@@ -134,9 +134,11 @@ pub const CLIENTS: &[ClientSpec] = &[
         }),
         markers: &[(Base::AppConfig, "Code/User")],
         headers_helper_key: None,
-        // Settings Sync uploads the user mcp.json (microsoft/vscode `McpSynchroniser`,
-        // `ALL_SYNC_RESOURCES` includes `SyncResource.Mcp`).
-        syncs_user_file: true,
+        // Settings Sync uploads the user mcp.json (microsoft/vscode `McpSynchroniser`), which
+        // is why its URL entry names an input instead of holding the token.
+        // `inputs: [{type: "promptString", id, description, password: true}]`, used as
+        // `${input:id}` (vscode-docs `docs/copilot/reference/mcp-configuration.md`).
+        secret_inputs_key: Some("inputs"),
     },
     ClientSpec {
         id: "windsurf",
@@ -155,7 +157,7 @@ pub const CLIENTS: &[ClientSpec] = &[
         }),
         markers: &[(Base::Home, ".codeium/windsurf")],
         headers_helper_key: None,
-        syncs_user_file: false,
+        secret_inputs_key: None,
     },
     ClientSpec {
         id: "zed",
@@ -174,7 +176,7 @@ pub const CLIENTS: &[ClientSpec] = &[
         }),
         markers: &[(Base::XdgConfig, "zed")],
         headers_helper_key: None,
-        syncs_user_file: false,
+        secret_inputs_key: None,
     },
     ClientSpec {
         id: "gemini-cli",
@@ -193,7 +195,7 @@ pub const CLIENTS: &[ClientSpec] = &[
         }),
         markers: &[(Base::Home, ".gemini")],
         headers_helper_key: None,
-        syncs_user_file: false,
+        secret_inputs_key: None,
     },
     ClientSpec {
         id: "codex",
@@ -212,7 +214,7 @@ pub const CLIENTS: &[ClientSpec] = &[
         }),
         markers: &[(Base::Home, ".codex")],
         headers_helper_key: None,
-        syncs_user_file: false,
+        secret_inputs_key: None,
     },
 ];
 
