@@ -27,8 +27,6 @@ pub struct GatewayReport {
     pub error: Option<String>,
     /// The background process serving, while it runs.
     pub pid: Option<u32>,
-    /// Runs at login (Settings > Start at login).
-    pub starts_at_login: bool,
 }
 
 /// The `patchbay` CLI that runs the gateway: beside the app, else on the PATH.
@@ -71,15 +69,11 @@ pub async fn report(data_dir: &Path, slot: &Mutex<GatewaySlot>) -> GatewayReport
                 .unwrap_or_else(|| "not running".to_string()),
         )
     };
-    let starts_at_login = patchbay_core::login_service::status(data_dir)
-        .map(|s| s.installed)
-        .unwrap_or(false);
     GatewayReport {
         port: patchbay_core::portals::gateway_port(),
         status: now.status,
         error,
         pid: now.pid,
-        starts_at_login,
     }
 }
 

@@ -19,6 +19,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::app::restart_gateway,
         commands::app::stop_gateway,
         commands::app::set_start_at_login,
+        commands::app::login_service_status,
         commands::workspaces::list_workspaces,
         commands::workspaces::create_workspace,
         commands::workspaces::rename_workspace,

@@ -41,6 +41,18 @@ pub async fn stop_gateway(state: State<'_, AppState>) -> CommandResult<GatewayRe
     Ok(gateway::report(&state.data_dir, &state.gateway).await)
 }
 
+/// Whether the gateway runs at login (a file check, or on Windows a task query: asked by
+/// Settings, not polled).
+#[tauri::command]
+pub async fn login_service_status(state: State<'_, AppState>) -> CommandResult<LoginService> {
+    let data_dir = state.data_dir.clone();
+    tauri::async_runtime::spawn_blocking(move || login_service::status(&data_dir))
+        .await
+        .map_err(|e| {
+            patchbay_core::Error::internal(format!("the service check did not finish: {e}"))
+        })?
+}
+
 /// Runs the gateway at login (the OS's per-user service), or stops doing so.
 #[tauri::command]
 pub async fn set_start_at_login(

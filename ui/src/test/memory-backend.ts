@@ -447,8 +447,8 @@ export class MemoryBackend implements Backend {
     },
     error: null,
     pid: 4242,
-    starts_at_login: false,
   };
+  startsAtLogin = false;
 
   async portalCalls(workspace: string, key: string, query: CallQuery) {
     const p = this.portal(workspace, key);
@@ -613,8 +613,13 @@ export class MemoryBackend implements Backend {
     return this.gatewayStatus();
   }
 
+  async loginServiceStatus(): Promise<LoginService> {
+    const file = "/home/test/.config/systemd/user/patchbay-gateway.service";
+    return { kind: "systemd", installed: this.startsAtLogin, name: "patchbay-gateway", file, note: null };
+  }
+
   async setStartAtLogin(enabled: boolean): Promise<LoginService> {
-    this.gateway.starts_at_login = enabled;
-    return { kind: "systemd", installed: enabled, name: "patchbay-gateway", file: "/home/test/.config/systemd/user/patchbay-gateway.service", note: null };
+    this.startsAtLogin = enabled;
+    return this.loginServiceStatus();
   }
 }

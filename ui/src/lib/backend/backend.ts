@@ -45,6 +45,8 @@ export interface Backend {
   restartGateway(): Promise<GatewayReport>;
   /** Stops the gateway; installed clients start it again when they next need it. */
   stopGateway(): Promise<GatewayReport>;
+  /** Whether the gateway runs at login. */
+  loginServiceStatus(): Promise<LoginService>;
   /** Runs the gateway at login (the OS's per-user service), or stops doing so. */
   setStartAtLogin(enabled: boolean): Promise<LoginService>;
   listWorkspaces(): Promise<Workspace[]>;

@@ -184,6 +184,7 @@ export function tauriBackend(): Backend {
       call<Server>("install_template", { workspace, template, ...(name ? { name } : {}) } satisfies InstallTemplateInput),
     restartGateway: () => call<GatewayReport>("restart_gateway"),
     stopGateway: () => call<GatewayReport>("stop_gateway"),
+    loginServiceStatus: () => call<LoginService>("login_service_status"),
     setStartAtLogin: (enabled) => call<LoginService>("set_start_at_login", { enabled } satisfies StartAtLoginInput),
     openUrl: async (url) => {
       try {

@@ -12,8 +12,4 @@ port: number, status: GatewayStatus | null, error: string | null,
 /**
  * The background process serving, while it runs.
  */
-pid: number | null, 
-/**
- * Runs at login (Settings > Start at login).
- */
-starts_at_login: boolean, };
+pid: number | null, };

@@ -90,7 +90,7 @@ test("Start at login is a switch in Settings", async () => {
   const toggle = (await screen.findByTestId("start-at-login")) as HTMLInputElement;
   expect(toggle.checked).toBe(false);
   await user.click(toggle);
-  await waitFor(() => expect(backend.gateway.starts_at_login).toBe(true));
+  await waitFor(() => expect(backend.startsAtLogin).toBe(true));
   expect(toggle.checked).toBe(true);
 });
 

@@ -90,7 +90,7 @@ test("the sidebar shows the gateway's sessions, or why it stopped with a way to 
   render(App, { props: { backend } });
   expect((await screen.findByTestId("gateway-sessions")).textContent).toContain("3 clients");
 
-  backend.gateway = { port: 47821, status: null, error: "the gateway did not start within 30 s", pid: null, starts_at_login: false };
+  backend.gateway = { port: 47821, status: null, error: "the gateway did not start within 30 s", pid: null };
   const user = userEvent.setup();
   await waitFor(() => expect(screen.getByTestId("gateway-indicator").textContent).toContain("Gateway stopped"), { timeout: 5000 });
   backend.gateway = {
@@ -98,7 +98,6 @@ test("the sidebar shows the gateway's sessions, or why it stopped with a way to 
     status: { address: "http://127.0.0.1:47821", portals_served: 0, client_sessions: 0, upstream_sessions: 0, version: "0.0.0-test", pid: 7, instance: "t" },
     error: null,
     pid: 7,
-    starts_at_login: false,
   };
   await user.click(screen.getByRole("button", { name: "Start again" }));
   expect((await screen.findByTestId("gateway-sessions")).textContent).toContain("0 clients");
