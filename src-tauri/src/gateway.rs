@@ -29,9 +29,20 @@ pub struct GatewayReport {
     pub pid: Option<u32>,
 }
 
-/// The `patchbay` CLI that runs the gateway: beside the app, else on the PATH.
+/// The `patchbay` CLI a bridge entry and the background gateway run: beside the app's
+/// executable, else on the PATH.
 pub fn cli() -> PathBuf {
-    crate::commands::clients::bridge_command()
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| {
+            Some(exe.parent()?.join(if cfg!(windows) {
+                "patchbay.exe"
+            } else {
+                "patchbay"
+            }))
+        })
+        .filter(|p| p.is_file())
+        .unwrap_or_else(|| PathBuf::from("patchbay"))
 }
 
 /// Starts the gateway unless it runs; one that runs an older version is restarted.

@@ -75,21 +75,6 @@ pub struct InstallTemplateInput {
     pub name: Option<String>,
 }
 
-/// The `patchbay` CLI a bridge entry and the background gateway run: beside the app's
-/// executable, else on the PATH.
-pub fn bridge_command() -> PathBuf {
-    std::env::current_exe()
-        .ok()
-        .and_then(|exe| {
-            Some(exe.parent()?.join(if cfg!(windows) {
-                "patchbay.exe"
-            } else {
-                "patchbay"
-            }))
-        })
-        .filter(|p| p.is_file())
-        .unwrap_or_else(|| PathBuf::from("patchbay"))
-}
 
 #[tauri::command]
 pub async fn list_clients(state: State<'_, AppState>) -> CommandResult<Vec<ClientInfo>> {
@@ -138,7 +123,7 @@ async fn place_and(
     core(state, move |c| {
         let dirs = Dirs::from_env()?;
         let project = input.project.filter(|p| !p.is_empty()).map(PathBuf::from);
-        let bridge = bridge_command();
+        let bridge = crate::gateway::cli();
         let place = InstallPlace {
             client: &input.client,
             project: project.as_deref(),

@@ -23,7 +23,7 @@ use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig
 use rmcp::transport::{StreamableHttpClientTransport, TokioChildProcess};
 
 mod support;
-use support::{CLI, cli_json, free_port, median, need, proc_kib, root, start};
+use support::{CLI, cli_json, median, proc_kib};
 
 type Client = RunningService<RoleClient, ()>;
 
@@ -87,39 +87,14 @@ fn gateway_running(data: &Path) -> bool {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let quick = args.iter().any(|a| a == "--quick") || !args.iter().any(|a| a == "--bench");
+    let quick = support::quick();
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let everything = root()
-        .join("tests/servers/node_modules/@modelcontextprotocol/server-everything/dist/index.js");
-    if quick && !everything.exists() {
-        println!("entry bench: skipped (tests/servers/node_modules missing)");
-        return;
-    }
-    let everything = need(
-        &everything,
-        "run `npm ci` in tests/servers (make bench does)",
-    );
     let data_dir = tempfile::tempdir().expect("a temp dir");
     let data = data_dir.path();
-    let port = free_port();
-    let mut cmd = Command::new("node");
-    cmd.arg(&everything)
-        .arg("streamableHttp")
-        .env("PORT", port.to_string());
-    let _upstream = start(cmd, port, "server-everything");
-    let upstream = format!("http://127.0.0.1:{port}/mcp");
-    cli_json(
-        data,
-        &["server", "create", "--name", "every", "--url", &upstream],
-    );
-    cli_json(data, &["server", "sync", "every"]);
-    let portal = cli_json(data, &["portal", "create", "--name", "Bench"]);
-    let (portal_id, token) = (
-        portal["id"].as_str().expect("an id").to_string(),
-        portal["token"].as_str().expect("a token").to_string(),
-    );
-    cli_json(data, &["portal", "add-server", "Bench", "every"]);
+    let Some(bench) = support::everything_portal(data, "entry", quick) else {
+        return;
+    };
+    let (portal_id, token) = (bench.portal_id.clone(), bench.token.clone());
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -25,7 +25,7 @@ use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
 
 mod support;
-use support::{Server, cli_json, free_port, need, patchbay, root, start};
+use support::{Server, free_port, patchbay, root, start};
 
 type Client = RunningService<RoleClient, ()>;
 
@@ -118,41 +118,14 @@ fn bench_python() -> Option<PathBuf> {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    // `cargo test --all-targets` runs benches as tests: stay quick then.
-    let quick = args.iter().any(|a| a == "--quick") || !args.iter().any(|a| a == "--bench");
+    let quick = support::quick();
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let everything = root()
-        .join("tests/servers/node_modules/@modelcontextprotocol/server-everything/dist/index.js");
-    if quick && !everything.exists() {
-        println!("gateway bench: skipped (tests/servers/node_modules missing)");
-        return;
-    }
-    let everything = need(
-        &everything,
-        "run `npm ci` in tests/servers (make bench does)",
-    );
     let data = tempfile::tempdir().expect("a temp dir");
     let data = data.path();
-
-    let port = free_port();
-    let mut cmd = Command::new("node");
-    cmd.arg(&everything)
-        .arg("streamableHttp")
-        .env("PORT", port.to_string());
-    let _upstream = start(cmd, port, "server-everything");
-    let upstream = format!("http://127.0.0.1:{port}/mcp");
-
-    cli_json(
-        data,
-        &["server", "create", "--name", "every", "--url", &upstream],
-    );
-    cli_json(data, &["server", "sync", "every"]);
-    let token = cli_json(data, &["portal", "create", "--name", "Bench"])["token"]
-        .as_str()
-        .expect("a token")
-        .to_string();
-    cli_json(data, &["portal", "add-server", "Bench", "every"]);
+    let Some(bench) = support::everything_portal(data, "gateway", quick) else {
+        return;
+    };
+    let (upstream, token) = (bench.upstream.clone(), bench.token.clone());
 
     use std::os::unix::process::CommandExt;
     let mut serve = patchbay(data);

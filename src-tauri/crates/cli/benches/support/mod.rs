@@ -109,3 +109,59 @@ pub fn proc_kib(pid: u32, file: &str, field: &str) -> u64 {
         .and_then(|v| v.split_whitespace().next()?.parse().ok())
         .unwrap_or_else(|| panic!("{field} in /proc/{pid}/{file}"))
 }
+
+/// `--quick`, or a run by `cargo test --all-targets` (benches run as tests: stay quick then).
+pub fn quick() -> bool {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().any(|a| a == "--quick") || !args.iter().any(|a| a == "--bench")
+}
+
+/// npm server-everything over Streamable HTTP, synced as `every` into a secure portal `Bench`
+/// on the data dir; stopped when dropped.
+pub struct EverythingPortal {
+    pub upstream: String,
+    pub portal_id: String,
+    pub token: String,
+    _server: Server,
+}
+
+/// The portal every gateway bench measures; `None` (after saying so) for a quick run without
+/// the npm test servers installed.
+pub fn everything_portal(data: &Path, bench: &str, quick: bool) -> Option<EverythingPortal> {
+    let everything = root()
+        .join("tests/servers/node_modules/@modelcontextprotocol/server-everything/dist/index.js");
+    if quick && !everything.exists() {
+        println!("{bench} bench: skipped (tests/servers/node_modules missing)");
+        return None;
+    }
+    let everything = need(
+        &everything,
+        "run `npm ci` in tests/servers (make bench does)",
+    );
+    let port = free_port();
+    let mut cmd = Command::new("node");
+    cmd.arg(&everything)
+        .arg("streamableHttp")
+        .env("PORT", port.to_string());
+    let server = start(cmd, port, "server-everything");
+    let upstream = format!("http://127.0.0.1:{port}/mcp");
+    cli_json(
+        data,
+        &["server", "create", "--name", "every", "--url", &upstream],
+    );
+    cli_json(data, &["server", "sync", "every"]);
+    let portal = cli_json(data, &["portal", "create", "--name", "Bench"]);
+    cli_json(data, &["portal", "add-server", "Bench", "every"]);
+    let text = |key: &str| {
+        portal[key]
+            .as_str()
+            .expect("the portal's id and token")
+            .to_string()
+    };
+    Some(EverythingPortal {
+        upstream,
+        portal_id: text("id"),
+        token: text("token"),
+        _server: server,
+    })
+}

@@ -74,6 +74,38 @@ impl Entries {
             Format::Toml => toml_entries::remove(text, path, name, drop_empty, what),
         }
     }
+
+    /// Adds or replaces the prompted input `id` in the top-level array `key` (VS Code's
+    /// `inputs`; only JSON clients have one).
+    pub fn upsert_input(
+        &self,
+        text: &str,
+        key: &str,
+        id: &str,
+        item: &serde_json::Value,
+        what: &str,
+    ) -> Result<String> {
+        match self.format {
+            Format::Json => json_entries::upsert_item(text, key, id, item, what),
+            Format::Toml => Ok(text.to_string()),
+        }
+    }
+
+    /// Takes the prompted input `id` out again; the text as it is when there is none.
+    pub fn remove_input(&self, text: &str, key: &str, id: &str, what: &str) -> Result<String> {
+        Ok(match self.format {
+            Format::Json => json_entries::remove_item(text, key, id, what)?,
+            Format::Toml => None,
+        }
+        .unwrap_or_else(|| text.to_string()))
+    }
+
+    /// Nothing is left in the file but, perhaps, the empty array `inputs_key` (a file the
+    /// install made goes with the uninstall then).
+    pub fn holds_nothing(&self, text: &str, inputs_key: Option<&str>) -> bool {
+        text.trim().is_empty()
+            || (self.format == Format::Json && json_entries::holds_nothing(text, inputs_key))
+    }
 }
 
 /// How a replaced file is written.

@@ -171,7 +171,7 @@ impl Patchbay {
             .map_or(existing.is_none(), |p| p.created_file);
         let mut updated = entries.upsert(&text, spec.servers_path, &entry_name, &value, &file)?;
         if let (Some((id, item)), Some(key)) = (&planned.input, spec.secret_inputs_key) {
-            updated = super::json_entries::upsert_item(&updated, key, id, item, &file)?;
+            updated = entries.upsert_input(&updated, key, id, item, &file)?;
         }
         let backup = existing.as_ref().map(|_| self.backup_path(spec, &w.path));
         config_file::replace(
@@ -263,23 +263,9 @@ impl Patchbay {
             if let Some(mut updated) = removed {
                 if let Some(key) = spec.secret_inputs_key {
                     let id = super::plan::input_id(&record.installation.target_id);
-                    if let Some(without) =
-                        super::json_entries::remove_item(&updated, key, &id, &file)?
-                    {
-                        updated = without;
-                    }
+                    updated = entries.remove_input(&updated, key, &id, &file)?;
                 }
-                // Nothing else in it: no member but, perhaps, an inputs array left empty.
-                let empty = updated.trim().is_empty()
-                    || super::jsonc::parse(&updated, &file).is_ok_and(|doc| {
-                        doc.to_value().as_object().is_some_and(|members| {
-                            members.iter().all(|(key, value)| {
-                                Some(key.as_str()) == spec.secret_inputs_key
-                                    && value.as_array().is_some_and(Vec::is_empty)
-                            })
-                        })
-                    });
-                if record.created_file && empty {
+                if record.created_file && entries.holds_nothing(&updated, spec.secret_inputs_key) {
                     std::fs::remove_file(&path).map_err(Error::from)?;
                 } else {
                     let backup = self.backup_path(spec, &path);

@@ -200,6 +200,19 @@ pub(crate) fn remove_item(text: &str, key: &str, id: &str, what: &str) -> Result
     Ok(Some(splice(text, start, end, with)))
 }
 
+/// The document has no member but, perhaps, the empty array `leftover`.
+pub(crate) fn holds_nothing(text: &str, leftover: Option<&str>) -> bool {
+    let Ok(root) = jsonc::parse(text, "") else {
+        return false;
+    };
+    root.members().is_some_and(|members| {
+        members.iter().all(|m| {
+            Some(m.key.as_str()) == leftover
+                && matches!(&m.value.kind, jsonc::Kind::Array(items) if items.is_empty())
+        })
+    })
+}
+
 fn item_id(item: &Node) -> Option<&str> {
     match &item.get("id")?.value.kind {
         jsonc::Kind::Scalar(Value::String(id)) => Some(id),

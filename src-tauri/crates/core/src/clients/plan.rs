@@ -124,12 +124,22 @@ impl Patchbay {
             .unwrap_or_default()
     }
 
-    /// The `patchbay bridge` entry of a portal.
-    fn bridge_entry(&self, workspace_id: &str, portal_id: &str, command: &Path) -> ClientEntry {
-        ClientEntry::Stdio {
-            command: display(command),
-            args: self.patchbay_args(workspace_id, &["bridge"], portal_id),
-            env: Self::keyring_env(),
+    /// Patchbay's stdio entry: `bridge <portal id>`, or `bridge --server <server id>`.
+    fn bridge_entry(&self, workspace_id: &str, target: &Resolved, command: &Path) -> Planned {
+        let (verb, id): (&[&str], &str) = match target {
+            Resolved::Portal { id, .. } => (&["bridge"], id),
+            Resolved::Server { id, .. } => (&["bridge", "--server"], id),
+        };
+        Planned {
+            entry: ClientEntry::Stdio {
+                command: display(command),
+                args: self.patchbay_args(workspace_id, verb, id),
+                env: Self::keyring_env(),
+            },
+            mode: "bridge",
+            secret: false,
+            headers_helper: None,
+            input: None,
         }
     }
 
@@ -145,13 +155,9 @@ impl Patchbay {
     ) -> Result<Planned> {
         let with_headers = spec.http.is_some_and(|h| h.headers_key.is_some());
         match target {
-            Resolved::Portal { id, .. } if transport == EntryTransport::Stdio => Ok(Planned {
-                entry: self.bridge_entry(workspace_id, id, bridge_command),
-                mode: "bridge",
-                secret: false,
-                headers_helper: None,
-                input: None,
-            }),
+            _ if transport == EntryTransport::Stdio => {
+                Ok(self.bridge_entry(workspace_id, target, bridge_command))
+            }
             Resolved::Portal { id, .. } => {
                 let row = self
                     .store()
@@ -222,17 +228,6 @@ impl Patchbay {
                 };
                 Ok(planned)
             }
-            Resolved::Server { id, .. } if transport == EntryTransport::Stdio => Ok(Planned {
-                entry: ClientEntry::Stdio {
-                    command: display(bridge_command),
-                    args: self.patchbay_args(workspace_id, &["bridge", "--server"], id),
-                    env: Self::keyring_env(),
-                },
-                mode: "bridge",
-                secret: false,
-                headers_helper: None,
-                input: None,
-            }),
             Resolved::Server { id, name } => {
                 let row = self
                     .store()

@@ -36,8 +36,9 @@ const START_TIMEOUT: Duration = Duration::from_secs(30);
 const STOP_TIMEOUT: Duration = Duration::from_secs(15);
 const PROBE_TIMEOUT: Duration = Duration::from_secs(3);
 
-/// What `gateway.json` holds. The control key never leaves the file and the gateway.
-#[derive(Clone, Deserialize)]
+/// What `gateway.json` holds (written by `Claim::publish`). The control key never leaves the
+/// file and the gateway.
+#[derive(Deserialize)]
 struct Published {
     pid: u32,
     address: String,
@@ -118,21 +119,13 @@ impl Claim {
 
     /// Says where the gateway listens: written whole (a private temp file renamed over).
     pub fn publish(&self, address: &str) -> Result<()> {
-        let published = Published {
-            pid: std::process::id(),
-            address: address.to_string(),
-            instance: self.instance.clone(),
-            version: env!("CARGO_PKG_VERSION").to_string(),
-            started_at: crate::clock::now(),
-            control: self.control.clone(),
-        };
         let mut text = serde_json::json!({
-            "pid": published.pid,
-            "address": published.address,
-            "instance": published.instance,
-            "version": published.version,
-            "started_at": published.started_at,
-            "control": published.control.expose(),
+            "pid": std::process::id(),
+            "address": address,
+            "instance": self.instance,
+            "version": env!("CARGO_PKG_VERSION"),
+            "started_at": crate::clock::now(),
+            "control": self.control.expose(),
         })
         .to_string();
         text.push('\n');

@@ -6,13 +6,13 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use rusqlite::OptionalExtension;
 use tokio::sync::watch;
 
 use super::changes::generation;
 use crate::error::Result;
 use crate::portals::Portal;
 use crate::portals::repo;
+use crate::servers::repo as servers;
 use crate::{Patchbay, Secret, lock, run_blocking};
 
 #[derive(Clone)]
@@ -43,16 +43,9 @@ impl PortalLookup {
         changes: &watch::Receiver<u64>,
         slug: &str,
     ) -> Result<Option<Found>> {
-        let generation = generation(changes);
-        if let Some(generation) = generation
-            && let Some((at, found)) = lock(&self.by_slug).get(slug)
-            && *at == generation
-        {
-            return Ok(Some(found.clone()));
-        }
-        let (lookup, tokens) = (slug.to_string(), Arc::clone(&self.tokens));
-        let found = run_blocking(core, move |core| {
-            let Some(row) = core.store().read(|c| repo::find_by_slug(c, &lookup))? else {
+        let tokens = Arc::clone(&self.tokens);
+        kept_answer(&self.by_slug, core, changes, slug, move |core, slug| {
+            let Some(row) = core.store().read(|c| repo::find_by_slug(c, slug))? else {
                 return Ok(None);
             };
             let token = match (&row.token_ref, row.portal.secure) {
@@ -64,19 +57,7 @@ impl PortalLookup {
                 token,
             }))
         })
-        .await?;
-        if let (Some(found), Some(generation)) = (&found, generation) {
-            lock(&self.by_slug).insert(slug.to_string(), (generation, found.clone()));
-        }
-        Ok(found)
-    }
-}
-
-impl PortalLookup {
-    /// Drops what is kept for `slug` (or a server's id): the next lookup reads the store.
-    pub fn forget(&self, slug: &str) {
-        lock(&self.by_slug).remove(slug);
-        lock(&self.servers).remove(slug);
+        .await
     }
 
     /// A live server by id, with its gateway token (`None` until an entry was installed).
@@ -86,47 +67,55 @@ impl PortalLookup {
         changes: &watch::Receiver<u64>,
         id: &str,
     ) -> Result<Option<FoundServer>> {
-        let generation = generation(changes);
-        if let Some(generation) = generation
-            && let Some((at, found)) = lock(&self.servers).get(id)
-            && *at == generation
-        {
-            return Ok(Some(found.clone()));
-        }
-        let (lookup, tokens) = (id.to_string(), Arc::clone(&self.tokens));
-        let found = run_blocking(core, move |core| {
-            let Some(name) = core.store().read(|c| {
-                Ok(c.query_row(
-                    "SELECT name FROM servers WHERE id = ?1 AND deleted_at IS NULL",
-                    [&lookup],
-                    |r| r.get::<_, String>(0),
-                )
-                .optional()?)
-            })?
-            else {
+        let tokens = Arc::clone(&self.tokens);
+        kept_answer(&self.servers, core, changes, id, move |core, id| {
+            let Some((name, _)) = core.store().read(|c| servers::live_by_id(c, id))? else {
                 return Ok(None);
             };
-            let key = crate::secrets::keys::gateway_token(&lookup);
-            // Not kept while missing: the install that makes it may come any moment.
-            let token = match lock(&tokens).get(&key) {
-                Some(token) => Some(token.clone()),
-                None => core.secrets().get(&key)?,
-            };
-            if let Some(token) = &token {
-                lock(&tokens).insert(key, token.clone());
-            }
+            let key = crate::secrets::keys::gateway_token(id);
+            let token = kept_token(&tokens, &key, || core.secrets().get(&key))?;
             Ok(Some(FoundServer {
-                id: lookup,
+                id: id.to_string(),
                 name,
                 token,
             }))
         })
-        .await?;
-        if let (Some(found), Some(generation)) = (&found, generation) {
-            lock(&self.servers).insert(id.to_string(), (generation, found.clone()));
-        }
-        Ok(found)
+        .await
     }
+
+    /// Drops what is kept for `slug` (or a server's id): the next lookup reads the store.
+    pub fn forget(&self, slug: &str) {
+        lock(&self.by_slug).remove(slug);
+        lock(&self.servers).remove(slug);
+    }
+}
+
+/// The answer kept for `key` while the store has not changed, else `read` on the blocking
+/// pool (a found answer is kept; a missing one is asked again next time).
+async fn kept_answer<T, F>(
+    kept: &Mutex<HashMap<String, (u64, T)>>,
+    core: &Arc<Patchbay>,
+    changes: &watch::Receiver<u64>,
+    key: &str,
+    read: F,
+) -> Result<Option<T>>
+where
+    T: Clone + Send + 'static,
+    F: FnOnce(&Patchbay, &str) -> Result<Option<T>> + Send + 'static,
+{
+    let generation = generation(changes);
+    if let Some(generation) = generation
+        && let Some((at, found)) = lock(kept).get(key)
+        && *at == generation
+    {
+        return Ok(Some(found.clone()));
+    }
+    let lookup = key.to_string();
+    let found = run_blocking(core, move |core| read(core, &lookup)).await?;
+    if let (Some(found), Some(generation)) = (&found, generation) {
+        lock(kept).insert(key.to_string(), (generation, found.clone()));
+    }
+    Ok(found)
 }
 
 fn kept_token(

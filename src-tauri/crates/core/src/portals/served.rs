@@ -2,7 +2,7 @@
 //! members under their exposed names, their prompts (namespaced like tools) and resources
 //! (under their own URIs), and whether calls are logged with payloads.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 use serde_json::Value;
 
 use super::repo::members;
@@ -97,14 +97,8 @@ pub(crate) fn served_catalog(conn: &Connection, portal_id: &str) -> Result<Serve
 /// resources and templates, all under the server's own names; nothing while it is disabled.
 pub(crate) fn served_server_catalog(conn: &Connection, server_id: &str) -> Result<ServedCatalog> {
     let mut catalog = ServedCatalog::default();
-    let enabled: Option<bool> = conn
-        .query_row(
-            "SELECT is_enabled FROM servers WHERE id = ?1 AND deleted_at IS NULL",
-            [server_id],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if enabled != Some(true) {
+    let enabled = crate::servers::repo::live_by_id(conn, server_id)?.is_some_and(|(_, on)| on);
+    if !enabled {
         return Ok(catalog);
     }
     let mut tools = conn.prepare_cached(

@@ -241,6 +241,18 @@ pub(crate) fn live_name_taken(
 }
 
 /// Finds a server of the workspace by id, else by (case-insensitive) name.
+/// A live server's name and whether it is enabled, by id in any workspace (the gateway's
+/// endpoint of one server names it by id alone).
+pub(crate) fn live_by_id(conn: &Connection, id: &str) -> Result<Option<(String, bool)>> {
+    Ok(conn
+        .query_row(
+            "SELECT name, is_enabled FROM servers WHERE id = ?1 AND deleted_at IS NULL",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}
+
 pub(crate) fn find(
     conn: &Connection,
     workspace_id: &str,
