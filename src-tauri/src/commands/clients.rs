@@ -75,7 +75,6 @@ pub struct InstallTemplateInput {
     pub name: Option<String>,
 }
 
-
 #[tauri::command]
 pub async fn list_clients(state: State<'_, AppState>) -> CommandResult<Vec<ClientInfo>> {
     core(state, |c| Ok(c.list_clients(&Dirs::from_env()?))).await
