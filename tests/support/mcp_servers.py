@@ -15,6 +15,11 @@ PYTHON = os.environ["PATCHBAY_TEST_PYTHON"]
 EVERYTHING = SERVERS / "node_modules/@modelcontextprotocol/server-everything/dist/index.js"
 
 
+def published(name: str) -> Path:
+    """The entry script of an npm server published under @modelcontextprotocol/ (tests/servers)."""
+    return SERVERS / f"node_modules/@modelcontextprotocol/{name}/dist/index.js"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -18,7 +18,9 @@ export PATCHBAY_TEST_PYTHON="$venv/bin/python"
 
 servers="$root/tests/servers"
 if [ ! "$servers/node_modules/.package-lock.json" -nt "$servers/package-lock.json" ]; then
-    (cd "$servers" && npm ci --no-audit --no-fund --loglevel=error)
+    # No install scripts: server-puppeteer's puppeteer would download a browser of its own, and
+    # the tests only list what the servers offer.
+    (cd "$servers" && npm ci --no-audit --no-fund --loglevel=error --ignore-scripts)
 fi
 
 # The MCP Inspector (and the Node 22 it needs), a third-party client of the gateway tests.

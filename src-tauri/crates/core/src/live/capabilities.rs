@@ -3,7 +3,8 @@
 
 use std::time::Instant;
 
-use rmcp::model::PaginatedRequestParams;
+use rmcp::ServiceError;
+use rmcp::model::{ErrorCode, PaginatedRequestParams};
 use serde_json::Value;
 
 use super::classify;
@@ -53,14 +54,31 @@ impl Kind {
     }
 }
 
+/// One page, or `None` when the server does not implement this listing at all (JSON-RPC
+/// -32601): servers declare `resources` and still answer `resources/templates/list` that way
+/// (npm `@modelcontextprotocol/server-puppeteer`), and a listing that does not exist is empty.
 async fn list_page(
     session: &Session,
     kind: Kind,
     cursor: Option<String>,
-) -> Result<(Vec<Value>, Option<String>)> {
+) -> Result<Option<(Vec<Value>, Option<String>)>> {
+    match list_page_raw(session, kind, cursor).await {
+        Ok(page) => Ok(Some(page)),
+        Err(ServiceError::McpError(data)) if data.code == ErrorCode::METHOD_NOT_FOUND => {
+            tracing::debug!(target = %session.target, listing = kind.label(), "listing not implemented; taken as empty");
+            Ok(None)
+        }
+        Err(e) => Err(session.explain(classify::service_error(e, &session.target))),
+    }
+}
+
+async fn list_page_raw(
+    session: &Session,
+    kind: Kind,
+    cursor: Option<String>,
+) -> std::result::Result<(Vec<Value>, Option<String>), ServiceError> {
     let peer = session.service.peer();
     let params = Some(PaginatedRequestParams::default().with_cursor(cursor));
-    let err = |e| session.explain(classify::service_error(e, &session.target));
     fn values<T: serde::Serialize>(items: Vec<T>) -> Vec<Value> {
         items
             .iter()
@@ -69,19 +87,19 @@ async fn list_page(
     }
     Ok(match kind {
         Kind::Tools => {
-            let r = peer.list_tools(params).await.map_err(err)?;
+            let r = peer.list_tools(params).await?;
             (values(r.tools), r.next_cursor)
         }
         Kind::Prompts => {
-            let r = peer.list_prompts(params).await.map_err(err)?;
+            let r = peer.list_prompts(params).await?;
             (values(r.prompts), r.next_cursor)
         }
         Kind::Resources => {
-            let r = peer.list_resources(params).await.map_err(err)?;
+            let r = peer.list_resources(params).await?;
             (values(r.resources), r.next_cursor)
         }
         Kind::Templates => {
-            let r = peer.list_resource_templates(params).await.map_err(err)?;
+            let r = peer.list_resource_templates(params).await?;
             (values(r.resource_templates), r.next_cursor)
         }
     })
@@ -91,7 +109,9 @@ async fn list_all(session: &Session, kind: Kind) -> Result<Vec<Value>> {
     let mut items = Vec::new();
     let mut cursor = None;
     for _ in 0..MAX_PAGES {
-        let (page, next) = list_page(session, kind, cursor).await?;
+        let Some((page, next)) = list_page(session, kind, cursor).await? else {
+            return Ok(items);
+        };
         items.extend(page);
         if items.len() > MAX_ITEMS {
             return Err(too_many(session, kind));
