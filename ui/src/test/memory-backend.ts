@@ -358,7 +358,12 @@ export class MemoryBackend implements Backend {
           served: enabled && s.is_enabled && t.approval_state === "approved",
         };
       });
-      return { server_id: s.id, name: s.name, slug, is_enabled: s.is_enabled, default_disabled: m.defaultDisabled, tools, updated_tools: [], updated_prompts: [] };
+      return {
+        server_id: s.id, name: s.name, slug, is_enabled: s.is_enabled, default_disabled: m.defaultDisabled,
+        status: s.status, error_message: s.error_message, last_synced: s.last_synced,
+        last_successful_sync: s.last_successful_sync, auth_type: s.auth_type,
+        tools, updated_tools: [], updated_prompts: [],
+      };
     });
     return { ...p, servers, token: undefined };
   }

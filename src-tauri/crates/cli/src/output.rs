@@ -123,7 +123,25 @@ impl Output {
         }
         if let Some(tools) = &server.tools {
             let _ = writeln!(out, "{:>width$}  {}", "tools", tools.len());
+            for tool in tools {
+                let _ = writeln!(
+                    out,
+                    "{:>width$}  {} ({})",
+                    "", tool.name, tool.approval_state
+                );
+            }
         }
+    }
+
+    pub fn settings(&self, settings: &patchbay_core::settings::Settings) {
+        if self.json {
+            return self.json(settings);
+        }
+        let every = match settings.health_check_seconds {
+            0 => "off".to_string(),
+            s => format!("every {s} s"),
+        };
+        outln!("health check  {every}");
     }
 
     pub fn server_page(&self, page: &ServerPage) {

@@ -37,9 +37,10 @@ impl Output {
         for m in p.servers.iter().flatten() {
             let served = m.tools.iter().filter(|t| t.served).count();
             outln!(
-                "  {} ({}): {served} of {} tools served{}",
+                "  {} ({}): {}, {served} of {} tools served{}",
                 m.name,
                 m.slug,
+                m.status,
                 m.tools.len(),
                 if m.updated_tools.is_empty() {
                     String::new()
@@ -47,6 +48,9 @@ impl Output {
                     format!(", changed: {}", m.updated_tools.join(", "))
                 }
             );
+            if let Some(error) = &m.error_message {
+                outln!("    {error}");
+            }
         }
     }
 

@@ -5,11 +5,19 @@ use time::OffsetDateTime;
 use time::macros::format_description;
 
 pub fn now() -> String {
-    OffsetDateTime::now_utc()
-        .format(format_description!(
-            "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
-        ))
-        .expect("a UTC timestamp always formats")
+    format(OffsetDateTime::now_utc())
+}
+
+/// The stored form of the moment `before` ago, to compare with stored timestamps as text.
+pub fn ago(before: std::time::Duration) -> String {
+    format(OffsetDateTime::now_utc() - before)
+}
+
+fn format(at: OffsetDateTime) -> String {
+    at.format(format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+    ))
+    .expect("a UTC timestamp always formats")
 }
 
 #[cfg(test)]
@@ -22,5 +30,12 @@ mod tests {
         assert!(
             time::OffsetDateTime::parse(&t, &time::format_description::well_known::Rfc3339).is_ok()
         );
+    }
+
+    #[test]
+    fn a_moment_ago_sorts_before_now() {
+        let (before, now) = (super::ago(std::time::Duration::from_secs(90)), super::now());
+        assert!(before < now, "{before} {now}");
+        assert_eq!(before.len(), now.len());
     }
 }

@@ -82,6 +82,12 @@ pub enum Command {
     /// Well-known remote MCP servers, ready to add.
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// Settings of this data dir; with a flag, set it.
+    Settings {
+        /// How often the user's gateway syncs every enabled server to check it (0: never).
+        #[arg(long, value_name = "SECS")]
+        health_check_seconds: Option<u32>,
+    },
     /// Run the gateway that serves the portals, headless; the first line printed is its address.
     Serve {
         /// The port on 127.0.0.1 (default: PATCHBAY_GATEWAY_PORT, else 47821; 0: any free port).
@@ -251,6 +257,9 @@ pub enum ServerCommand {
     /// Show one server (SERVER is its id or name).
     Get {
         server: String,
+        /// Add its tools as of its last sync.
+        #[arg(long, value_enum)]
+        include: Option<Include>,
     },
     Update(UpdateServer),
     /// Soft delete: restore brings it back.
@@ -377,6 +386,15 @@ pub struct CreateServer {
     pub name: String,
     #[command(flatten)]
     pub fields: ServerFields,
+    /// Create it switched off: kept, but not synced, checked or served.
+    #[arg(long, value_name = "true|false")]
+    pub enabled: Option<bool>,
+    /// Wait for its first sync and print what it found (the user's gateway syncs a new server
+    /// by itself otherwise). A failed sync leaves the server, with its error.
+    #[arg(long)]
+    pub sync: bool,
+    #[command(flatten)]
+    pub timeout: TimeoutArg,
 }
 
 #[derive(Debug, Args)]

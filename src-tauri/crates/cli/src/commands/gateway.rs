@@ -71,11 +71,14 @@ pub async fn serve(
     };
     let address = format!("http://{}", gateway.addr);
     claim.publish(&address)?;
+    // The one gateway of the data dir keeps its servers current (patchbay_core::reconciler).
+    let reconciler = patchbay_core::reconciler::start(Arc::clone(&core));
     outln!("{READY_PREFIX}{address}");
     tokio::select! {
         _ = super::stopped() => {}
         _ = gateway.stop_requested() => {}
     }
+    reconciler.stop();
     gateway.shutdown().await;
     drop(claim);
     Ok(())

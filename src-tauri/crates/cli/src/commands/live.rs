@@ -7,7 +7,7 @@ use patchbay_core::live::{self, SyncItem};
 use patchbay_core::{Error, Patchbay, Result};
 
 use super::server::new_server_from;
-use crate::args::{SyncServers, TestServer, TimeoutArg};
+use crate::args::{CreateServer, SyncServers, TestServer, TimeoutArg};
 use crate::output::Output;
 
 pub fn timeout(arg: TimeoutArg) -> Result<Duration> {
@@ -39,6 +39,32 @@ pub async fn test(core: &Arc<Patchbay>, ws: &str, args: TestServer, out: Output)
     };
     out.connection_report(&report);
     Ok(())
+}
+
+/// `server create --sync`: the server is created whatever its first sync finds.
+pub async fn create_and_sync(
+    core: &Arc<Patchbay>,
+    ws: &str,
+    args: CreateServer,
+    out: Output,
+) -> Result<()> {
+    let timeout = timeout(args.timeout)?;
+    let input = super::server::new_server(args)?;
+    let created = core.create_server(ws, input)?;
+    if !created.is_enabled {
+        out.server(&created);
+        return Ok(());
+    }
+    match live::sync_server(core, ws, &created.id, timeout).await {
+        Ok(report) => {
+            out.sync_report(&report);
+            Ok(())
+        }
+        Err(err) => Err(err.with_context(format!(
+            "created '{}', but its first sync failed (the server is kept, with this error)",
+            created.name
+        ))),
+    }
 }
 
 pub async fn sync(core: &Arc<Patchbay>, ws: &str, args: SyncServers, out: Output) -> Result<()> {

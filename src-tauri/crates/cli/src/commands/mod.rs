@@ -26,6 +26,10 @@ pub fn run(cli: Cli, out: Output) -> Result<()> {
             let ws = workspace(&core)?;
             runtime()?.block_on(live::test(&core, &ws, args, out))
         }
+        Command::Server(ServerCommand::Create(args)) if args.sync => {
+            let ws = workspace(&core)?;
+            runtime()?.block_on(live::create_and_sync(&core, &ws, args, out))
+        }
         Command::Server(ServerCommand::Sync(args)) => {
             let ws = workspace(&core)?;
             runtime()?.block_on(live::sync(&core, &ws, args, out))
@@ -75,6 +79,18 @@ pub fn run(cli: Cli, out: Output) -> Result<()> {
         Command::Serve { port, background } => {
             let port = port.unwrap_or_else(patchbay_core::portals::gateway_port);
             server_runtime()?.block_on(gateway::serve(core, &data_dir, port, background))
+        }
+        Command::Settings {
+            health_check_seconds,
+        } => {
+            let settings = match health_check_seconds {
+                None => core.settings()?,
+                Some(seconds) => core.update_settings(patchbay_core::settings::SettingsPatch {
+                    health_check_seconds: Some(seconds),
+                })?,
+            };
+            out.settings(&settings);
+            Ok(())
         }
         Command::Gateway(cmd) => runtime()?.block_on(gateway::gateway(&data_dir, cmd, out)),
         Command::Service(cmd) => service::run(&data_dir, cmd, out),

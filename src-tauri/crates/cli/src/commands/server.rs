@@ -32,7 +32,10 @@ pub fn run(core: &Patchbay, workspace_id: &str, cmd: ServerCommand, out: Output)
             };
             out.server_page(&core.list_servers(workspace_id, &query)?)
         }
-        ServerCommand::Get { server } => out.server(&core.get_server(workspace_id, &server)?),
+        ServerCommand::Get { server, include } => out.server(&match include {
+            Some(_) => core.get_server_with_tools(workspace_id, &server)?,
+            None => core.get_server(workspace_id, &server)?,
+        }),
         ServerCommand::Update(args) => {
             let server = args.server.clone();
             out.server(&core.update_server(workspace_id, &server, server_patch(args)?)?)
@@ -72,8 +75,12 @@ fn fields(f: &ServerFields) -> Result<Fields> {
     })
 }
 
-fn new_server(args: CreateServer) -> Result<NewServer> {
-    new_server_from(args.name, args.fields)
+pub(super) fn new_server(args: CreateServer) -> Result<NewServer> {
+    let enabled = args.enabled;
+    Ok(NewServer {
+        is_enabled: enabled,
+        ..new_server_from(args.name, args.fields)?
+    })
 }
 
 pub(super) fn new_server_from(name: String, f: ServerFields) -> Result<NewServer> {

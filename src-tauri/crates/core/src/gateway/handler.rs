@@ -305,24 +305,23 @@ impl PortalHandler {
         context: &RequestContext<RoleServer>,
         send: impl AsyncFn(&Session) -> Result<T, rmcp::ServiceError>,
     ) -> Result<T, McpError> {
-        let unreachable = |e: crate::Error| {
+        let unreachable = async |e: crate::Error| {
+            crate::live::record_unreachable(&self.core, server_id, &e).await;
             McpError::internal_error(
                 format!("{what} could not reach its server: {}", e.message),
                 None,
             )
         };
-        let mut session = self
-            .upstreams
-            .get(&self.core, server_id)
-            .await
-            .map_err(unreachable)?;
+        let mut session = match self.upstreams.get(&self.core, server_id).await {
+            Ok(session) => session,
+            Err(e) => return Err(unreachable(e).await),
+        };
         if session.service.peer().is_transport_closed() {
             self.upstreams.forget(server_id, &session).await;
-            session = self
-                .upstreams
-                .get(&self.core, server_id)
-                .await
-                .map_err(unreachable)?;
+            session = match self.upstreams.get(&self.core, server_id).await {
+                Ok(session) => session,
+                Err(e) => return Err(unreachable(e).await),
+            };
         }
         let outcome = tokio::select! {
             outcome = tokio::time::timeout(UPSTREAM_TIMEOUT, send(&session)) => outcome,
@@ -339,6 +338,7 @@ impl PortalHandler {
             Ok(Err(err)) => {
                 self.upstreams.forget(server_id, &session).await;
                 let err = crate::live::service_error(err, &session.target);
+                crate::live::record_unreachable(&self.core, server_id, &err).await;
                 Err(McpError::internal_error(
                     format!(
                         "the server behind {what} failed: {}; the next request reconnects",

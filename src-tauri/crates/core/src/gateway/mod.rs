@@ -18,4 +18,5 @@ mod upstreams;
 pub use bridge::{BridgeTarget, bridge};
 pub use call_query::CallQuery;
 pub use calllog::{CALLS_KEPT, CallRecord};
+pub(crate) use changes::watch_store;
 pub use http::{Gateway, GatewayStatus, start, start_claimed};

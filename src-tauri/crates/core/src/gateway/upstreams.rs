@@ -39,6 +39,7 @@ impl Upstreams {
         let session = slot
             .get_or_try_init(|| async {
                 let session = live::open_by_id(core, server_id, CONNECT_TIMEOUT).await?;
+                live::record_reachable(core, server_id).await;
                 follow_changes(core, server_id, &session).await;
                 Ok::<_, crate::Error>(Arc::new(session))
             })

@@ -29,7 +29,7 @@ pub const DEFAULT_SYNC_CONCURRENCY: usize = 128;
 /// Local (stdio) servers are processes to start: fewer of them at once, whatever the bound.
 const MAX_CONCURRENT_STDIO: usize = 4;
 
-async fn saved_target(
+pub(crate) async fn saved_target(
     core: &Arc<Patchbay>,
     workspace_id: &str,
     ident: &str,

@@ -5,9 +5,11 @@ mod callback;
 mod credentials;
 mod flow;
 pub(crate) mod record;
+mod refresh;
 mod revoke;
 
 pub use flow::{AuthorizeOptions, AuthorizeOutcome, DEFAULT_AUTHORIZE_TIMEOUT, authorize, logout};
+pub(crate) use refresh::refresh_ahead;
 pub use revoke::revoke;
 
 use std::sync::Arc;
@@ -67,6 +69,15 @@ pub(crate) async fn authorized_client(
     access: &OAuthAccess,
     url: &str,
 ) -> crate::Result<AuthClient<reqwest::Client>> {
+    let (http, manager) = manager_for(access, url).await?;
+    Ok(AuthClient::new(http, manager))
+}
+
+/// rmcp's manager of the server's stored tokens, ready to use and refresh them.
+async fn manager_for(
+    access: &OAuthAccess,
+    url: &str,
+) -> crate::Result<(reqwest::Client, AuthorizationManager)> {
     // First: it installs the TLS provider that rmcp's own OAuth client needs too.
     let http = crate::live::http_client()?;
     let mut manager = AuthorizationManager::new(url)
@@ -105,5 +116,5 @@ pub(crate) async fn authorized_client(
             .configure_client(config)
             .map_err(|e| auth_error(e, url))?;
     }
-    Ok(AuthClient::new(http, manager))
+    Ok((http, manager))
 }

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::servers::ApprovalState;
+use crate::servers::{ApprovalState, AuthType, ServerStatus};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
 #[ts(export)]
@@ -48,6 +48,13 @@ pub struct PortalMember {
     pub slug: String,
     pub is_enabled: bool,
     pub default_disabled: bool,
+    /// Its health (seed 004's member `status`): a member that is not `active` may serve
+    /// nothing, and says why in `error_message`.
+    pub status: ServerStatus,
+    pub error_message: Option<String>,
+    pub last_synced: Option<String>,
+    pub last_successful_sync: Option<String>,
+    pub auth_type: AuthType,
     pub tools: Vec<PortalTool>,
     /// Tools whose definition changed since they were approved (the seed's `updated_tools`).
     pub updated_tools: Vec<String>,

@@ -8,7 +8,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use super::model::{Portal, PortalMember, PortalTool};
 use super::slug::{exposed_tool_name, slugify};
 use crate::error::{Error, Result};
-use crate::servers::ApprovalState;
+use crate::servers::{ApprovalState, AuthType, ServerStatus};
 
 pub(crate) struct PortalRow {
     pub portal: Portal,
@@ -153,20 +153,40 @@ pub(crate) fn delete(tx: &Connection, id: &str) -> Result<()> {
     Ok(())
 }
 
-/// The members of a portal with each tool's effective state.
+struct Health {
+    status: ServerStatus,
+    error_message: Option<String>,
+    last_synced: Option<String>,
+    last_successful_sync: Option<String>,
+    auth_type: AuthType,
+}
+
+/// The members of a portal with their health and each tool's effective state.
 pub(crate) fn members(conn: &Connection, portal_id: &str) -> Result<Vec<PortalMember>> {
     let mut stmt = conn.prepare(
-        "SELECT s.id, s.name, s.is_enabled, m.default_disabled FROM portal_servers m
+        "SELECT s.id, s.name, s.is_enabled, m.default_disabled, s.status, s.error_message,
+            s.last_synced, s.last_successful_sync, s.auth_type FROM portal_servers m
          JOIN servers s ON s.id = m.server_id
          WHERE m.portal_id = ?1 AND s.deleted_at IS NULL ORDER BY s.name COLLATE NOCASE",
     )?;
     let servers = stmt
         .query_map([portal_id], |r| {
+            let health = Health {
+                status: r
+                    .get::<_, String>(4)?
+                    .parse()
+                    .unwrap_or(ServerStatus::Error),
+                error_message: r.get(5)?,
+                last_synced: r.get(6)?,
+                last_successful_sync: r.get(7)?,
+                auth_type: r.get::<_, String>(8)?.parse().unwrap_or(AuthType::None),
+            };
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, bool>(2)?,
                 r.get::<_, bool>(3)?,
+                health,
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -183,7 +203,7 @@ pub(crate) fn members(conn: &Connection, portal_id: &str) -> Result<Vec<PortalMe
     )?;
     let mut out = Vec::with_capacity(servers.len());
     let mut used_slugs = std::collections::HashSet::new();
-    for (server_id, name, is_enabled, default_disabled) in servers {
+    for (server_id, name, is_enabled, default_disabled, health) in servers {
         let overrides: HashMap<String, (bool, Option<String>)> = overrides_stmt
             .query_map(params![portal_id, server_id], |r| {
                 Ok((r.get(0)?, (r.get(1)?, r.get(2)?)))
@@ -236,6 +256,11 @@ pub(crate) fn members(conn: &Connection, portal_id: &str) -> Result<Vec<PortalMe
             slug,
             is_enabled,
             default_disabled,
+            status: health.status,
+            error_message: health.error_message,
+            last_synced: health.last_synced,
+            last_successful_sync: health.last_successful_sync,
+            auth_type: health.auth_type,
             tools,
             updated_tools,
             updated_prompts,

@@ -42,6 +42,16 @@ impl Patchbay {
             .into_server())
     }
 
+    /// `get_server` with its tools as of its last sync.
+    pub fn get_server_with_tools(&self, workspace_id: &str, ident: &str) -> Result<Server> {
+        self.store().read(|c| {
+            let mut server = repo::find(c, workspace_id, ident, Scope::Any)?.into_server();
+            let mut tools = repo::tools_of(c, &[server.id.as_str()])?;
+            server.tools = Some(tools.remove(&server.id).unwrap_or_default());
+            Ok(server)
+        })
+    }
+
     /// Every live server of a workspace, across pages.
     pub fn all_servers(&self, workspace_id: &str) -> Result<Vec<Server>> {
         let mut out = Vec::new();

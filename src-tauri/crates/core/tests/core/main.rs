@@ -7,4 +7,5 @@ mod support;
 mod keyring;
 mod migrations;
 mod servers;
+mod settings;
 mod workspaces;
