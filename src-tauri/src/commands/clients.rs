@@ -22,6 +22,9 @@ pub struct ClientRef {
     /// A project folder, for the client's project-level config.
     #[ts(optional)]
     pub project: Option<String>,
+    /// With `project`: its private entries in the user's file (Claude Code's local scope).
+    #[ts(optional)]
+    pub private: Option<bool>,
 }
 
 #[derive(Debug, Deserialize, TS)]
@@ -31,6 +34,9 @@ pub struct ImportInput {
     pub client: String,
     #[ts(optional)]
     pub project: Option<String>,
+    /// With `project`: its private entries in the user's file (Claude Code's local scope).
+    #[ts(optional)]
+    pub private: Option<bool>,
     /// These entries; none: all of them.
     #[ts(optional)]
     pub names: Option<Vec<String>>,
@@ -45,6 +51,9 @@ pub struct InstallInput {
     pub client: String,
     #[ts(optional)]
     pub project: Option<String>,
+    /// With `project`: its private entries in the user's file (Claude Code's local scope).
+    #[ts(optional)]
+    pub private: Option<bool>,
     /// stdio (default): Patchbay's entry through the gateway; http: a URL entry.
     #[ts(optional)]
     pub transport: Option<EntryTransport>,
@@ -87,7 +96,12 @@ pub async fn client_servers(
 ) -> CommandResult<Vec<ClientServer>> {
     core(state, move |c| {
         let project = input.project.filter(|p| !p.is_empty()).map(PathBuf::from);
-        c.client_servers(&input.client, &Dirs::from_env()?, project.as_deref())
+        c.client_servers(
+            &input.client,
+            &Dirs::from_env()?,
+            project.as_deref(),
+            input.private.unwrap_or(false),
+        )
     })
     .await
 }
@@ -108,6 +122,7 @@ pub async fn import_client_servers(
             &input.client,
             &Dirs::from_env()?,
             project.as_deref(),
+            input.private.unwrap_or(false),
             pick,
         )
     })
@@ -127,6 +142,7 @@ async fn place_and(
             client: &input.client,
             project: project.as_deref(),
             dirs: &dirs,
+            private: input.private.unwrap_or(false),
             bridge_command: &bridge,
             transport: input.transport.unwrap_or_default(),
         };

@@ -270,6 +270,7 @@ impl Patchbay {
                     }),
                     api_key_header: s.api_key_header.clone().filter(|_| api_key.is_some()),
                     api_key,
+                    api_key_from_env: None,
                     is_enabled: Some(s.is_enabled),
                     template_id: s.template_id.clone(),
                 },

@@ -4,4 +4,8 @@ export type ClientRef = { client: string,
 /**
  * A project folder, for the client's project-level config.
  */
-project?: string, };
+project?: string, 
+/**
+ * With `project`: its private entries in the user's file (Claude Code's local scope).
+ */
+private?: boolean, };

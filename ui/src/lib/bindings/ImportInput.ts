@@ -2,6 +2,10 @@
 
 export type ImportInput = { workspace: string, client: string, project?: string, 
 /**
+ * With `project`: its private entries in the user's file (Claude Code's local scope).
+ */
+private?: boolean, 
+/**
  * These entries; none: all of them.
  */
 names?: Array<string>, };

@@ -7,6 +7,10 @@ export type InstallInput = { workspace: string,
  */
 target: string, client: string, project?: string, 
 /**
+ * With `project`: its private entries in the user's file (Claude Code's local scope).
+ */
+private?: boolean, 
+/**
  * stdio (default): Patchbay's entry through the gateway; http: a URL entry.
  */
 transport?: EntryTransport, };

@@ -15,6 +15,10 @@ pub enum ClientCommand {
         /// The project folder, for the client's project-level config.
         #[arg(long, value_name = "DIR")]
         project: Option<PathBuf>,
+        /// With --project: the project's private entries in the user's file (Claude Code's
+        /// local scope) instead of the shared project file.
+        #[arg(long, requires = "project")]
+        private: bool,
     },
     /// Import a client's servers as Patchbay servers (secrets go to the keyring).
     Import {
@@ -27,6 +31,10 @@ pub enum ClientCommand {
         server: Vec<String>,
         #[arg(long, value_name = "DIR")]
         project: Option<PathBuf>,
+        /// With --project: the project's private entries in the user's file (Claude Code's
+        /// local scope) instead of the shared project file.
+        #[arg(long, requires = "project")]
+        private: bool,
     },
 }
 
@@ -40,6 +48,10 @@ pub struct InstallArgs {
     /// A project folder: its project-level config instead of the user's.
     #[arg(long, value_name = "DIR")]
     pub project: Option<PathBuf>,
+    /// With --project: a private entry for that project in the user's file (Claude Code's
+    /// local scope, its default), not the project file others share.
+    #[arg(long, requires = "project")]
+    pub private: bool,
     /// stdio (default): Patchbay's command through your gateway, no token in the file.
     /// http: the portal's URL, with its token where the portal is secure (never in a
     /// project file; the file is made private).

@@ -11,18 +11,23 @@ pub fn client(core: &Patchbay, ws: &str, cmd: ClientCommand, out: Output) -> Res
     let dirs = Dirs::from_env()?;
     match cmd {
         ClientCommand::List => out.clients(&core.list_clients(&dirs)),
-        ClientCommand::Servers { client, project } => {
-            out.client_servers(&core.client_servers(&client, &dirs, project.as_deref())?)
+        ClientCommand::Servers {
+            client,
+            project,
+            private,
+        } => {
+            out.client_servers(&core.client_servers(&client, &dirs, project.as_deref(), private)?)
         }
         ClientCommand::Import {
             client,
             all,
             server,
             project,
+            private,
         } => {
             let pick = if all { Pick::All } else { Pick::Named(&server) };
             let report =
-                core.import_client_servers(ws, &client, &dirs, project.as_deref(), pick)?;
+                core.import_client_servers(ws, &client, &dirs, project.as_deref(), private, pick)?;
             out.import_report(&report);
         }
     }
@@ -42,6 +47,7 @@ pub fn install(
         client: &args.client,
         project: args.project.as_deref(),
         dirs: &dirs,
+        private: args.private,
         bridge_command: &bridge,
         transport: match args.transport {
             Transport::Stdio => EntryTransport::Stdio,

@@ -98,6 +98,7 @@ pub(super) fn new_server_from(name: String, f: ServerFields) -> Result<NewServer
         auth_type: f.auth.map(auth),
         api_key_header: f.api_key_header,
         api_key: parsed.api_key,
+        api_key_from_env: None,
         is_enabled: None,
         template_id: None,
     })

@@ -16,6 +16,7 @@ pub(crate) enum ClientEntry {
         command: String,
         args: Vec<String>,
         env: BTreeMap<String, String>,
+        cwd: Option<String>,
     },
     Http {
         url: String,
@@ -28,11 +29,17 @@ impl std::fmt::Debug for ClientEntry {
     // Values of env and headers may be secrets: names only.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ClientEntry::Stdio { command, args, env } => f
+            ClientEntry::Stdio {
+                command,
+                args,
+                env,
+                cwd,
+            } => f
                 .debug_struct("Stdio")
                 .field("command", command)
                 .field("args", args)
                 .field("env", &env.keys().collect::<Vec<_>>())
+                .field("cwd", cwd)
                 .finish(),
             ClientEntry::Http { url, sse, headers } => f
                 .debug_struct("Http")
@@ -82,52 +89,58 @@ fn string_map(value: Option<&Value>) -> BTreeMap<String, String> {
         .unwrap_or_default()
 }
 
-/// What a client's entry says; `None` when it is neither a command nor a URL.
+/// Codex's `env_vars`: names of the launching environment's variables to pass on, each a
+/// string or `{name, source}` (codex-rs/config/src/mcp_types.rs, `McpServerEnvVar`).
+fn passed_env(value: Option<&Value>) -> impl Iterator<Item = (String, String)> + '_ {
+    value
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str().or_else(|| v.get("name")?.as_str()))
+        .map(|name| (name.to_owned(), format!("${{env:{name}}}")))
+}
+
+/// What a client's entry says; `None` when it is neither a command nor a URL. Values naming
+/// environment variables stay as the client wrote them (the import reads them).
 pub(crate) fn read(spec: &ClientSpec, value: &Value) -> Option<ClientEntry> {
     let obj = value.as_object()?;
+    let cwd = obj.get("cwd").and_then(Value::as_str).map(str::to_owned);
     // Zed's older form: "command": {"path", "args", "env"}.
     if let Some(Value::Object(cmd)) = obj.get("command") {
         return Some(ClientEntry::Stdio {
             command: cmd.get("path")?.as_str()?.to_owned(),
             args: strings(cmd.get("args")),
             env: string_map(cmd.get("env")),
+            cwd,
         });
     }
     if let Some(command) = obj.get("command").and_then(Value::as_str) {
+        let mut env = string_map(obj.get("env"));
+        env.extend(passed_env(obj.get("env_vars")));
         return Some(ClientEntry::Stdio {
             command: command.to_owned(),
             args: strings(obj.get("args")),
-            env: string_map(obj.get("env")),
+            env,
+            cwd,
         });
     }
     let headers_key = spec.http.and_then(|h| h.headers_key).unwrap_or("headers");
-    let headers = string_map(obj.get(headers_key).or_else(|| obj.get("headers")));
+    let mut headers = string_map(obj.get(headers_key).or_else(|| obj.get("headers")));
+    // Codex: the bearer token and other headers from named variables
+    // (codex-rs/config/src/mcp_types.rs: bearer_token_env_var, env_http_headers).
+    if let Some(var) = obj.get("bearer_token_env_var").and_then(Value::as_str) {
+        headers.insert("Authorization".into(), format!("Bearer ${{env:{var}}}"));
+    }
+    for (header, var) in string_map(obj.get("env_http_headers")) {
+        headers.insert(header, format!("${{env:{var}}}"));
+    }
     let declared_sse = obj.get("type").and_then(Value::as_str) == Some("sse")
         || obj.get("transport").and_then(Value::as_str) == Some("sse");
-    if let Some(http) = spec.http {
-        if let Some(url) = obj.get(http.url_key).and_then(Value::as_str) {
-            return Some(ClientEntry::Http {
-                url: url.to_owned(),
-                sse: declared_sse,
-                headers,
-            });
-        }
-        if let Some(url) = http
-            .sse_url_key
-            .and_then(|k| obj.get(k))
-            .and_then(Value::as_str)
-        {
-            return Some(ClientEntry::Http {
-                url: url.to_owned(),
-                sse: true,
-                headers,
-            });
-        }
-    }
-    // Keys other clients use, for a file edited by hand or shared between clients.
-    ["url", "serverUrl", "httpUrl"]
-        .iter()
-        .find_map(|k| obj.get(*k).and_then(Value::as_str))
+    let url_keys = spec.http.map(|h| h.url_key).into_iter();
+    // Then keys other clients use, for a file edited by hand or shared between clients.
+    url_keys
+        .chain(["url", "serverUrl", "httpUrl"])
+        .find_map(|k| obj.get(k).and_then(Value::as_str))
         .map(|url| ClientEntry::Http {
             url: url.to_owned(),
             sse: declared_sse,
@@ -135,12 +148,22 @@ pub(crate) fn read(spec: &ClientSpec, value: &Value) -> Option<ClientEntry> {
         })
 }
 
+/// Whether the user switched the entry off in the client: `"enabled": false` (Zed's
+/// settings_content `ContextServerSettingsContent`, Codex's `enabled`) or `"disabled": true`
+/// (Windsurf's and Cline's `mcp_config.json`).
+pub(crate) fn switched_off(value: &Value) -> bool {
+    value.get("enabled").and_then(Value::as_bool) == Some(false)
+        || value.get("disabled").and_then(Value::as_bool) == Some(true)
+}
+
 /// The entry in this client's own keys. The caller makes sure an HTTP entry goes only to a
 /// client that takes one.
 pub(crate) fn write(spec: &ClientSpec, entry: &ClientEntry) -> Value {
     let mut obj = Map::new();
     match entry {
-        ClientEntry::Stdio { command, args, env } => {
+        ClientEntry::Stdio {
+            command, args, env, ..
+        } => {
             if let Some(t) = spec.stdio_type {
                 obj.insert("type".into(), t.into());
             }
@@ -157,11 +180,7 @@ pub(crate) fn write(spec: &ClientSpec, entry: &ClientEntry) -> Value {
             if let Some(t) = http.type_value {
                 obj.insert("type".into(), (if *sse { "sse" } else { t }).into());
             }
-            let key = match (sse, http.sse_url_key) {
-                (true, Some(k)) => k,
-                _ => http.url_key,
-            };
-            obj.insert(key.into(), url.clone().into());
+            obj.insert(http.url_key.into(), url.clone().into());
             if let (false, Some(k)) = (headers.is_empty(), http.headers_key) {
                 obj.insert(k.into(), serde_json::to_value(headers).unwrap_or_default());
             }
@@ -182,7 +201,9 @@ pub(crate) fn view(name: &str, entry: Option<&ClientEntry>, ours: bool) -> Clien
         installed_by_patchbay: ours,
     };
     match entry {
-        Some(ClientEntry::Stdio { command, args, env }) => {
+        Some(ClientEntry::Stdio {
+            command, args, env, ..
+        }) => {
             out.transport = "stdio".into();
             out.command = Some(command.clone());
             out.args = args.clone();
@@ -210,6 +231,7 @@ mod tests {
             command: "patchbay".into(),
             args: vec!["bridge".into(), "work".into()],
             env: BTreeMap::from([("TOKEN".into(), "s3cret".into())]),
+            cwd: None,
         };
         let http = ClientEntry::Http {
             url: "http://127.0.0.1:47821/mcp/work".into(),
@@ -233,10 +255,18 @@ mod tests {
             }
         }
         let gemini = find("gemini-cli").unwrap();
-        assert!(matches!(
-            read(gemini, &json!({"url": "http://x/sse"})),
-            Some(ClientEntry::Http { sse: true, .. })
-        ));
+        for (entry, sse) in [
+            (json!({"url": "http://x/sse", "type": "sse"}), true),
+            (json!({"url": "http://x/mcp", "type": "http"}), false),
+            // A bare url is Streamable HTTP first in gemini-cli's createTransport.
+            (json!({"url": "http://x/mcp"}), false),
+            (json!({"httpUrl": "http://x/mcp"}), false),
+        ] {
+            assert!(
+                matches!(read(gemini, &entry), Some(ClientEntry::Http { sse: s, .. }) if s == sse),
+                "{entry}"
+            );
+        }
         assert!(format!("{stdio:?}").contains("TOKEN") && !format!("{stdio:?}").contains("s3cret"));
     }
 
@@ -248,6 +278,7 @@ mod tests {
             command: "/usr/bin/patchbay".into(),
             args: vec!["bridge".into(), "0194-portal-id".into()],
             env: BTreeMap::new(),
+            cwd: None,
         };
         let expected = [
             // modelcontextprotocol.io/quickstart/user: {"command","args","env"}.

@@ -21,6 +21,9 @@ pub struct InstallPlace<'a> {
     /// A project folder, for the client's project-level file.
     pub project: Option<&'a Path>,
     pub dirs: &'a Dirs,
+    /// With `project`: the project's private entry in the user's file, where the client has
+    /// one (Claude Code's local scope), instead of the shared project file.
+    pub private: bool,
     /// The `patchbay` executable a bridge entry runs.
     pub bridge_command: &'a Path,
     pub transport: EntryTransport,
@@ -46,13 +49,27 @@ pub(crate) fn spec(client: &str) -> Result<&'static ClientSpec> {
     })
 }
 
-/// The config file of a client: its project file under `project`, else the user's.
+/// The config file of a client: its project file under `project`, else the user's; with
+/// `private`, the user's file, which keeps the project's private entries.
 pub(crate) fn config_path(
     spec: &ClientSpec,
     dirs: &Dirs,
     project: Option<&Path>,
+    private: bool,
 ) -> Result<PathBuf> {
     match project {
+        Some(_) if private => {
+            if spec.local_scope.is_none() {
+                return Err(Error::validation(
+                    "private",
+                    format!(
+                        "{} has no private project entries; leave out --private",
+                        spec.name
+                    ),
+                ));
+            }
+            Ok(dirs.resolve(spec.user_file))
+        }
         Some(dir) => {
             let rel = spec.project_file.ok_or_else(|| {
                 Error::validation(
@@ -66,8 +83,33 @@ pub(crate) fn config_path(
             let dir = std::path::absolute(dir).map_err(Error::from)?;
             Ok(dir.join(rel))
         }
+        None if private => Err(Error::validation(
+            "private",
+            "a private entry is a project's: give --project too",
+        )),
         None => Ok(dirs.resolve(spec.user_file)),
     }
+}
+
+/// The keys to the object of servers in `file`: the client's own, or, for a project's
+/// private entries (the user file with a project), `<local_scope>.<abs dir>.<servers_path>`.
+pub(crate) fn servers_path(spec: &ClientSpec, file: &Path, project: Option<&Path>) -> Vec<String> {
+    let user_file = Path::new(spec.user_file.1).file_name();
+    match (spec.local_scope, project) {
+        (Some(key), Some(dir)) if file.file_name() == user_file => {
+            let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+            [key.to_string(), display(&dir)]
+                .into_iter()
+                .chain(spec.servers_path.iter().map(|k| k.to_string()))
+                .collect()
+        }
+        _ => spec.servers_path.iter().map(|k| k.to_string()).collect(),
+    }
+}
+
+/// `servers_path` as the entry functions take it.
+pub(crate) fn keys(path: &[String]) -> Vec<&str> {
+    path.iter().map(String::as_str).collect()
 }
 
 fn display(path: &Path) -> String {
@@ -105,7 +147,7 @@ impl Patchbay {
     ) -> Result<Installation> {
         let spec = spec(place.client)?;
         let resolved = self.resolve_target(workspace_id, target)?;
-        let path = config_path(spec, place.dirs, place.project)?;
+        let path = config_path(spec, place.dirs, place.project, place.private)?;
         self.write_installation(
             workspace_id,
             Writing {
@@ -127,12 +169,15 @@ impl Patchbay {
     ) -> Result<Installation> {
         let spec = w.spec;
         let file = display(&w.path);
+        let servers_at = servers_path(spec, &w.path, w.project);
+        // A project's private entries are in the user's own file, not the shared one.
+        let shared_file = w.project.is_some() && servers_at.len() == spec.servers_path.len();
         let planned = self.plan_entry(
             workspace_id,
             w.target,
             spec,
             w.transport,
-            w.project.is_some(),
+            shared_file,
             w.bridge_command,
         )?;
         if let (Resolved::Server { id, .. }, "bridge") = (w.target, planned.mode) {
@@ -148,6 +193,7 @@ impl Patchbay {
         let entries = Entries {
             format: spec.format,
         };
+        let servers_at = keys(&servers_at);
         // A target already installed in this file keeps its entry name (a renamed portal's
         // entry is rewritten in place, not duplicated).
         let previous = self.store().read(|c| {
@@ -164,12 +210,12 @@ impl Patchbay {
         let text = existing.clone().unwrap_or_default();
         let created_container = match &previous {
             Some(p) => p.created_container,
-            None => !entries.has_container(&text, spec.servers_path, &file)?,
+            None => !entries.has_container(&text, &servers_at, &file)?,
         };
         let created_file = previous
             .as_ref()
             .map_or(existing.is_none(), |p| p.created_file);
-        let mut updated = entries.upsert(&text, spec.servers_path, &entry_name, &value, &file)?;
+        let mut updated = entries.upsert(&text, &servers_at, &entry_name, &value, &file)?;
         if let (Some((id, item)), Some(key)) = (&planned.input, spec.secret_inputs_key) {
             updated = entries.upsert_input(&updated, key, id, item, &file)?;
         }
@@ -225,14 +271,19 @@ impl Patchbay {
         place: &InstallPlace,
     ) -> Result<Installation> {
         let spec = spec(place.client)?;
-        let path = config_path(spec, place.dirs, place.project)?;
+        let path = config_path(spec, place.dirs, place.project, place.private)?;
         let file = display(&path);
+        let project_dir = place
+            .project
+            .map(|p| display(&std::path::absolute(p).unwrap_or(p.to_path_buf())));
         let records = self.store().read(|c| records::list(c, workspace_id))?;
         let resolved = self.resolve_target(workspace_id, target).ok();
         let record = records
             .into_iter()
             .find(|r| {
                 r.installation.file == file
+                    // One user file holds the user's entries and each project's private ones.
+                    && r.installation.project_dir == project_dir
                     && match &resolved {
                         Some(Resolved::Portal { id, .. } | Resolved::Server { id, .. }) => {
                             r.installation.target_id == *id
@@ -253,9 +304,14 @@ impl Patchbay {
             format: spec.format,
         };
         if let Some(text) = config_file::read(&path)? {
+            let servers_at = servers_path(
+                spec,
+                &path,
+                record.installation.project_dir.as_deref().map(Path::new),
+            );
             let removed = entries.remove(
                 &text,
-                spec.servers_path,
+                &keys(&servers_at),
                 &record.installation.entry_name,
                 record.created_container,
                 &file,
@@ -305,9 +361,11 @@ impl Patchbay {
         client: &str,
         dirs: &Dirs,
         project: Option<&Path>,
+        private: bool,
     ) -> Result<Vec<entry::ClientServer>> {
         let spec = spec(client)?;
-        let path = config_path(spec, dirs, project)?;
+        let path = config_path(spec, dirs, project, private)?;
+        let servers_at = servers_path(spec, &path, project.filter(|_| private));
         let file = display(&path);
         let Some(text) = config_file::read(&path)? else {
             return Ok(Vec::new());
@@ -316,7 +374,7 @@ impl Patchbay {
         let entries = Entries {
             format: spec.format,
         }
-        .list(&text, spec.servers_path, &file)?;
+        .list(&text, &keys(&servers_at), &file)?;
         Ok(entries
             .iter()
             .map(|(name, value)| {

@@ -135,6 +135,7 @@ impl Patchbay {
                 command: display(command),
                 args: self.patchbay_args(workspace_id, verb, id),
                 env: Self::keyring_env(),
+                cwd: None,
             },
             mode: "bridge",
             secret: false,

@@ -153,7 +153,9 @@ pub(crate) fn file_drift(record: &Record) -> (&'static str, Option<serde_json::V
     let entries = Entries {
         format: spec.format,
     };
-    match entries.list(&text, spec.servers_path, &i.file) {
+    let servers_at =
+        super::install::servers_path(spec, path, i.project_dir.as_deref().map(Path::new));
+    match entries.list(&text, &super::install::keys(&servers_at), &i.file) {
         Err(_) => ("unreadable", None),
         Ok(list) => match list.into_iter().find(|(name, _)| *name == i.entry_name) {
             None => ("missing", None),

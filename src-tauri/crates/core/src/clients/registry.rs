@@ -12,6 +12,17 @@ pub enum Base {
     AppConfig,
     /// `$XDG_CONFIG_HOME` or `~/.config` on Linux and macOS, `%APPDATA%` on Windows.
     XdgConfig,
+    /// `$CODEX_HOME`, else `~/.codex` (codex-rs/utils/home-dir/src/lib.rs, find_codex_home).
+    CodexHome,
+    /// Where Claude Code keeps `.claude.json`: `$CLAUDE_CONFIG_DIR` when set, else the home
+    /// directory (code.claude.com/docs/en/settings, environment variables;
+    /// anthropics/claude-code#42217).
+    ClaudeConfigHome,
+    /// Claude Code's own directory: `$CLAUDE_CONFIG_DIR`, else `~/.claude`.
+    ClaudeDir,
+    /// `$GEMINI_CLI_HOME` in place of the home directory (gemini-cli
+    /// packages/core/src/utils/paths.ts, homedir).
+    GeminiHome,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,8 +38,6 @@ pub enum Format {
 pub struct HttpEntry {
     /// The key of the URL of a Streamable HTTP server.
     pub url_key: &'static str,
-    /// The key of a legacy SSE server's URL, where the client tells the two apart by key.
-    pub sse_url_key: Option<&'static str>,
     /// A `"type"` member the entry must carry (`"http"` for VS Code and Claude Code).
     pub type_value: Option<&'static str>,
     /// The key of the request headers; `None` when the client cannot send headers.
@@ -50,6 +59,9 @@ pub struct ClientSpec {
     pub project_file: Option<&'static str>,
     /// The keys leading to the object of servers, by name.
     pub servers_path: &'static [&'static str],
+    /// Where the user file keeps a project's private servers, by the project's absolute path:
+    /// `<key>.<dir>.<servers_path>` (Claude Code's default, local, scope).
+    pub local_scope: Option<&'static str>,
     /// A stdio entry's `"type"` member, where the client wants one.
     pub stdio_type: Option<&'static str>,
     pub http: Option<HttpEntry>,
@@ -71,6 +83,7 @@ pub const CLIENTS: &[ClientSpec] = &[
         user_file: (Base::AppConfig, "Claude/claude_desktop_config.json"),
         project_file: None,
         servers_path: &["mcpServers"],
+        local_scope: None,
         stdio_type: None,
         http: None,
         markers: &[(Base::AppConfig, "Claude")],
@@ -81,18 +94,20 @@ pub const CLIENTS: &[ClientSpec] = &[
         id: "claude-code",
         name: "Claude Code",
         format: Format::Json,
-        user_file: (Base::Home, ".claude.json"),
+        user_file: (Base::ClaudeConfigHome, ".claude.json"),
         project_file: Some(".mcp.json"),
         servers_path: &["mcpServers"],
+        // `~/.claude.json` → `projects["<abs path>"].mcpServers`: "Local config (private to
+        // you in this project)" (anthropics/claude-code#4193, the maintainers' answer).
+        local_scope: Some("projects"),
         stdio_type: Some("stdio"),
         http: Some(HttpEntry {
             url_key: "url",
-            sse_url_key: None,
             type_value: Some("http"),
             headers_key: Some("headers"),
             speaks_sse: true,
         }),
-        markers: &[(Base::Home, ".claude")],
+        markers: &[(Base::ClaudeDir, "")],
         // Claude Code runs `headersHelper`, a command printing a JSON object of headers
         // (code.claude.com/docs/en/mcp; anthropics/claude-code#48514 shows the shape).
         headers_helper_key: Some("headersHelper"),
@@ -105,10 +120,10 @@ pub const CLIENTS: &[ClientSpec] = &[
         user_file: (Base::Home, ".cursor/mcp.json"),
         project_file: Some(".cursor/mcp.json"),
         servers_path: &["mcpServers"],
+        local_scope: None,
         stdio_type: None,
         http: Some(HttpEntry {
             url_key: "url",
-            sse_url_key: None,
             type_value: None,
             headers_key: Some("headers"),
             speaks_sse: true,
@@ -124,10 +139,10 @@ pub const CLIENTS: &[ClientSpec] = &[
         user_file: (Base::AppConfig, "Code/User/mcp.json"),
         project_file: Some(".vscode/mcp.json"),
         servers_path: &["servers"],
+        local_scope: None,
         stdio_type: Some("stdio"),
         http: Some(HttpEntry {
             url_key: "url",
-            sse_url_key: None,
             type_value: Some("http"),
             headers_key: Some("headers"),
             speaks_sse: true,
@@ -147,10 +162,10 @@ pub const CLIENTS: &[ClientSpec] = &[
         user_file: (Base::Home, ".codeium/windsurf/mcp_config.json"),
         project_file: None,
         servers_path: &["mcpServers"],
+        local_scope: None,
         stdio_type: None,
         http: Some(HttpEntry {
             url_key: "serverUrl",
-            sse_url_key: None,
             type_value: None,
             headers_key: Some("headers"),
             speaks_sse: true,
@@ -166,10 +181,10 @@ pub const CLIENTS: &[ClientSpec] = &[
         user_file: (Base::XdgConfig, "zed/settings.json"),
         project_file: Some(".zed/settings.json"),
         servers_path: &["context_servers"],
+        local_scope: None,
         stdio_type: None,
         http: Some(HttpEntry {
             url_key: "url",
-            sse_url_key: None,
             type_value: None,
             headers_key: Some("headers"),
             speaks_sse: false,
@@ -182,18 +197,21 @@ pub const CLIENTS: &[ClientSpec] = &[
         id: "gemini-cli",
         name: "Gemini CLI",
         format: Format::Json,
-        user_file: (Base::Home, ".gemini/settings.json"),
+        user_file: (Base::GeminiHome, ".gemini/settings.json"),
         project_file: Some(".gemini/settings.json"),
         servers_path: &["mcpServers"],
+        local_scope: None,
         stdio_type: None,
+        // `url` with `"type": "http"` or `"sse"`; a bare `url` is Streamable HTTP first, with
+        // a fallback to SSE; `httpUrl` is the deprecated spelling of the first
+        // (gemini-cli packages/core/src/tools/mcp-client.ts, createTransport).
         http: Some(HttpEntry {
-            url_key: "httpUrl",
-            sse_url_key: Some("url"),
-            type_value: None,
+            url_key: "url",
+            type_value: Some("http"),
             headers_key: Some("headers"),
             speaks_sse: true,
         }),
-        markers: &[(Base::Home, ".gemini")],
+        markers: &[(Base::GeminiHome, ".gemini")],
         headers_helper_key: None,
         secret_inputs_key: None,
     },
@@ -201,18 +219,20 @@ pub const CLIENTS: &[ClientSpec] = &[
         id: "codex",
         name: "Codex",
         format: Format::Toml,
-        user_file: (Base::Home, ".codex/config.toml"),
-        project_file: None,
+        user_file: (Base::CodexHome, "config.toml"),
+        // A trusted project's `.codex/config.toml` layers over the user's
+        // (developers.openai.com/codex/config-reference, project config).
+        project_file: Some(".codex/config.toml"),
         servers_path: &["mcp_servers"],
+        local_scope: None,
         stdio_type: None,
         http: Some(HttpEntry {
             url_key: "url",
-            sse_url_key: None,
             type_value: None,
             headers_key: Some("http_headers"),
             speaks_sse: false,
         }),
-        markers: &[(Base::Home, ".codex")],
+        markers: &[(Base::CodexHome, "")],
         headers_helper_key: None,
         secret_inputs_key: None,
     },

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 use crate::servers::repo::ServerRow;
+use crate::servers::variables;
 use crate::servers::{AuthType, Transport};
 
 #[derive(Debug)]
@@ -42,11 +43,30 @@ impl Target {
                 ))
             })
         };
+        // `${env:NAME}` in a value is read from this process's environment now.
+        let from_env = |text: &str, what: &str| -> Result<String> {
+            variables::expand(text, |name| std::env::var(name).ok()).map_err(|name| {
+                Error::validation(
+                    what,
+                    format!(
+                        "'{}' takes its {what} from the environment variable {name}, which is not \
+                         set where Patchbay runs; set it (then restart the gateway: `patchbay \
+                         gateway stop`), or enter the value in the server's settings",
+                        s.name
+                    ),
+                )
+            })
+        };
         if s.transport.is_http() {
             let url = s.url.clone().ok_or_else(|| {
                 Error::validation("url", format!("'{}' has no URL; add one", s.name))
             })?;
             let header = match (&s.api_key_header, &row.api_key_ref) {
+                (Some(name), Some(template))
+                    if s.auth_type == AuthType::ApiKey && variables::has_reference(template) =>
+                {
+                    Some((name.clone(), Secret::new(from_env(template, "API key")?)))
+                }
                 (Some(name), Some(key)) if s.auth_type == AuthType::ApiKey => {
                     Some((name.clone(), lookup(key, "API key")?))
                 }
@@ -66,13 +86,21 @@ impl Target {
         for entry in &row.env {
             let value = match (&entry.secret_ref, &entry.value) {
                 (Some(key), _) => lookup(key, &format!("variable {}", entry.name))?,
-                (None, value) => Secret::new(value.clone().unwrap_or_default()),
+                (None, value) => {
+                    let value = value.clone().unwrap_or_default();
+                    Secret::new(from_env(&value, &format!("variable {}", entry.name))?)
+                }
             };
             env.push((entry.name.clone(), value));
         }
+        let args = s
+            .args
+            .iter()
+            .map(|a| from_env(a, "arguments"))
+            .collect::<Result<Vec<_>>>()?;
         Ok(Target::Stdio {
             command,
-            args: s.args.clone(),
+            args,
             env,
             cwd: s.cwd.as_ref().map(PathBuf::from),
         })

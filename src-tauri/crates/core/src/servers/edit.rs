@@ -10,6 +10,8 @@ use crate::secret::Secret;
 use crate::secrets::keys;
 use crate::validate;
 
+use super::variables;
+
 pub(crate) const DEFAULT_API_KEY_HEADER: &str = "Authorization";
 
 /// Secret values to put in the keyring under fresh references before the record is written.
@@ -38,10 +40,10 @@ pub(crate) fn new_row(
             ));
         }
     };
-    let auth_type = match (input.auth_type, &input.api_key) {
-        (Some(auth), _) => auth,
-        (None, Some(_)) => AuthType::ApiKey,
-        (None, None) => AuthType::None,
+    let auth_type = match (input.auth_type, &input.api_key, &input.api_key_from_env) {
+        (Some(auth), _, _) => auth,
+        (None, Some(_), _) | (None, _, Some(_)) => AuthType::ApiKey,
+        (None, None, None) => AuthType::None,
     };
     let mut pending = PendingSecrets::new();
     let mut row = ServerRow {
@@ -103,6 +105,23 @@ pub(crate) fn new_row(
         let reference = keys::api_key(&id);
         set_api_key(&mut row, &key, reference.clone());
         pending.push((reference, key));
+    }
+    if let Some(template) = input.api_key_from_env {
+        if auth_type != AuthType::ApiKey || row.api_key_ref.is_some() {
+            return Err(Error::validation(
+                "api_key_from_env",
+                "a key from the environment needs --auth api_key, and no key of its own",
+            ));
+        }
+        if !variables::has_reference(&template) {
+            return Err(Error::validation(
+                "api_key_from_env",
+                format!("'{template}' names no variable; write it as ${{env:NAME}}"),
+            ));
+        }
+        // Not a secret: the text names where the key is, so it is its own hint.
+        row.server.api_key_redacted = Some(template.clone());
+        row.api_key_ref = Some(template);
     }
     check_final(&mut row)?;
     Ok((row, pending))

@@ -5,5 +5,6 @@ mod model;
 mod ops;
 mod page;
 pub(crate) mod repo;
+pub(crate) mod variables;
 
 pub use model::*;

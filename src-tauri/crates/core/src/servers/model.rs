@@ -146,6 +146,9 @@ pub struct NewServer {
     pub api_key_header: Option<String>,
     #[ts(as = "Option<String>", optional)]
     pub api_key: Option<Secret>,
+    /// Instead of `api_key`: the header's value naming environment variables, as
+    /// `Bearer ${env:TOKEN}`, read where the server is reached (not a secret: kept as text).
+    pub api_key_from_env: Option<String>,
     pub is_enabled: Option<bool>,
     pub template_id: Option<String>,
 }

@@ -26,6 +26,8 @@ pub(crate) struct EnvEntry {
 pub(crate) struct ServerRow {
     pub server: Server,
     pub env: Vec<EnvEntry>,
+    /// The keyring account of the API key, or (with `${env:…}` in it) the header's value
+    /// naming environment variables.
     pub api_key_ref: Option<String>,
 }
 
@@ -34,6 +36,7 @@ impl ServerRow {
     pub fn secret_refs(&self) -> Vec<String> {
         self.api_key_ref
             .iter()
+            .filter(|r| !super::variables::has_reference(r))
             .cloned()
             .chain(self.env.iter().filter_map(|e| e.secret_ref.clone()))
             .collect()
