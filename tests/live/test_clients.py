@@ -229,6 +229,16 @@ def test_the_catalog_lists_searches_and_installs_templates(cli):
     code, err = cli.error("catalog", "install", "no-such-template")
     assert err["code"] == "not_found"
 
+    # An API-key template asks for its key rather than making a server that cannot sync.
+    key_template = next(t for t in templates if t["auth_type"] == "api_key")
+    code, err = cli.error("catalog", "install", key_template["id"])
+    assert err["code"] == "validation" and "--api-key-stdin" in err["message"]
+    secret = "catalog-key-7781"
+    with_key = cli.json("catalog", "install", key_template["id"], "--api-key-stdin", stdin=secret + "\n")
+    assert (with_key["auth_type"], with_key["api_key_header"]) == ("api_key", "Authorization")
+    assert with_key["api_key_redacted"] == "…7781"
+    assert secret.encode() not in database_bytes(cli)
+
 
 def test_a_project_file_is_made_for_the_install_and_goes_with_the_uninstall(cli, home):
     project = home / "repo"

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use patchbay_core::Secret;
 use patchbay_core::catalog::Template;
 use patchbay_core::clients::{
     ClientInfo, ClientServer, Dirs, EntryTransport, ImportReport, InstallPlace, Installation, Pick,
@@ -82,6 +83,9 @@ pub struct InstallTemplateInput {
     pub template: String,
     #[ts(optional)]
     pub name: Option<String>,
+    /// An API-key template's key; it goes to the keyring.
+    #[ts(optional, as = "Option<String>")]
+    pub api_key: Option<Secret>,
 }
 
 #[tauri::command]
@@ -205,6 +209,7 @@ pub async fn install_template(
             &input.workspace,
             &input.template,
             input.name.filter(|n| !n.trim().is_empty()),
+            input.api_key,
         )
     })
     .await

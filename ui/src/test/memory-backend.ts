@@ -475,6 +475,7 @@ export class MemoryBackend implements Backend {
   templates: Template[] = [
     { id: "linear", name: "Linear", description: "Issues.", url: "https://mcp.linear.app/mcp", transport: "streamable_http", auth_type: "oauth", docs_url: "https://linear.app/docs/mcp", category: "Project management" },
     { id: "deepwiki", name: "DeepWiki", description: "Repository docs.", url: "https://mcp.deepwiki.com/mcp", transport: "streamable_http", auth_type: "none", docs_url: "https://docs.devin.ai", category: "Documentation" },
+    { id: "exa", name: "Exa", description: "Web search.", url: "https://mcp.exa.ai/mcp", transport: "streamable_http", auth_type: "api_key", docs_url: "https://docs.exa.ai", category: "Search" },
   ];
 
   async listClients() {
@@ -550,10 +551,16 @@ export class MemoryBackend implements Backend {
     return this.templates.filter((t) => !needle || `${t.id} ${t.name} ${t.description} ${t.category}`.toLowerCase().includes(needle));
   }
 
-  async installTemplate(workspace: string, template: string, name?: string) {
+  async installTemplate(workspace: string, template: string, name?: string, apiKey?: string) {
     const t = this.templates.find((x) => x.id === template);
     if (!t) fail("not_found", `no template '${template}'`);
-    const server = await this.createServer(workspace, { name: name ?? t!.name, url: t!.url, auth_type: t!.auth_type === "oauth" ? "oauth" : "none" });
+    if (t!.auth_type === "api_key" && !apiKey) fail("validation", `${t!.name} needs an API key`);
+    const server = await this.createServer(workspace, {
+      name: name ?? t!.name,
+      url: t!.url,
+      auth_type: t!.auth_type,
+      ...(apiKey ? { api_key: `Bearer ${apiKey}` } : {}),
+    });
     const stored = this.servers.find((s) => s.id === server.id)!;
     stored.template_id = t!.id;
     return { ...server, template_id: t!.id };

@@ -107,7 +107,7 @@ export interface Backend {
   /** Writes the workspace's export (no secrets) into the data dir; resolves to its path. */
   exportWorkspace(workspace: string): Promise<string>;
   importWorkspace(document: WorkspaceExport, name: string | undefined, secrets: ImportSecrets): Promise<WorkspaceImportReport>;
-  installTemplate(workspace: string, template: string, name?: string): Promise<Server>;
+  installTemplate(workspace: string, template: string, name?: string, apiKey?: string): Promise<Server>;
   /** Shows a file or folder in the OS file manager. */
   revealPath(path: string): Promise<void>;
   /** Opens an http(s) link in the user's browser. */

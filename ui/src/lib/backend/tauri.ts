@@ -180,8 +180,13 @@ export function tauriBackend(): Backend {
     importWorkspace: (document, name, secrets) =>
       call<WorkspaceImportReport>("import_workspace", { document, secrets, ...(name ? { name } : {}) } satisfies ImportWorkspaceInput),
     listTemplates: (search) => call<Template[]>("list_templates", { ...(search ? { search } : {}) } satisfies CatalogInput),
-    installTemplate: (workspace, template, name) =>
-      call<Server>("install_template", { workspace, template, ...(name ? { name } : {}) } satisfies InstallTemplateInput),
+    installTemplate: (workspace, template, name, apiKey) =>
+      call<Server>("install_template", {
+        workspace,
+        template,
+        ...(name ? { name } : {}),
+        ...(apiKey ? { api_key: apiKey } : {}),
+      } satisfies InstallTemplateInput),
     restartGateway: () => call<GatewayReport>("restart_gateway"),
     stopGateway: () => call<GatewayReport>("stop_gateway"),
     loginServiceStatus: () => call<LoginService>("login_service_status"),

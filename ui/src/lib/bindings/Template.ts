@@ -2,4 +2,9 @@
 import type { AuthType } from "./AuthType";
 import type { Transport } from "./Transport";
 
-export type Template = { id: string, name: string, description: string, url: string, transport: Transport, auth_type: AuthType, docs_url: string, category: string, };
+export type Template = { id: string, name: string, description: string, url: string, transport: Transport, auth_type: AuthType, docs_url: string, category: string, 
+/**
+ * For an `api_key` template: the header that carries the key (default Authorization)
+ * and what goes before the key in it (default `Bearer ` in Authorization, else nothing).
+ */
+api_key_header?: string, api_key_prefix?: string, };

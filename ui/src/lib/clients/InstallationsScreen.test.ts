@@ -56,7 +56,7 @@ test("the catalog searches, adds a template, and starts authorization for an OAu
   const user = userEvent.setup();
   render(App, { props: { backend } });
   await user.click(await screen.findByRole("button", { name: /Catalog/ }));
-  await waitFor(() => expect(screen.getAllByTestId("template")).toHaveLength(2));
+  await waitFor(() => expect(screen.getAllByTestId("template")).toHaveLength(3));
   await user.type(screen.getByTestId("catalog-search"), "issues");
   await waitFor(() => expect(screen.getAllByTestId("template").map((t) => t.dataset["id"])).toEqual(["linear"]));
   await user.click(screen.getByRole("link", { name: "Docs" }));
@@ -65,6 +65,24 @@ test("the catalog searches, adds a template, and starts authorization for an OAu
   expect(await screen.findByTestId("authorize-dialog")).toBeTruthy();
   const servers = (await backend.listServers(backend.defaultWorkspace.id, {})).servers;
   expect(servers.map((s) => [s.name, s.template_id])).toEqual([["Linear", "linear"]]);
+});
+
+test("an API-key template asks for its key on the card and keeps it as the server's key", async () => {
+  const backend = new MemoryBackend();
+  const user = userEvent.setup();
+  render(App, { props: { backend } });
+  await user.click(await screen.findByRole("button", { name: /Catalog/ }));
+  await user.type(await screen.findByTestId("catalog-search"), "exa");
+  await waitFor(() => expect(screen.getAllByTestId("template").map((t) => t.dataset["id"])).toEqual(["exa"]));
+  // No key: nothing is created, and the user is told what to do.
+  await user.click(screen.getByTestId("template-install"));
+  expect(await screen.findByText(/needs an API key/)).toBeTruthy();
+  expect((await backend.listServers(backend.defaultWorkspace.id, {})).servers).toEqual([]);
+  await user.type(screen.getByTestId("template-key"), "exa-key-123{Enter}");
+  await waitFor(async () => expect((await backend.listServers(backend.defaultWorkspace.id, {})).servers).toHaveLength(1));
+  const [server] = (await backend.listServers(backend.defaultWorkspace.id, {})).servers;
+  expect([server!.name, server!.auth_type, server!.api_key_redacted]).toEqual(["Exa", "api_key", "…-123"]);
+  expect((screen.getByTestId("template-key") as HTMLInputElement).value).toBe("");
 });
 
 test("a URL entry is installed only when chosen", async () => {

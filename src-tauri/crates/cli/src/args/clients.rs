@@ -92,5 +92,8 @@ pub enum CatalogCommand {
         template: String,
         #[arg(long)]
         name: Option<String>,
+        /// Read an API-key template's key from standard input (it goes to the OS keyring).
+        #[arg(long)]
+        api_key_stdin: bool,
     },
 }

@@ -83,8 +83,15 @@ pub fn catalog(core: &Patchbay, ws: &str, cmd: CatalogCommand, out: Output) -> R
         CatalogCommand::List { search } => {
             out.templates(&patchbay_core::catalog::search(search.as_deref()))
         }
-        CatalogCommand::Install { template, name } => {
-            let server = core.install_template(ws, &template, name)?;
+        CatalogCommand::Install {
+            template,
+            name,
+            api_key_stdin,
+        } => {
+            let key = api_key_stdin
+                .then(super::server::read_api_key)
+                .transpose()?;
+            let server = core.install_template(ws, &template, name, key)?;
             if !out.json && server.auth_type == patchbay_core::servers::AuthType::Oauth {
                 eprintln!(
                     "'{}' signs in with OAuth: run `patchbay server authorize \"{}\"` next",

@@ -184,7 +184,7 @@ fn pairs(field: &str, items: &[String]) -> Result<BTreeMap<String, String>> {
 }
 
 /// The key comes on stdin so it never shows in the process list or the shell history.
-fn read_api_key() -> Result<Secret> {
+pub(super) fn read_api_key() -> Result<Secret> {
     read_secret("api_key", "the API key")
 }
 
