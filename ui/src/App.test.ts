@@ -170,3 +170,25 @@ test("the workspace menu closes on Escape and on a click outside", async () => {
   await user.click(screen.getByRole("heading", { name: "Servers" }));
   expect(screen.queryByRole("menu")).toBeNull();
 });
+
+test("a new server is synced at once; a new OAuth server goes on to Authorize", async () => {
+  const { backend, user } = await setup();
+  backend.offered.set("https://weather.example.com/mcp", [{ name: "forecast", description: "Forecast for a city." }]);
+  await user.click(await screen.findByTestId("add-server"));
+  await user.type(screen.getByLabelText("Name"), "Weather");
+  await user.type(screen.getByLabelText("URL"), "https://weather.example.com/mcp");
+  // The test lists the tools its first sync will bring.
+  await user.click(screen.getByRole("button", { name: /Test connection/ }));
+  expect((await screen.findAllByTestId("test-tool")).map((t) => t.textContent)).toEqual(["forecast — Forecast for a city."]);
+  await user.click(screen.getByTestId("server-save"));
+  await waitFor(() => expect(backend.servers[0]!.status).toBe("active"));
+  expect(await screen.findByText("Synced Weather")).toBeTruthy();
+
+  await user.click(screen.getByTestId("add-server"));
+  await user.type(screen.getByLabelText("Name"), "Linear");
+  await user.type(screen.getByLabelText("URL"), "https://mcp.linear.app/mcp");
+  await user.selectOptions(screen.getByLabelText("Authentication"), "oauth");
+  await user.click(screen.getByTestId("server-save"));
+  expect(await screen.findByTestId("authorize-dialog")).toBeTruthy();
+  expect(screen.getByRole("heading", { name: "Authorize Linear" })).toBeTruthy();
+});

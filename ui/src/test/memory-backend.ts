@@ -210,6 +210,7 @@ export class MemoryBackend implements Backend {
       protocol_version: "2025-11-25",
       server_info: { name: "fake", version: "1.0" },
       counts: { tools: tools.length, prompts: 0, resources: 0, resource_templates: 0 },
+      tools: tools.map((t) => ({ name: t.name, description: t.description })),
       timings_ms: { connect: 1, tools: 1, prompts: 0, resources: 0, total: 2 },
     };
   }

@@ -37,6 +37,10 @@ impl Output {
             r.counts.resources,
             r.counts.resource_templates
         );
+        for tool in &r.tools {
+            let first_line = tool.description.lines().next().unwrap_or_default();
+            outln!("    {}  {}", tool.name, first_line);
+        }
         outln!(
             "  connect {} ms, tools {} ms, prompts {} ms, resources {} ms, total {} ms",
             t.connect,

@@ -36,7 +36,17 @@ pub struct ConnectionReport {
     #[ts(type = "Record<string, unknown>")]
     pub server_info: serde_json::Value,
     pub counts: CapabilityCounts,
+    /// The tools as listed, for the user to see what a first sync would bring (seed 001's
+    /// `connect/tools`).
+    pub tools: Vec<ToolPreview>,
     pub timings_ms: PhaseTimings,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
+#[ts(export)]
+pub struct ToolPreview {
+    pub name: String,
+    pub description: String,
 }
 
 /// Input of a connection test of a server that is not saved yet.

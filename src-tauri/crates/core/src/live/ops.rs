@@ -98,6 +98,14 @@ async fn report(target: Target, timeout: Duration) -> Result<ConnectionReport> {
         protocol_version: session.protocol_version(),
         server_info: session.server_info(),
         counts: snapshot.counts(),
+        tools: snapshot
+            .tools
+            .iter()
+            .map(|t| super::model::ToolPreview {
+                name: t["name"].as_str().unwrap_or_default().to_string(),
+                description: t["description"].as_str().unwrap_or_default().to_string(),
+            })
+            .collect(),
         timings_ms: timings,
     };
     session.close().await;
