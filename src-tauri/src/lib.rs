@@ -15,6 +15,8 @@ use state::AppState;
 pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder.invoke_handler(tauri::generate_handler![
         commands::app::app_info,
+        commands::app::get_settings,
+        commands::app::update_settings,
         commands::app::gateway_status,
         commands::app::restart_gateway,
         commands::app::stop_gateway,
@@ -66,6 +68,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::clients::repair_installations,
         commands::clients::list_templates,
         commands::clients::install_template,
+        commands::clients::entry_snippet,
     ])
 }
 

@@ -254,3 +254,23 @@ def test_a_project_file_is_made_for_the_install_and_goes_with_the_uninstall(cli,
     assert not config.exists(), "a file the install created goes with the uninstall"
     code, err = cli.error("install", "Work", "--client", "claude-desktop", "--project", str(project))
     assert err["code"] == "validation" and "project" in err["message"]
+
+
+def test_the_paste_in_entry_is_each_clients_own_shape_without_the_token(cli, home):
+    import tomllib
+
+    created = cli.json("portal", "create", "--name", "Work")
+    token = created["token"]
+    containers = {"vscode": "servers", "zed": "context_servers", "codex": "mcp_servers"}
+    for client in ["claude-desktop", "claude-code", "cursor", "vscode", "windsurf", "zed", "gemini-cli", "codex"]:
+        snippet = cli.json("portal", "entry", "Work", "--client", client)
+        doc = tomllib.loads(snippet["text"]) if snippet["format"] == "toml" else json.loads(snippet["text"])
+        entry = doc[containers.get(client, "mcpServers")]["patchbay-work"]
+        assert entry["args"][-1] == created["id"] and "bridge" in entry["args"], client
+        assert snippet["file"] == str(config_path(cli, client)), client
+        assert token not in snippet["text"] and not snippet["has_placeholder"]
+    url = cli.json("portal", "entry", "Work", "--client", "cursor", "--transport", "http")
+    entry = json.loads(url["text"])["mcpServers"]["patchbay-work"]
+    assert entry["url"] == created["url"]
+    assert entry["headers"]["Authorization"] == "Bearer <the portal's token>" and url["has_placeholder"]
+    assert token not in url["text"]

@@ -1,4 +1,5 @@
 use patchbay_core::login_service::{self, LoginService};
+use patchbay_core::settings::{Settings, SettingsPatch};
 use serde::Deserialize;
 use tauri::State;
 use ts_rs::TS;
@@ -71,4 +72,18 @@ pub async fn set_start_at_login(
     .map_err(|e| {
         patchbay_core::Error::internal(format!("the service change did not finish: {e}"))
     })?
+}
+
+/// Settings of the data dir (the user's gateway reads them too).
+#[tauri::command]
+pub async fn get_settings(state: State<'_, AppState>) -> CommandResult<Settings> {
+    super::core(state, |c| c.settings()).await
+}
+
+#[tauri::command]
+pub async fn update_settings(
+    state: State<'_, AppState>,
+    input: SettingsPatch,
+) -> CommandResult<Settings> {
+    super::core(state, move |c| c.update_settings(input)).await
 }

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use patchbay_core::Secret;
 use patchbay_core::catalog::Template;
 use patchbay_core::clients::{
-    ClientInfo, ClientServer, Dirs, EntryTransport, ImportReport, InstallPlace, Installation, Pick,
+    ClientInfo, ClientServer, Dirs, EntrySnippet, EntryTransport, ImportReport, InstallPlace,
+    Installation, Pick,
 };
 use patchbay_core::servers::Server;
 use serde::Deserialize;
@@ -210,6 +211,35 @@ pub async fn install_template(
             &input.template,
             input.name.filter(|n| !n.trim().is_empty()),
             input.api_key,
+        )
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct EntrySnippetInput {
+    pub workspace: String,
+    /// A portal or a server, by id or name.
+    pub target: String,
+    pub client: String,
+    #[ts(optional)]
+    pub transport: Option<EntryTransport>,
+}
+
+#[tauri::command]
+pub async fn entry_snippet(
+    state: State<'_, AppState>,
+    input: EntrySnippetInput,
+) -> CommandResult<EntrySnippet> {
+    core(state, move |c| {
+        c.entry_snippet(
+            &input.workspace,
+            &input.target,
+            &input.client,
+            input.transport.unwrap_or_default(),
+            &Dirs::from_env()?,
+            &crate::gateway::cli(),
         )
     })
     .await

@@ -2,7 +2,10 @@
 // the core. It follows the core's rules that the UI reacts to (conflicts on live names,
 // validation at a field, soft delete, cursor pages); the real core is tested in Rust and the
 // real app end to end (tests/e2e).
-import { type Backend, BackendError } from "../lib/backend/backend";
+import { type Backend, BackendError, SECRET_PLACEHOLDER } from "../lib/backend/backend";
+import type { EntrySnippet } from "../lib/bindings/EntrySnippet";
+import type { Settings } from "../lib/bindings/Settings";
+import type { SettingsPatch } from "../lib/bindings/SettingsPatch";
 import type { AppInfo } from "../lib/bindings/AppInfo";
 import type { NewServer } from "../lib/bindings/NewServer";
 import type { Server } from "../lib/bindings/Server";
@@ -57,7 +60,7 @@ export class MemoryBackend implements Backend {
 
   constructor() {
     const t = now();
-    this.workspaces.push({ id: id(), name: "default", is_default: true, server_count: 0, tools_waiting: 0, auto_approve_first_sync: true, created_at: t, updated_at: t });
+    this.workspaces.push({ id: id(), name: "default", is_default: true, server_count: 0, tools_waiting: 0, servers_needing_attention: 0, auto_approve_first_sync: true, created_at: t, updated_at: t });
   }
 
   get defaultWorkspace(): Workspace {
@@ -94,13 +97,16 @@ export class MemoryBackend implements Backend {
         .filter((s) => s.workspace_id === w.id && !s.deleted_at)
         .flatMap((s) => this.tools.get(s.id) ?? [])
         .filter((t) => t.approval_state === "needs_approval").length,
+      servers_needing_attention: this.servers.filter(
+        (s) => s.workspace_id === w.id && !s.deleted_at && s.is_enabled && (s.status === "error" || s.status === "needs_auth"),
+      ).length,
     }));
   }
 
   async createWorkspace(name: string) {
     if (this.workspaces.some((w) => w.name.toLowerCase() === name.toLowerCase())) fail("conflict", "taken", "name");
     const t = now();
-    const ws = { id: id(), name, is_default: false, server_count: 0, tools_waiting: 0, auto_approve_first_sync: true, created_at: t, updated_at: t };
+    const ws = { id: id(), name, is_default: false, server_count: 0, tools_waiting: 0, servers_needing_attention: 0, auto_approve_first_sync: true, created_at: t, updated_at: t };
     this.workspaces.push(ws);
     return ws;
   }
@@ -483,6 +489,21 @@ export class MemoryBackend implements Backend {
     return structuredClone(this.clients);
   }
 
+  /** A stand-in for the core's per-client shapes: the container key differs, Codex is TOML. */
+  async entrySnippet(workspace: string, target: string, client: string, transport?: EntryTransport): Promise<EntrySnippet> {
+    const p = this.portal(workspace, target);
+    const name = `patchbay-${p.slug}`;
+    const http = transport === "http";
+    const entry = http
+      ? { url: p.url, ...(p.secure ? { headers: { Authorization: `Bearer ${SECRET_PLACEHOLDER}` } } : {}) }
+      : { command: "patchbay", args: ["bridge", p.id] };
+    const text =
+      client === "codex"
+        ? `[mcp_servers.${name}]\n${Object.entries(entry).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join("\n")}\n`
+        : JSON.stringify({ [{ vscode: "servers", zed: "context_servers" }[client] ?? "mcpServers"]: { [name]: entry } }, null, 2);
+    return { client, format: client === "codex" ? "toml" : "json", file: `/home/me/${client}.conf`, text, has_placeholder: http && p.secure };
+  }
+
   async clientServers(client: string) {
     return structuredClone(this.clientEntries.get(client) ?? []);
   }
@@ -629,6 +650,21 @@ export class MemoryBackend implements Backend {
   async loginServiceStatus(): Promise<LoginService> {
     const file = "/home/test/.config/systemd/user/patchbay-gateway.service";
     return { kind: "systemd", installed: this.startsAtLogin, name: "patchbay-gateway", file, note: null };
+  }
+
+  settings: Settings = { health_check_seconds: 600 };
+
+  async getSettings() {
+    return { ...this.settings };
+  }
+
+  async updateSettings(patch: SettingsPatch) {
+    const seconds = patch.health_check_seconds;
+    if (seconds !== undefined) {
+      if (seconds !== 0 && (seconds < 10 || seconds > 604800)) fail("validation", "out of range: give 10 s to 7 days, or 0", "health_check_seconds");
+      this.settings.health_check_seconds = seconds;
+    }
+    return { ...this.settings };
   }
 
   async setStartAtLogin(enabled: boolean): Promise<LoginService> {

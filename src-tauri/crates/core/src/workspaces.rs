@@ -24,6 +24,9 @@ pub struct Workspace {
     pub tools_waiting: i64,
     /// Whether a server's first sync approves all its tools.
     pub auto_approve_first_sync: bool,
+    /// Enabled live servers that are `error` or `needs_auth`: what the user should look at.
+    #[ts(type = "number")]
+    pub servers_needing_attention: i64,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -33,7 +36,9 @@ const SELECT: &str = "SELECT w.id, w.name, w.is_default, w.created_at, w.updated
         (SELECT COUNT(*) FROM server_tools t JOIN servers s ON s.id = t.server_id
             WHERE s.workspace_id = w.id AND s.deleted_at IS NULL
             AND t.approval_state = 'needs_approval'),
-        w.auto_approve_first_sync
+        w.auto_approve_first_sync,
+        (SELECT COUNT(*) FROM servers s WHERE s.workspace_id = w.id AND s.deleted_at IS NULL
+            AND s.is_enabled = 1 AND s.status IN ('error', 'needs_auth'))
     FROM workspaces w";
 
 fn from_row(row: &Row) -> rusqlite::Result<Workspace> {
@@ -46,6 +51,7 @@ fn from_row(row: &Row) -> rusqlite::Result<Workspace> {
         server_count: row.get(5)?,
         tools_waiting: row.get(6)?,
         auto_approve_first_sync: row.get(7)?,
+        servers_needing_attention: row.get(8)?,
     })
 }
 

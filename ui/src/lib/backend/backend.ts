@@ -1,6 +1,9 @@
 // The one door from the UI to Patchbay's core. Components use this interface only; the Tauri
 // implementation (tauri.ts) is the only file that knows about IPC, so another transport
 // (e.g. HTTP to a headless `patchbay serve`) can be added without touching a component.
+import type { Settings } from "../bindings/Settings";
+import type { SettingsPatch } from "../bindings/SettingsPatch";
+import type { EntrySnippet } from "../bindings/EntrySnippet";
 import type { AppInfo } from "../bindings/AppInfo";
 import type { CallRecord } from "../bindings/CallRecord";
 import type { CallQuery } from "../bindings/CallQuery";
@@ -47,6 +50,9 @@ export interface Backend {
   stopGateway(): Promise<GatewayReport>;
   /** Whether the gateway runs at login. */
   loginServiceStatus(): Promise<LoginService>;
+  /** Settings of the data dir, which the user's gateway reads too. */
+  getSettings(): Promise<Settings>;
+  updateSettings(patch: SettingsPatch): Promise<Settings>;
   /** Runs the gateway at login (the OS's per-user service), or stops doing so. */
   setStartAtLogin(enabled: boolean): Promise<LoginService>;
   listWorkspaces(): Promise<Workspace[]>;
@@ -108,6 +114,8 @@ export interface Backend {
   exportWorkspace(workspace: string): Promise<string>;
   importWorkspace(document: WorkspaceExport, name: string | undefined, secrets: ImportSecrets): Promise<WorkspaceImportReport>;
   installTemplate(workspace: string, template: string, name?: string, apiKey?: string): Promise<Server>;
+  /** The entry to paste into one client's config, in its own shape; a secret is a placeholder. */
+  entrySnippet(workspace: string, target: string, client: string, transport?: EntryTransport): Promise<EntrySnippet>;
   /** Shows a file or folder in the OS file manager. */
   revealPath(path: string): Promise<void>;
   /** Opens an http(s) link in the user's browser. */
@@ -177,3 +185,6 @@ export const categoryTitles: Record<ConnectionCategory, string> = {
   not_mcp: "Not an MCP server",
   protocol: "MCP protocol error",
 };
+
+/** What stands for a secret in an entry snippet (the core's `SECRET_PLACEHOLDER`). */
+export const SECRET_PLACEHOLDER = "<the portal's token>";

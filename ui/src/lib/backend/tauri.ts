@@ -5,6 +5,10 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import { openUrl, revealItemInDir } from "@tauri-apps/plugin-opener";
 
 import type { AppInfo } from "../bindings/AppInfo";
+import type { Settings } from "../bindings/Settings";
+import type { SettingsPatch } from "../bindings/SettingsPatch";
+import type { EntrySnippet } from "../bindings/EntrySnippet";
+import type { EntrySnippetInput } from "../bindings/EntrySnippetInput";
 import type { CallRecord } from "../bindings/CallRecord";
 import type { CatalogInput } from "../bindings/CatalogInput";
 import type { ClientInfo } from "../bindings/ClientInfo";
@@ -180,6 +184,8 @@ export function tauriBackend(): Backend {
     importWorkspace: (document, name, secrets) =>
       call<WorkspaceImportReport>("import_workspace", { document, secrets, ...(name ? { name } : {}) } satisfies ImportWorkspaceInput),
     listTemplates: (search) => call<Template[]>("list_templates", { ...(search ? { search } : {}) } satisfies CatalogInput),
+    entrySnippet: (workspace, target, client, transport) =>
+      call<EntrySnippet>("entry_snippet", { workspace, target, client, ...(transport ? { transport } : {}) } satisfies EntrySnippetInput),
     installTemplate: (workspace, template, name, apiKey) =>
       call<Server>("install_template", {
         workspace,
@@ -190,6 +196,8 @@ export function tauriBackend(): Backend {
     restartGateway: () => call<GatewayReport>("restart_gateway"),
     stopGateway: () => call<GatewayReport>("stop_gateway"),
     loginServiceStatus: () => call<LoginService>("login_service_status"),
+    getSettings: () => call<Settings>("get_settings"),
+    updateSettings: (patch) => call<Settings>("update_settings", patch satisfies SettingsPatch),
     setStartAtLogin: (enabled) => call<LoginService>("set_start_at_login", { enabled } satisfies StartAtLoginInput),
     openUrl: async (url) => {
       try {

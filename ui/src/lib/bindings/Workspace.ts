@@ -12,4 +12,8 @@ tools_waiting: number,
 /**
  * Whether a server's first sync approves all its tools.
  */
-auto_approve_first_sync: boolean, created_at: string, updated_at: string, };
+auto_approve_first_sync: boolean, 
+/**
+ * Enabled live servers that are `error` or `needs_auth`: what the user should look at.
+ */
+servers_needing_attention: number, created_at: string, updated_at: string, };

@@ -112,6 +112,23 @@ test("Start at login is a switch in Settings", async () => {
   expect(toggle.checked).toBe(true);
 });
 
+test("the health check interval is set in minutes, and a bad one is refused at the field", async () => {
+  const backend = new MemoryBackend();
+  const user = userEvent.setup();
+  render(App, { props: { backend } });
+  await user.click(await screen.findByRole("button", { name: /Settings/ }));
+  const minutes = (await screen.findByTestId("health-check-minutes")) as HTMLInputElement;
+  await waitFor(() => expect(minutes.value).toBe("10"));
+  await user.clear(minutes);
+  await user.type(minutes, "0.05{Enter}");
+  expect(await screen.findByTestId("health-check-error")).toBeTruthy();
+  expect(backend.settings.health_check_seconds).toBe(600);
+  await user.clear(minutes);
+  await user.type(minutes, "30{Enter}");
+  await waitFor(() => expect(backend.settings.health_check_seconds).toBe(1800));
+  expect(screen.queryByTestId("health-check-error")).toBeNull();
+});
+
 test("the gateway stops and starts from Settings", async () => {
   const backend = new MemoryBackend();
   const user = userEvent.setup();

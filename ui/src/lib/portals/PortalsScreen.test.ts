@@ -24,7 +24,13 @@ test("a new portal shows its token once and serves only approved, enabled tools"
   await user.type(screen.getByLabelText("Name"), "Work");
   await user.click(screen.getByTestId("portal-save"));
   expect((await screen.findByTestId("portal-token")).textContent).toMatch(/^pbp_/);
-  expect(screen.getByTestId("client-config").textContent).toContain("Bearer pbp_");
+  // The paste-in entry is the chosen client's; Patchbay's command by default (no token), the
+  // URL with the token shown only now on request.
+  await waitFor(() => expect(screen.getByTestId("client-config").dataset["client"]).toBe("cursor"));
+  expect(screen.getByTestId("client-config").textContent).toContain('"bridge"');
+  expect(screen.getByTestId("client-config").textContent).not.toContain("pbp_");
+  await user.selectOptions(screen.getByTestId("snippet-transport"), "http");
+  await waitFor(() => expect(screen.getByTestId("client-config").textContent).toContain("Bearer pbp_"));
 
   await screen.findByRole("option", { name: "Notes" });
   await user.selectOptions(screen.getByTestId("add-member-select"), "Notes");
@@ -35,4 +41,40 @@ test("a new portal shows its token once and serves only approved, enabled tools"
   const add = screen.getAllByTestId("portal-tool").find((r) => r.dataset["name"] === "add")!;
   await user.click(within(add).getByRole("checkbox"));
   await waitFor(() => expect(served()["add"]).toBe("false"));
+});
+
+test("the paste-in entry follows the client; members show their health with Sync and Re-authorize", async () => {
+  const backend = new MemoryBackend();
+  const ws = backend.defaultWorkspace.id;
+  backend.offered.set("http://127.0.0.1:7777/mcp", [{ name: "add", description: "Adds." }]);
+  backend.clients.push({ id: "vscode", name: "VS Code", present: true, config_path: "/home/me/.config/Code/User/mcp.json", config_exists: false, project_file: ".vscode/mcp.json", http_with_headers: true });
+  await backend.createServer(ws, { name: "Notes", url: "http://127.0.0.1:7777/mcp" });
+  await backend.syncServer(ws, "Notes");
+  await backend.createServer(ws, { name: "Down", url: "http://127.0.0.1:1/mcp" });
+  Object.assign(backend.servers.find((s) => s.name === "Down")!, { status: "error", error_message: "http://127.0.0.1:1/mcp refused the connection" });
+  await backend.createServer(ws, { name: "Linear", url: "https://mcp.linear.app/mcp", auth_type: "oauth" });
+  backend.servers.find((s) => s.name === "Linear")!.status = "needs_auth";
+  await backend.createPortal(ws, { name: "Work" });
+  for (const name of ["Notes", "Down", "Linear"]) await backend.addPortalServer(ws, "Work", name, false);
+  const user = userEvent.setup();
+  render(App, { props: { backend } });
+  await user.click(await screen.findByRole("button", { name: /Portals/ }));
+  await user.click(await screen.findByText("Work"));
+
+  // The sidebar counts the servers that need the user: one erroring, one to authorize.
+  expect((await screen.findByTestId("attention-badge")).textContent).toBe("2");
+  const member = (name: string) => screen.getAllByTestId("portal-member").find((m) => m.dataset["name"] === name)!;
+  await waitFor(() => expect(screen.getAllByTestId("portal-member")).toHaveLength(3));
+  const status = (name: string) => within(member(name)).getByTestId("member-status").dataset["status"];
+  expect([status("Notes"), status("Down"), status("Linear")]).toEqual(["active", "error", "needs_auth"]);
+  expect(within(member("Down")).getByTestId("member-error").textContent).toContain("refused");
+  expect(within(member("Notes")).queryByTestId("member-reauthorize")).toBeNull();
+  await user.click(within(member("Linear")).getByTestId("member-reauthorize"));
+  expect(await screen.findByTestId("authorize-dialog")).toBeTruthy();
+  await user.keyboard("{Escape}");
+
+  await user.click(screen.getByText("Client configuration"));
+  await user.selectOptions(screen.getByTestId("snippet-client"), "vscode");
+  await waitFor(() => expect(screen.getByTestId("client-config").dataset["client"]).toBe("vscode"));
+  expect(JSON.parse(screen.getByTestId("client-config").textContent!)).toHaveProperty(["servers", "patchbay-work", "command"]);
 });

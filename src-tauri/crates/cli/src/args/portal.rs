@@ -55,6 +55,16 @@ pub enum PortalCommand {
     Headers {
         portal: String,
     },
+    /// The entry to paste into one client's config by hand, in that client's shape (what
+    /// `install` would write; a token it would carry is a placeholder).
+    Entry {
+        portal: String,
+        /// claude-desktop, claude-code, cursor, vscode, windsurf, zed, gemini-cli or codex.
+        #[arg(long)]
+        client: String,
+        #[arg(long, value_enum, default_value_t = crate::args::Transport::Stdio)]
+        transport: crate::args::Transport,
+    },
     /// The latest calls through the portal, newest first.
     Log {
         portal: String,

@@ -49,10 +49,7 @@ pub fn install(
         dirs: &dirs,
         private: args.private,
         bridge_command: &bridge,
-        transport: match args.transport {
-            Transport::Stdio => EntryTransport::Stdio,
-            Transport::Http => EntryTransport::Http,
-        },
+        transport: entry_transport(args.transport),
     };
     let installation = if remove {
         core.uninstall(ws, &args.target, &place)?
@@ -61,6 +58,13 @@ pub fn install(
     };
     out.installation(&installation, remove);
     Ok(())
+}
+
+pub(super) fn entry_transport(transport: Transport) -> EntryTransport {
+    match transport {
+        Transport::Stdio => EntryTransport::Stdio,
+        Transport::Http => EntryTransport::Http,
+    }
 }
 
 pub fn installation(

@@ -90,6 +90,30 @@ pub fn run(core: &Patchbay, ws: &str, cmd: PortalCommand, out: Output) -> Result
                 .collect();
             crate::output::outln!("{}", serde_json::Value::Object(headers));
         }
+        PortalCommand::Entry {
+            portal,
+            client,
+            transport,
+        } => {
+            let snippet = core.entry_snippet(
+                ws,
+                &portal,
+                &client,
+                super::clients::entry_transport(transport),
+                &patchbay_core::clients::Dirs::from_env()?,
+                &super::gateway::patchbay_exe()?,
+            )?;
+            if out.json {
+                out.json(&snippet);
+            } else {
+                crate::output::outln!(
+                    "# {} ({})\n{}",
+                    snippet.file,
+                    snippet.client,
+                    snippet.text.trim_end()
+                );
+            }
+        }
         PortalCommand::Token(PortalTokenCommand::Rotate { portal }) => {
             let portal = core.rotate_portal_token(ws, &portal)?;
             // The documented shape, with or without --json: scripts take the token from it.

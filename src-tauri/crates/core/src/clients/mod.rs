@@ -14,6 +14,7 @@ mod plan;
 mod records;
 pub mod registry;
 mod repair;
+mod snippet;
 mod toml_entries;
 
 pub use dirs::Dirs;
@@ -22,3 +23,4 @@ pub use import::Pick;
 pub use install::InstallPlace;
 pub use model::*;
 pub use plan::EntryTransport;
+pub use snippet::{EntrySnippet, SECRET_PLACEHOLDER};
