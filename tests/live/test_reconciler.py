@@ -3,11 +3,13 @@ command, a server that starts failing is `error` at the next health check (and a
 call that cannot reach it), OAuth tokens are refreshed ahead of expiry and a refused refresh
 is `needs_auth`; `portal get` shows each member's health."""
 
+import subprocess
+import tempfile
 import time
 import urllib.request
 from contextlib import ExitStack
 
-from mcp_servers import free_port, oauth_server, python_server
+from mcp_servers import free_port, oauth_server, python_server, stop_group
 from test_oauth import authorize, stats
 
 
@@ -110,12 +112,25 @@ def test_tokens_are_refreshed_ahead_and_a_refused_refresh_needs_auth(cli):
         assert status(cli, "secure")["status"] == "active"
         cli.json("gateway", "stop")
 
-        # The authorization server forgets every token: the next refresh is refused.
+        # The authorization server forgets every token: the next refresh is refused, and the
+        # desktop hears of it (the Notify call on the session bus, seen by dbus-monitor; no
+        # notification service runs here to show it).
         forget = urllib.request.Request(f"{base}/test/forget-tokens", method="POST")
         urllib.request.urlopen(forget, timeout=10)
-        start_gateway(cli)
-        needs = wait_for("secure needs_auth", lambda: (s := status(cli, "secure"))["status"] == "needs_auth" and s)
-        assert "authoriz" in needs["error_message"]
+        with tempfile.TemporaryFile(mode="w+") as seen:
+            monitor = subprocess.Popen(
+                ["dbus-monitor", "--session", "interface='org.freedesktop.Notifications',member='Notify'"],
+                stdout=seen, stderr=subprocess.DEVNULL, start_new_session=True)
+            try:
+                # It says NameLost once it has become a monitor.
+                wait_for("dbus-monitor listening", lambda: seen.seek(0) or "member=NameLost" in seen.read())
+                start_gateway(cli)
+                needs = wait_for("secure needs_auth", lambda: (s := status(cli, "secure"))["status"] == "needs_auth" and s)
+                assert "authoriz" in needs["error_message"]
+                notified = wait_for("a desktop notification", lambda: seen.seek(0) or "secure needs authorization again" in seen.read())
+                assert notified
+            finally:
+                stop_group(monitor)
 
 
 def test_portal_get_shows_each_members_health(cli):

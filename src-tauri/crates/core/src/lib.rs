@@ -7,6 +7,7 @@ pub mod error;
 pub mod gateway;
 pub mod live;
 pub mod login_service;
+mod notify;
 pub mod oauth;
 pub mod paths;
 pub mod portals;

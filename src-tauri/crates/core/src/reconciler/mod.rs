@@ -166,10 +166,33 @@ async fn refresh_tokens(work: &Arc<Work>) {
             let outcome =
                 live::refresh_oauth_ahead(&work.core, &workspace_id, &server_id, REFRESH_AHEAD)
                     .await;
-            if let Err(err) = outcome {
-                tracing::warn!(server = %server_id, error = %err, "refreshing OAuth tokens failed");
+            match outcome {
+                Err(err) if err.code == ErrorCode::AuthRequired => {
+                    tracing::warn!(server = %server_id, error = %err, "OAuth refresh refused");
+                    let name = server_name(&work.core, &workspace_id, &server_id).await;
+                    crate::notify::desktop(
+                        format!("{name} needs authorization again"),
+                        format!(
+                            "Its OAuth tokens were refused when Patchbay renewed them; portals serve \
+                             nothing from it until you re-authorize it (Patchbay → Servers → {name})."
+                        ),
+                    )
+                    .await;
+                }
+                Err(err) => {
+                    tracing::warn!(server = %server_id, error = %err, "refreshing OAuth tokens failed")
+                }
+                Ok(_) => {}
             }
             work.release(&server_id);
         });
     }
+}
+
+async fn server_name(core: &Arc<Patchbay>, workspace_id: &str, server_id: &str) -> String {
+    let (ws, id) = (workspace_id.to_string(), server_id.to_string());
+    run_blocking(core, move |core| core.get_server(&ws, &id))
+        .await
+        .map(|s| s.name)
+        .unwrap_or_else(|_| "A server".to_string())
 }
