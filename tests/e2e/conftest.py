@@ -39,6 +39,10 @@ class Env:
     def cli(self, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
         return subprocess.run([CLI, *args], input=stdin, env=self.vars, capture_output=True, text=True, check=True)
 
+    def cli_result(self, *args: str) -> subprocess.CompletedProcess:
+        """A CLI run that may fail: the caller looks at its exit code."""
+        return subprocess.run([CLI, *args], env=self.vars, capture_output=True, text=True, timeout=120)
+
 
 @pytest.fixture
 def env():
