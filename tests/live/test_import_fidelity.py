@@ -163,7 +163,9 @@ def test_claude_code_local_scope_is_read_and_written(cli, home):
 
     cli.json("portal", "create", "--name", "Work")
     installed = cli.json("install", "Work", "--client", "claude-code", "--project", str(project), "--private")
-    assert installed["file"] == str(claude) and installed["drift"] == "in_sync"
+    assert installed["file"] == str(claude) and installed["drift"] == "in_sync" and installed["private"]
+    listed = cli.json("installation", "list")["installations"]
+    assert [(i["private"], i["drift"]) for i in listed] == [(True, "in_sync")]
     doc = json.loads(claude.read_text())
     assert "patchbay-work" in doc["projects"][str(project)]["mcpServers"]
     assert "patchbay-work" not in doc["mcpServers"], "not the user's scope"

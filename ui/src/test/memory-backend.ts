@@ -522,7 +522,7 @@ export class MemoryBackend implements Backend {
     return report;
   }
 
-  async install(workspace: string, target: string, client: string, _project?: string, transport?: EntryTransport) {
+  async install(workspace: string, target: string, client: string, project?: string, transport?: EntryTransport, isPrivate?: boolean) {
     const portal = this.portals.find((p) => p.workspace_id === workspace && (p.id === target || p.name === target));
     const server = portal ? null : this.find(workspace, target);
     const spec = this.clients.find((c) => c.id === client);
@@ -533,7 +533,8 @@ export class MemoryBackend implements Backend {
       workspace_id: workspace,
       client_id: client,
       file: spec!.config_path,
-      project_dir: null,
+      project_dir: project ?? null,
+      private: !!(project && isPrivate),
       entry_name: `patchbay-${slug}`,
       target_kind: portal ? "portal" : "server",
       target_id: portal?.id ?? server!.id,

@@ -104,8 +104,9 @@ export interface Backend {
   /** Imports these entries of a client (all when `names` is absent). */
   importClientServers(workspace: string, client: string, names?: string[], project?: string): Promise<ImportReport>;
   /** `stdio` (default): Patchbay's entry through the gateway, no secret in the file; `http`: a URL entry. */
-  install(workspace: string, target: string, client: string, project?: string, transport?: EntryTransport): Promise<Installation>;
-  uninstall(workspace: string, target: string, client: string, project?: string): Promise<Installation>;
+  /** `isPrivate` with `project`: the project's private entry in the user's file (Claude Code's local scope). */
+  install(workspace: string, target: string, client: string, project?: string, transport?: EntryTransport, isPrivate?: boolean): Promise<Installation>;
+  uninstall(workspace: string, target: string, client: string, project?: string, isPrivate?: boolean): Promise<Installation>;
   listInstallations(workspace: string): Promise<Installation[]>;
   /** Writes an installed entry again as Patchbay would now (`id` absent: every one not in sync). */
   repairInstallations(workspace: string, id?: string): Promise<Installation[]>;

@@ -167,16 +167,23 @@ export function tauriBackend(): Backend {
         ...(names ? { names } : {}),
         ...(project ? { project } : {}),
       } satisfies ImportInput),
-    install: (workspace, target, client, project, transport) =>
+    install: (workspace, target, client, project, transport, isPrivate) =>
       call<Installation>("install", {
         workspace,
         target,
         client,
         ...(project ? { project } : {}),
         ...(transport ? { transport } : {}),
+        ...(project && isPrivate ? { private: true } : {}),
       } satisfies InstallInput),
-    uninstall: (workspace, target, client, project) =>
-      call<Installation>("uninstall", { workspace, target, client, ...(project ? { project } : {}) } satisfies InstallInput),
+    uninstall: (workspace, target, client, project, isPrivate) =>
+      call<Installation>("uninstall", {
+        workspace,
+        target,
+        client,
+        ...(project ? { project } : {}),
+        ...(project && isPrivate ? { private: true } : {}),
+      } satisfies InstallInput),
     listInstallations: (workspace) => call<Installation[]>("list_installations", { workspace } satisfies WorkspaceRef),
     repairInstallations: (workspace, id) =>
       call<Installation[]>("repair_installations", { workspace, ...(id ? { id } : {}) } satisfies RepairInput),

@@ -3,7 +3,11 @@
 /**
  * A portal or server Patchbay put into a client's config.
  */
-export type Installation = { id: string, workspace_id: string, client_id: string, file: string, project_dir: string | null, entry_name: string, 
+export type Installation = { id: string, workspace_id: string, client_id: string, file: string, project_dir: string | null, 
+/**
+ * A project's private entry in the user's file (Claude Code's local scope).
+ */
+private: boolean, entry_name: string, 
 /**
  * `portal` or `server`.
  */

@@ -142,3 +142,21 @@ test("the gateway stops and starts from Settings", async () => {
   await user.click(screen.getByTestId("gateway-toggle"));
   await waitFor(() => expect(screen.getByTestId("gateway-status").textContent).toContain("127.0.0.1:47821"));
 });
+
+test("Claude Code offers a private project entry, and its uninstall finds it", async () => {
+  const backend = new MemoryBackend();
+  const ws = backend.defaultWorkspace.id;
+  await backend.createPortal(ws, { name: "Work" });
+  backend.clients.push({ id: "claude-code", name: "Claude Code", present: true, config_path: "/home/me/.claude.json", config_exists: true, project_file: ".mcp.json", http_with_headers: true });
+  const user = userEvent.setup();
+  render(App, { props: { backend } });
+  await user.click(await screen.findByRole("button", { name: /Installations/ }));
+  await user.selectOptions(await screen.findByTestId("install-target"), "Work");
+  await user.selectOptions(screen.getByTestId("install-client"), "claude-code");
+  expect(screen.queryByTestId("install-private")).toBeNull();
+  await user.type(screen.getByLabelText("Project folder"), "/home/me/repo");
+  await user.click(screen.getByTestId("install-private"));
+  await user.click(screen.getByTestId("install"));
+  await screen.findByTestId("installation");
+  expect(backend.installations.map((i) => [i.project_dir, i.private])).toEqual([["/home/me/repo", true]]);
+});

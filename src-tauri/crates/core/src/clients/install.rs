@@ -240,6 +240,7 @@ impl Patchbay {
                 project_dir: w
                     .project
                     .map(|p| display(&std::path::absolute(p).unwrap_or(p.to_path_buf()))),
+                private: w.project.is_some() && !shared_file,
                 entry_name: entry_name.clone(),
                 target_kind: kind.into(),
                 target_id,

@@ -29,6 +29,9 @@ pub struct Installation {
     pub client_id: String,
     pub file: String,
     pub project_dir: Option<String>,
+    /// A project's private entry in the user's file (Claude Code's local scope).
+    #[serde(default)]
+    pub private: bool,
     pub entry_name: String,
     /// `portal` or `server`.
     pub target_kind: String,

@@ -25,14 +25,25 @@ const FROM: &str = "FROM installations i
     LEFT JOIN portals p ON i.target_kind = 'portal' AND p.id = i.target_id
     LEFT JOIN servers s ON i.target_kind = 'server' AND s.id = i.target_id AND s.deleted_at IS NULL";
 
+/// Whether the entry is a project's private one: the user's file, with a project.
+pub(crate) fn is_private(client_id: &str, file: &str, project_dir: Option<&str>) -> bool {
+    registry::find(client_id).is_some_and(|spec| {
+        super::install::servers_path(spec, Path::new(file), project_dir.map(Path::new)).len()
+            > spec.servers_path.len()
+    })
+}
+
 fn from_row(r: &Row) -> rusqlite::Result<Record> {
+    let (client_id, file, project_dir): (String, String, Option<String>) =
+        (r.get(2)?, r.get(3)?, r.get(4)?);
     Ok(Record {
         installation: Installation {
             id: r.get(0)?,
             workspace_id: r.get(1)?,
-            client_id: r.get(2)?,
-            file: r.get(3)?,
-            project_dir: r.get(4)?,
+            private: is_private(&client_id, &file, project_dir.as_deref()),
+            client_id,
+            file,
+            project_dir,
             entry_name: r.get(5)?,
             target_kind: r.get(6)?,
             target_id: r.get(7)?,
