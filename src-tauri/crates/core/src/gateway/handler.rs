@@ -23,6 +23,7 @@ use super::portal_state::{PortalState, Source};
 use super::upstreams::Upstreams;
 use crate::Patchbay;
 use crate::live::Session;
+use crate::live::progress_routes;
 use crate::portals::served::ServedItem;
 
 /// How long one request may wait on its server before the client hears that it timed out
@@ -245,9 +246,17 @@ impl ServerHandler for PortalHandler {
             Some(target) => {
                 let mut upstream = request.clone();
                 upstream.name = target.upstream.clone().into();
+                // The client's progress token is its own: the server gets the upstream
+                // session's, routed back to this client while the call runs.
+                let client_token = request
+                    .meta
+                    .as_ref()
+                    .and_then(|m| m.get_progress_token())
+                    .or_else(|| context.meta.get_progress_token());
+                let progress = client_token.map(|t| (context.peer.clone(), t));
                 let what = format!("'{}'", request.name);
                 self.forward(&target.server_id, &what, &context, async move |s| {
-                    s.service.peer().call_tool_once(upstream.clone()).await
+                    progress_routes::call_tool(s, upstream.clone(), progress.clone()).await
                 })
                 .await
             }

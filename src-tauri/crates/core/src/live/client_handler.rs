@@ -3,7 +3,9 @@
 //! `subscriptions/listen` stream, which the gateway opens itself).
 
 use rmcp::ClientHandler;
-use rmcp::model::{ClientCapabilities, ClientConfig, Implementation, ProtocolVersion};
+use rmcp::model::{
+    ClientCapabilities, ClientConfig, Implementation, ProgressNotificationParam, ProtocolVersion,
+};
 use rmcp::service::{NotificationContext, RoleClient};
 use tokio::sync::mpsc;
 
@@ -11,6 +13,8 @@ use tokio::sync::mpsc;
 pub(crate) struct PatchbayClient {
     info: ClientConfig,
     changed: mpsc::UnboundedSender<()>,
+    /// Tells this session's progress reports from another's (see `progress_routes`).
+    progress_key: u64,
 }
 
 impl PatchbayClient {
@@ -21,12 +25,24 @@ impl PatchbayClient {
             ClientCapabilities::default(),
             Implementation::new("patchbay", env!("CARGO_PKG_VERSION")),
         );
-        (PatchbayClient { info, changed }, heard)
+        let progress_key = super::progress_routes::new_session_key();
+        (
+            PatchbayClient {
+                info,
+                changed,
+                progress_key,
+            },
+            heard,
+        )
     }
 
     pub fn with_protocol_version(mut self, version: ProtocolVersion) -> PatchbayClient {
         self.info = self.info.with_protocol_version(version);
         self
+    }
+
+    pub fn progress_key(&self) -> u64 {
+        self.progress_key
     }
 
     fn heard(&self) -> std::future::Ready<()> {
@@ -60,5 +76,14 @@ impl ClientHandler for PatchbayClient {
         _context: NotificationContext<RoleClient>,
     ) -> impl Future<Output = ()> + Send + '_ {
         self.heard()
+    }
+
+    /// A report of a request a portal forwarded goes on to the client that made it.
+    fn on_progress(
+        &self,
+        params: ProgressNotificationParam,
+        _context: NotificationContext<RoleClient>,
+    ) -> impl Future<Output = ()> + Send + '_ {
+        super::progress_routes::deliver(self.progress_key, params)
     }
 }

@@ -9,6 +9,7 @@ mod hash;
 mod health;
 mod model;
 mod ops;
+pub(crate) mod progress_routes;
 mod records;
 mod session_guard;
 pub(crate) use session_guard::SessionGuard;

@@ -1,0 +1,74 @@
+"""Transparent portals: what a server does reaches the client through the portal as it does
+directly. Progress of a long call (npm server-everything's trigger-long-running-operation)
+arrives the same directly, through the portal over HTTP and through the stdio entry; two
+clients whose progress tokens coincide each get only their own reports."""
+
+import asyncio
+from contextlib import AsyncExitStack
+
+from mcp import ClientSession
+from mcp.client.stdio import StdioServerParameters, stdio_client
+from mcp.client.streamable_http import streamable_http_client
+from mcp_servers import everything
+from portal_client import bearer, open_session
+
+LONG = "trigger-long-running-operation"
+
+
+async def progress_of(session: ClientSession, tool: str, steps: int) -> list[tuple[float, float | None]]:
+    seen: list[tuple[float, float | None]] = []
+
+    async def heard(progress: float, total: float | None, message: str | None) -> None:
+        seen.append((progress, total))
+
+    result = await session.call_tool(tool, {"duration": 0.5, "steps": steps}, progress_callback=heard)
+    assert not result.is_error, result
+    return seen
+
+
+async def direct(url: str, steps: int):
+    async with AsyncExitStack() as stack:
+        streams = await stack.enter_async_context(streamable_http_client(url))
+        session = await stack.enter_async_context(ClientSession(streams[0], streams[1]))
+        await session.initialize()
+        return await progress_of(session, LONG, steps)
+
+
+async def through_portal(url: str, token: str, steps: list[int]):
+    """One session per entry of `steps`, all calling at once."""
+    async with AsyncExitStack() as stack:
+        sessions = []
+        for _ in steps:
+            session = await open_session(stack, url, bearer(token))
+            await session.initialize()
+            sessions.append(session)
+        return await asyncio.gather(*(progress_of(s, f"every__{LONG}", n) for s, n in zip(sessions, steps)))
+
+
+async def through_entry(cli, portal_id: str, steps: int):
+    params = StdioServerParameters(command=cli.binary, args=["bridge", portal_id], env=cli.env)
+    async with AsyncExitStack() as stack:
+        streams = await stack.enter_async_context(stdio_client(params))
+        session = await stack.enter_async_context(ClientSession(streams[0], streams[1]))
+        await asyncio.wait_for(session.initialize(), 60)
+        return await progress_of(session, f"every__{LONG}", steps)
+
+
+def test_progress_reaches_the_client_directly_through_the_portal_and_the_entry(cli):
+    with everything("streamableHttp") as url:
+        cli.json("server", "create", "--name", "every", "--url", url, "--sync")
+        portal = cli.json("portal", "create", "--name", "Work")
+        cli.json("portal", "add-server", "Work", "every")
+        address = cli.json("gateway", "start")["address"]
+
+        expected = [(float(i), 4.0) for i in range(1, 5)]
+        assert asyncio.run(direct(url, 4)) == expected
+        [via_portal] = asyncio.run(through_portal(f"{address}/mcp/work", portal["token"], [4]))
+        assert via_portal == expected
+        assert asyncio.run(through_entry(cli, portal["id"], 4)) == expected
+
+        # Both clients' first call carries the same token (the Python SDK uses its request id):
+        # each hears only its own call's steps.
+        three, five = asyncio.run(through_portal(f"{address}/mcp/work", portal["token"], [3, 5]))
+        assert three == [(float(i), 3.0) for i in range(1, 4)]
+        assert five == [(float(i), 5.0) for i in range(1, 6)]
