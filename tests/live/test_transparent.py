@@ -72,3 +72,49 @@ def test_progress_reaches_the_client_directly_through_the_portal_and_the_entry(c
         three, five = asyncio.run(through_portal(f"{address}/mcp/work", portal["token"], [3, 5]))
         assert three == [(float(i), 3.0) for i in range(1, 4)]
         assert five == [(float(i), 5.0) for i in range(1, 6)]
+
+
+
+def test_log_messages_reach_each_client_at_the_level_it_set(cli):
+    """server-everything logs at random levels, one at once and one every 5 s, after
+    toggle-simulated-logging; it honours the level set on its session, which the portal's
+    clients share: the quiet client (emergency) must get exactly the chatty one's (debug)
+    emergency messages."""
+    with everything("streamableHttp") as url:
+        cli.json("server", "create", "--name", "every", "--url", url, "--sync")
+        portal = cli.json("portal", "create", "--name", "Work")
+        cli.json("portal", "add-server", "Work", "every")
+        address = cli.json("gateway", "start")["address"]
+
+        async def run():
+            import httpx2
+
+            quiet, chatty = [], []
+            async with AsyncExitStack() as stack:
+                sessions = []
+                for sink in (quiet, chatty):
+                    async def heard(params, sink=sink):
+                        sink.append(params.level)
+
+                    http = await stack.enter_async_context(httpx2.AsyncClient(headers=bearer(portal["token"]), timeout=60))
+                    streams = await stack.enter_async_context(streamable_http_client(f"{address}/mcp/work", http_client=http))
+                    session = await stack.enter_async_context(ClientSession(streams[0], streams[1], logging_callback=heard))
+                    await session.initialize()
+                    sessions.append(session)
+                await sessions[0].set_logging_level("emergency")
+                await sessions[1].set_logging_level("debug")
+                assert not (await sessions[1].call_tool("every__toggle-simulated-logging", {})).is_error
+                deadline = asyncio.get_running_loop().time() + 60
+                while len(chatty) < 3:
+                    assert asyncio.get_running_loop().time() < deadline, (quiet, chatty)
+                    await asyncio.sleep(0.05)  # waiting for notifications; bounded by the deadline
+                await sessions[1].call_tool("every__toggle-simulated-logging", {})  # off again
+                return quiet, chatty
+
+        quiet, chatty = asyncio.run(run())
+        assert len(set(chatty)) >= 1 and all(level in LEVELS for level in chatty)
+        assert quiet == [level for level in chatty if level == "emergency"][: len(quiet)]
+        assert set(quiet) <= {"emergency"}
+
+
+LEVELS = {"debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"}

@@ -2,6 +2,7 @@
 
     python_server.py PORT [--variant base|changed|dynamic] [--transport streamable-http|sse]
 
+The `logging` variant adds `log_levels`, which logs one message at each of four levels.
 The `changed` variant rewrites one tool's description and adds a tool: what a server update
 (or a rug pull) looks like to Patchbay. The `dynamic` variant adds that tool while running,
 when `unlock_export` is called, and announces the change to listening clients.
@@ -13,7 +14,7 @@ from mcp.server.mcpserver import Context, MCPServer
 
 parser = argparse.ArgumentParser()
 parser.add_argument("port", type=int)
-parser.add_argument("--variant", choices=["base", "changed", "dynamic"], default="base")
+parser.add_argument("--variant", choices=["base", "changed", "dynamic", "logging"], default="base")
 parser.add_argument("--transport", choices=["streamable-http", "sse"], default="streamable-http")
 args = parser.parse_args()
 
@@ -60,6 +61,15 @@ if args.variant == "dynamic":
         if send is not None:
             await send()
         return "unlocked"
+
+
+if args.variant == "logging":
+
+    @server.tool(description="Logs one message at debug, info, warning and error.")
+    async def log_levels(ctx: Context) -> str:
+        for level in ("debug", "info", "warning", "error"):
+            await ctx.log(level, f"{level} message", logger_name="notes")
+        return "logged"
 
 
 @server.prompt(description="Summarize a note.")

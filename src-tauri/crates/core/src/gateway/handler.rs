@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 
 use rmcp::ErrorData as McpError;
 use rmcp::handler::server::ServerHandler;
+#[allow(deprecated)] // logging: SEP-2577 deprecates it; initialize-era clients use it
+use rmcp::model::SetLevelRequestParams;
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, GetPromptRequestParams, GetPromptResponse,
     Implementation, ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult,
@@ -19,6 +21,7 @@ use serde::de::DeserializeOwned;
 use tokio::sync::broadcast::error::RecvError;
 
 use super::calllog::{CallLog, CallRecord};
+use super::log_relay::LogRelay;
 use super::portal_state::{PortalState, Source};
 use super::upstreams::Upstreams;
 use crate::Patchbay;
@@ -35,6 +38,8 @@ pub(crate) struct PortalHandler {
     state: Arc<PortalState>,
     upstreams: Arc<Upstreams>,
     log: CallLog,
+    /// The members' log messages at the level this client set.
+    server_log: LogRelay,
 }
 
 impl PortalHandler {
@@ -50,6 +55,7 @@ impl PortalHandler {
             state,
             upstreams,
             log,
+            server_log: LogRelay::default(),
         }
     }
 }
@@ -68,6 +74,7 @@ fn definitions<T: DeserializeOwned>(items: &[ServedItem]) -> Vec<T> {
 }
 
 impl ServerHandler for PortalHandler {
+    #[allow(deprecated)] // declares logging, for the clients of the initialize era
     fn get_info(&self) -> ServerConfig {
         let capabilities = ServerCapabilities::builder()
             .enable_prompts()
@@ -76,6 +83,7 @@ impl ServerHandler for PortalHandler {
             .enable_prompts_list_changed()
             .enable_resources_list_changed()
             .enable_tool_list_changed()
+            .enable_logging()
             .build();
         let mut info = ServerConfig::new(capabilities);
         let kind = match self.state.source {
@@ -87,6 +95,35 @@ impl ServerHandler for PortalHandler {
             env!("CARGO_PKG_VERSION"),
         );
         info
+    }
+
+    #[allow(deprecated)] // logging: SEP-2577 deprecates it; initialize-era clients use it
+    async fn set_level(
+        &self,
+        request: SetLevelRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<(), McpError> {
+        let catalog = self.state.catalog().await?;
+        let members: std::collections::BTreeSet<String> = [
+            &catalog.tools,
+            &catalog.prompts,
+            &catalog.resources,
+            &catalog.resource_templates,
+        ]
+        .into_iter()
+        .flatten()
+        .map(|item| item.server_id.clone())
+        .collect();
+        self.server_log
+            .set_level(
+                &self.core,
+                &self.upstreams,
+                context.peer,
+                members,
+                request.level,
+            )
+            .await;
+        Ok(())
     }
 
     async fn on_initialized(&self, context: NotificationContext<RoleServer>) {

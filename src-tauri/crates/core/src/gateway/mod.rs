@@ -11,6 +11,7 @@ mod changes;
 pub mod daemon;
 mod handler;
 mod http;
+mod log_relay;
 mod lookup;
 mod portal_state;
 mod upstreams;

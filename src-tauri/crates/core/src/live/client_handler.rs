@@ -3,10 +3,13 @@
 //! `subscriptions/listen` stream, which the gateway opens itself).
 
 use rmcp::ClientHandler;
+#[allow(deprecated)] // logging is deprecated by SEP-2577, and initialize-era servers still log
+use rmcp::model::LoggingMessageNotificationParam;
 use rmcp::model::{
     ClientCapabilities, ClientConfig, Implementation, ProgressNotificationParam, ProtocolVersion,
 };
 use rmcp::service::{NotificationContext, RoleClient};
+use tokio::sync::broadcast;
 use tokio::sync::mpsc;
 
 #[derive(Clone)]
@@ -15,7 +18,16 @@ pub(crate) struct PatchbayClient {
     changed: mpsc::UnboundedSender<()>,
     /// Tells this session's progress reports from another's (see `progress_routes`).
     progress_key: u64,
+    /// The server's log messages, for the portal sessions that set a level.
+    #[allow(deprecated)]
+    logs: broadcast::Sender<LoggingMessageNotificationParam>,
+    /// The most verbose log level asked of the server on this session (a rank, 0: none):
+    /// clients share the session, and each gets its own level and above.
+    log_level: std::sync::Arc<std::sync::atomic::AtomicU8>,
 }
+
+/// Log messages kept for a portal session that lags behind.
+const LOGS_BUFFERED: usize = 256;
 
 impl PatchbayClient {
     /// The handler, and where it says that one of the server's lists changed.
@@ -26,11 +38,14 @@ impl PatchbayClient {
             Implementation::new("patchbay", env!("CARGO_PKG_VERSION")),
         );
         let progress_key = super::progress_routes::new_session_key();
+        let (logs, _) = broadcast::channel(LOGS_BUFFERED);
         (
             PatchbayClient {
                 info,
                 changed,
                 progress_key,
+                logs,
+                log_level: Default::default(),
             },
             heard,
         )
@@ -43,6 +58,24 @@ impl PatchbayClient {
 
     pub fn progress_key(&self) -> u64 {
         self.progress_key
+    }
+
+    /// Records a client's log level (a rank, debug lowest); true when the server must be
+    /// asked for it, being more verbose than any asked so far.
+    pub fn lower_log_level(&self, rank: u8) -> bool {
+        use std::sync::atomic::Ordering;
+        let before = self
+            .log_level
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |now| {
+                (now == 0 || rank < now).then_some(rank)
+            });
+        before.is_ok()
+    }
+
+    /// The server's log messages from now on.
+    #[allow(deprecated)]
+    pub fn logs(&self) -> broadcast::Receiver<LoggingMessageNotificationParam> {
+        self.logs.subscribe()
     }
 
     fn heard(&self) -> std::future::Ready<()> {
@@ -76,6 +109,17 @@ impl ClientHandler for PatchbayClient {
         _context: NotificationContext<RoleClient>,
     ) -> impl Future<Output = ()> + Send + '_ {
         self.heard()
+    }
+
+    /// Nobody listening (no portal session set a level) is fine.
+    #[allow(deprecated)]
+    fn on_logging_message(
+        &self,
+        params: LoggingMessageNotificationParam,
+        _context: NotificationContext<RoleClient>,
+    ) -> impl Future<Output = ()> + Send + '_ {
+        let _ = self.logs.send(params);
+        std::future::ready(())
     }
 
     /// A report of a request a portal forwarded goes on to the client that made it.
