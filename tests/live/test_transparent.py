@@ -118,3 +118,86 @@ def test_log_messages_reach_each_client_at_the_level_it_set(cli):
 
 
 LEVELS = {"debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"}
+
+
+def test_parallel_calls_of_one_session_do_not_wait_for_each_other(cli):
+    """32 calls of a one-second tool sent at once on one client session: they run side by side
+    upstream (the session's one warm session with the server multiplexes them)."""
+    import time
+
+    with everything("streamableHttp") as url:
+        cli.json("server", "create", "--name", "every", "--url", url, "--sync")
+        portal = cli.json("portal", "create", "--name", "Work")
+        cli.json("portal", "add-server", "Work", "every")
+        address = cli.json("gateway", "start")["address"]
+
+        async def run():
+            async with AsyncExitStack() as stack:
+                session = await open_session(stack, f"{address}/mcp/work", bearer(portal["token"]))
+                await session.initialize()
+                await session.list_tools()
+                started = time.monotonic()
+                results = await asyncio.gather(*(
+                    session.call_tool(f"every__{LONG}", {"duration": 1, "steps": 1}) for _ in range(32)))
+                return time.monotonic() - started, results
+
+        took, results = asyncio.run(run())
+        assert all(not r.is_error for r in results)
+        assert took < 3, f"32 parallel one-second calls took {took:.1f} s"
+
+
+def test_resource_updates_reach_the_clients_that_subscribed(cli):
+    """server-everything sends resources/updated for its session's subscribed URIs when
+    toggle-subscriber-updates starts (at once, then every 5 s); the portal subscribes the member
+    once for all its clients and routes each update to the clients subscribed to its URI."""
+    with everything("streamableHttp") as url:
+        cli.json("server", "create", "--name", "every", "--url", url, "--sync")
+        portal = cli.json("portal", "create", "--name", "Work")
+        cli.json("portal", "add-server", "Work", "every")
+        address = cli.json("gateway", "start")["address"]
+
+        async def run():
+            import httpx2
+            from mcp import types
+
+            seen = {"a": [], "b": []}
+            async with AsyncExitStack() as stack:
+                sessions = {}
+                for name in ("a", "b"):
+                    async def heard(message, name=name):
+                        if isinstance(message, types.ResourceUpdatedNotification):
+                            seen[name].append(message.params.uri)
+
+                    http = await stack.enter_async_context(httpx2.AsyncClient(headers=bearer(portal["token"]), timeout=60))
+                    streams = await stack.enter_async_context(streamable_http_client(f"{address}/mcp/work", http_client=http))
+                    session = await stack.enter_async_context(ClientSession(streams[0], streams[1], message_handler=heard))
+                    await session.initialize()
+                    sessions[name] = session
+                uris = [str(r.uri) for r in (await sessions["a"].list_resources()).resources][:2]
+                assert len(uris) == 2, uris
+
+                async def until(what, probe):
+                    deadline = asyncio.get_running_loop().time() + 30
+                    while not probe():
+                        assert asyncio.get_running_loop().time() < deadline, (what, seen)
+                        await asyncio.sleep(0.05)  # waiting for notifications; bounded by the deadline
+
+                async def toggle():  # off and on again: updates are sent at once when it starts
+                    for _ in range(2):
+                        await sessions["b"].call_tool("every__toggle-subscriber-updates", {})
+
+                await sessions["a"].subscribe_resource(uris[0])
+                await sessions["b"].call_tool("every__toggle-subscriber-updates", {})
+                await until("a hears its URI", lambda: uris[0] in seen["a"])
+                assert seen["b"] == [], "b subscribed to nothing"
+
+                await sessions["a"].unsubscribe_resource(uris[0])
+                await sessions["b"].subscribe_resource(uris[1])
+                heard_by_a = len(seen["a"])
+                await toggle()
+                await until("b hears its URI", lambda: uris[1] in seen["b"])
+                assert set(seen["b"]) == {uris[1]}
+                assert len(seen["a"]) == heard_by_a, "a unsubscribed"
+                await sessions["b"].call_tool("every__toggle-subscriber-updates", {})  # off
+
+        asyncio.run(run())

@@ -14,7 +14,8 @@ use rmcp::model::{
     CallToolRequestParams, CallToolResponse, GetPromptRequestParams, GetPromptResponse,
     Implementation, ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult,
     ListToolsResult, PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse,
-    ServerCapabilities, ServerConfig, ServerNotification, SubscriptionFilter,
+    ServerCapabilities, ServerConfig, ServerNotification, SubscribeRequestParams,
+    SubscriptionFilter, UnsubscribeRequestParams,
 };
 use rmcp::service::{NotificationContext, RequestContext, RoleServer, SubscriptionContext};
 use serde::de::DeserializeOwned;
@@ -23,6 +24,7 @@ use tokio::sync::broadcast::error::RecvError;
 use super::calllog::{CallLog, CallRecord};
 use super::log_relay::LogRelay;
 use super::portal_state::{PortalState, Source};
+use super::resource_updates::ResourceSubscriptions;
 use super::upstreams::Upstreams;
 use crate::Patchbay;
 use crate::live::Session;
@@ -40,6 +42,7 @@ pub(crate) struct PortalHandler {
     log: CallLog,
     /// The members' log messages at the level this client set.
     server_log: LogRelay,
+    subscriptions: ResourceSubscriptions,
 }
 
 impl PortalHandler {
@@ -56,6 +59,7 @@ impl PortalHandler {
             upstreams,
             log,
             server_log: LogRelay::default(),
+            subscriptions: ResourceSubscriptions::default(),
         }
     }
 }
@@ -84,6 +88,7 @@ impl ServerHandler for PortalHandler {
             .enable_resources_list_changed()
             .enable_tool_list_changed()
             .enable_logging()
+            .enable_resources_subscribe()
             .build();
         let mut info = ServerConfig::new(capabilities);
         let kind = match self.state.source {
@@ -124,6 +129,37 @@ impl ServerHandler for PortalHandler {
             )
             .await;
         Ok(())
+    }
+
+    async fn subscribe(
+        &self,
+        request: SubscribeRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<(), McpError> {
+        let catalog = self.state.catalog().await?;
+        let Some(server_id) = catalog.resource_server(&request.uri) else {
+            return Err(McpError::invalid_params(
+                format!("this portal serves no resource '{}'", request.uri),
+                None,
+            ));
+        };
+        self.subscriptions
+            .subscribe(
+                &self.core,
+                &self.upstreams,
+                context.peer,
+                server_id,
+                &request.uri,
+            )
+            .await
+    }
+
+    async fn unsubscribe(
+        &self,
+        request: UnsubscribeRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<(), McpError> {
+        self.subscriptions.unsubscribe(&request.uri).await
     }
 
     async fn on_initialized(&self, context: NotificationContext<RoleServer>) {

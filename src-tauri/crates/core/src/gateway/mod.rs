@@ -14,6 +14,7 @@ mod http;
 mod log_relay;
 mod lookup;
 mod portal_state;
+mod resource_updates;
 mod upstreams;
 
 pub use bridge::{BridgeTarget, bridge};

@@ -7,6 +7,7 @@ use rmcp::ClientHandler;
 use rmcp::model::LoggingMessageNotificationParam;
 use rmcp::model::{
     ClientCapabilities, ClientConfig, Implementation, ProgressNotificationParam, ProtocolVersion,
+    ResourceUpdatedNotificationParam,
 };
 use rmcp::service::{NotificationContext, RoleClient};
 use tokio::sync::broadcast;
@@ -21,12 +22,14 @@ pub(crate) struct PatchbayClient {
     /// The server's log messages, for the portal sessions that set a level.
     #[allow(deprecated)]
     logs: broadcast::Sender<LoggingMessageNotificationParam>,
+    /// The server's `resources/updated`, for the portal sessions that subscribed.
+    resource_updates: broadcast::Sender<ResourceUpdatedNotificationParam>,
     /// The most verbose log level asked of the server on this session (a rank, 0: none):
     /// clients share the session, and each gets its own level and above.
     log_level: std::sync::Arc<std::sync::atomic::AtomicU8>,
 }
 
-/// Log messages kept for a portal session that lags behind.
+/// Log messages (and resource updates) kept for a portal session that lags behind.
 const LOGS_BUFFERED: usize = 256;
 
 impl PatchbayClient {
@@ -39,12 +42,14 @@ impl PatchbayClient {
         );
         let progress_key = super::progress_routes::new_session_key();
         let (logs, _) = broadcast::channel(LOGS_BUFFERED);
+        let (resource_updates, _) = broadcast::channel(LOGS_BUFFERED);
         (
             PatchbayClient {
                 info,
                 changed,
                 progress_key,
                 logs,
+                resource_updates,
                 log_level: Default::default(),
             },
             heard,
@@ -70,6 +75,11 @@ impl PatchbayClient {
                 (now == 0 || rank < now).then_some(rank)
             });
         before.is_ok()
+    }
+
+    /// The server's resource updates from now on.
+    pub fn resource_updates(&self) -> broadcast::Receiver<ResourceUpdatedNotificationParam> {
+        self.resource_updates.subscribe()
     }
 
     /// The server's log messages from now on.
@@ -119,6 +129,15 @@ impl ClientHandler for PatchbayClient {
         _context: NotificationContext<RoleClient>,
     ) -> impl Future<Output = ()> + Send + '_ {
         let _ = self.logs.send(params);
+        std::future::ready(())
+    }
+
+    fn on_resource_updated(
+        &self,
+        params: ResourceUpdatedNotificationParam,
+        _context: NotificationContext<RoleClient>,
+    ) -> impl Future<Output = ()> + Send + '_ {
+        let _ = self.resource_updates.send(params);
         std::future::ready(())
     }
 
