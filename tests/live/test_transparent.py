@@ -201,3 +201,33 @@ def test_resource_updates_reach_the_clients_that_subscribed(cli):
                 await sessions["b"].call_tool("every__toggle-subscriber-updates", {})  # off
 
         asyncio.run(run())
+
+
+def test_completion_and_ping_are_answered_through_the_portal_as_directly(cli):
+    from mcp import types
+
+    with everything("streamableHttp") as url:
+        cli.json("server", "create", "--name", "every", "--url", url, "--sync")
+        portal = cli.json("portal", "create", "--name", "Work")
+        cli.json("portal", "add-server", "Work", "every")
+        address = cli.json("gateway", "start")["address"]
+
+        async def completions(session: ClientSession, prompt: str):
+            ref = types.PromptReference(name=prompt)
+            first = await session.complete(ref, {"name": "department", "value": "S"})
+            second = await session.complete(ref, {"name": "name", "value": ""}, {"department": "Engineering"})
+            await session.send_ping()
+            return first.completion.values, second.completion.values
+
+        async def both():
+            async with AsyncExitStack() as stack:
+                streams = await stack.enter_async_context(streamable_http_client(url))
+                plain = await stack.enter_async_context(ClientSession(streams[0], streams[1]))
+                await plain.initialize()
+                through = await open_session(stack, f"{address}/mcp/work", bearer(portal["token"]))
+                await through.initialize()
+                return await completions(plain, "completable-prompt"), await completions(through, "every__completable-prompt")
+
+        direct, via_portal = asyncio.run(both())
+        assert direct == (["Sales", "Support"], ["Alice", "Bob", "Charlie"])
+        assert via_portal == direct

@@ -11,11 +11,11 @@ use rmcp::handler::server::ServerHandler;
 #[allow(deprecated)] // logging: SEP-2577 deprecates it; initialize-era clients use it
 use rmcp::model::SetLevelRequestParams;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, GetPromptRequestParams, GetPromptResponse,
-    Implementation, ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult,
-    ListToolsResult, PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse,
-    ServerCapabilities, ServerConfig, ServerNotification, SubscribeRequestParams,
-    SubscriptionFilter, UnsubscribeRequestParams,
+    CallToolRequestParams, CallToolResponse, CompleteRequestParams, CompleteResult,
+    GetPromptRequestParams, GetPromptResponse, Implementation, ListPromptsResult,
+    ListResourceTemplatesResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
+    ReadResourceRequestParams, ReadResourceResponse, Reference, ServerCapabilities, ServerConfig,
+    ServerNotification, SubscribeRequestParams, SubscriptionFilter, UnsubscribeRequestParams,
 };
 use rmcp::service::{NotificationContext, RequestContext, RoleServer, SubscriptionContext};
 use serde::de::DeserializeOwned;
@@ -89,6 +89,7 @@ impl ServerHandler for PortalHandler {
             .enable_tool_list_changed()
             .enable_logging()
             .enable_resources_subscribe()
+            .enable_completions()
             .build();
         let mut info = ServerConfig::new(capabilities);
         let kind = match self.state.source {
@@ -257,6 +258,51 @@ impl ServerHandler for PortalHandler {
         Ok(ListResourceTemplatesResult::with_all_items(definitions(
             &catalog.resource_templates,
         )))
+    }
+
+    /// Completion of a prompt's or a resource template's argument, by the member that
+    /// serves it, under its own name.
+    async fn complete(
+        &self,
+        mut request: CompleteRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CompleteResult, McpError> {
+        let catalog = self.state.catalog().await?;
+        let (server_id, what) = match &mut request.r#ref {
+            Reference::Prompt(prompt) => {
+                let Some(target) = catalog.prompt(&prompt.name) else {
+                    return Err(McpError::invalid_params(
+                        format!("this portal serves no prompt named '{}'", prompt.name),
+                        None,
+                    ));
+                };
+                let what = format!("completion of prompt '{}'", prompt.name);
+                prompt.name = target.upstream.clone();
+                (target.server_id.clone(), what)
+            }
+            Reference::Resource(template) => {
+                let Some(server_id) = catalog.resource_server(&template.uri) else {
+                    return Err(McpError::invalid_params(
+                        format!("this portal serves no resource template '{}'", template.uri),
+                        None,
+                    ));
+                };
+                (
+                    server_id.to_string(),
+                    format!("completion of '{}'", template.uri),
+                )
+            }
+            _ => {
+                return Err(McpError::invalid_params(
+                    "this portal completes arguments of prompts and resource templates only",
+                    None,
+                ));
+            }
+        };
+        self.forward(&server_id, &what, &context, async move |s| {
+            s.service.peer().complete(request.clone()).await
+        })
+        .await
     }
 
     async fn get_prompt(
