@@ -25,7 +25,16 @@ async def _all(list_page, field: str) -> list:
 async def _counts(transport) -> dict:
     async with AsyncExitStack() as stack:
         streams = await stack.enter_async_context(transport)
-        session = await stack.enter_async_context(ClientSession(streams[0], streams[1]))
+        # Patchbay offers its servers sampling and elicitation (for the clients of its portals);
+        # so does this client, since servers list tools by what the client offers.
+        async def sample(context, params):
+            raise RuntimeError("not asked while listing")
+
+        async def elicit(context, params):
+            raise RuntimeError("not asked while listing")
+
+        session = await stack.enter_async_context(
+            ClientSession(streams[0], streams[1], sampling_callback=sample, elicitation_callback=elicit))
         await session.initialize()
         return {
             "tools": len(await _all(session.list_tools, "tools")),

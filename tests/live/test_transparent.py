@@ -231,3 +231,85 @@ def test_completion_and_ping_are_answered_through_the_portal_as_directly(cli):
         direct, via_portal = asyncio.run(both())
         assert direct == (["Sales", "Support"], ["Alice", "Bob", "Charlie"])
         assert via_portal == direct
+
+
+async def sampling_and_elicitation(session: ClientSession, prefix: str) -> tuple[str, str]:
+    sampled = await session.call_tool(f"{prefix}trigger-sampling-request", {"prompt": "hello", "maxTokens": 10})
+    elicited = await session.call_tool(f"{prefix}trigger-elicitation-request", {})
+    assert not sampled.is_error and not elicited.is_error, (sampled, elicited)
+    return "".join(c.text for c in sampled.content), "".join(c.text for c in elicited.content)
+
+
+def answering_client(streams, asked: list):
+    """The Python SDK client answering sampling and elicitation, and noting each request."""
+    from mcp import types
+
+    async def sample(context, params):
+        asked.append(("sampling", params.messages[0].content.text))
+        return types.CreateMessageResult(role="assistant", content=types.TextContent(type="text", text="sampled-by-client"),
+                                         model="test-model", stop_reason="endTurn")
+
+    async def elicit(context, params):
+        asked.append(("elicitation", params.message))
+        return types.ElicitResult(action="accept", content={"name": "Ada Lovelace"})
+
+    return ClientSession(streams[0], streams[1], sampling_callback=sample, elicitation_callback=elicit)
+
+
+def test_sampling_and_elicitation_reach_the_client_that_made_the_call(cli):
+    with everything("streamableHttp") as url:
+        cli.json("server", "create", "--name", "every", "--url", url, "--sync")
+        tools = {t["name"] for t in cli.json("tool", "list", "every")["tools"]}
+        assert {"trigger-sampling-request", "trigger-elicitation-request"} <= tools, "Patchbay offers both"
+        portal = cli.json("portal", "create", "--name", "Work")
+        cli.json("portal", "add-server", "Work", "every")
+        address = cli.json("gateway", "start")["address"]
+
+        async def direct():
+            asked = []
+            async with AsyncExitStack() as stack:
+                streams = await stack.enter_async_context(streamable_http_client(url))
+                session = await stack.enter_async_context(answering_client(streams, asked))
+                await session.initialize()
+                return await sampling_and_elicitation(session, ""), asked
+
+        async def via_portal():
+            import httpx2
+
+            asked = []
+            async with AsyncExitStack() as stack:
+                http = await stack.enter_async_context(httpx2.AsyncClient(headers=bearer(portal["token"]), timeout=60))
+                streams = await stack.enter_async_context(streamable_http_client(f"{address}/mcp/work", http_client=http))
+                session = await stack.enter_async_context(answering_client(streams, asked))
+                await session.initialize()
+                return await sampling_and_elicitation(session, "every__"), asked
+
+        async def via_entry():
+            asked = []
+            params = StdioServerParameters(command=cli.binary, args=["bridge", portal["id"]], env=cli.env)
+            async with AsyncExitStack() as stack:
+                streams = await stack.enter_async_context(stdio_client(params))
+                session = await stack.enter_async_context(answering_client(streams, asked))
+                await asyncio.wait_for(session.initialize(), 60)
+                return await sampling_and_elicitation(session, "every__"), asked
+
+        (sampled, elicited), asked = asyncio.run(direct())
+        assert "sampled-by-client" in sampled and "Ada Lovelace" in elicited
+        assert [kind for kind, _ in asked] == ["sampling", "elicitation"]
+        for run in (via_portal, via_entry):
+            got, got_asked = asyncio.run(run())
+            assert got == (sampled, elicited), run.__name__
+            assert got_asked == asked, run.__name__
+
+        async def without_capabilities():
+            async with AsyncExitStack() as stack:
+                session = await open_session(stack, f"{address}/mcp/work", bearer(portal["token"]))
+                await session.initialize()
+                sampled = await session.call_tool("every__trigger-sampling-request", {"prompt": "x"})
+                elicited = await session.call_tool("every__trigger-elicitation-request", {})
+                return sampled, elicited
+
+        sampled, elicited = asyncio.run(without_capabilities())
+        text = "".join(getattr(c, "text", "") for c in sampled.content)
+        assert sampled.is_error and "does not offer sampling" in text, sampled
+        assert "declined" in "".join(c.text for c in elicited.content).lower()

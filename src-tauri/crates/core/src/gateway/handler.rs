@@ -28,7 +28,7 @@ use super::resource_updates::ResourceSubscriptions;
 use super::upstreams::Upstreams;
 use crate::Patchbay;
 use crate::live::Session;
-use crate::live::progress_routes;
+use crate::live::relayed_calls;
 use crate::portals::served::ServedItem;
 
 /// How long one request may wait on its server before the client hears that it timed out
@@ -372,10 +372,19 @@ impl ServerHandler for PortalHandler {
                     .as_ref()
                     .and_then(|m| m.get_progress_token())
                     .or_else(|| context.meta.get_progress_token());
-                let progress = client_token.map(|t| (context.peer.clone(), t));
+                let origin = relayed_calls::CallOrigin {
+                    client: context.peer.clone(),
+                    request: context.id.clone(),
+                };
                 let what = format!("'{}'", request.name);
                 self.forward(&target.server_id, &what, &context, async move |s| {
-                    progress_routes::call_tool(s, upstream.clone(), progress.clone()).await
+                    relayed_calls::call_tool(
+                        s,
+                        upstream.clone(),
+                        origin.clone(),
+                        client_token.clone(),
+                    )
+                    .await
                 })
                 .await
             }

@@ -1,15 +1,21 @@
-//! Patchbay's side of a session: who it is, and an ear for the server's list-change
-//! notifications (`initialize`-era servers send them unasked; 2026-07-28 servers only on a
-//! `subscriptions/listen` stream, which the gateway opens itself).
+//! Patchbay's side of a session: who it is (offering sampling and elicitation, which it asks
+//! of the client of a portal call), and ears for what the server sends: list changes
+//! (`initialize`-era servers send them unasked; 2026-07-28 servers only on a
+//! `subscriptions/listen` stream, which the gateway opens itself), progress, log messages and
+//! resource updates, for the portal sessions they belong to.
+#![allow(deprecated)] // sampling and logging: SEP-2577 deprecates them; initialize-era servers use them
 
 use rmcp::ClientHandler;
-#[allow(deprecated)] // logging is deprecated by SEP-2577, and initialize-era servers still log
+use rmcp::ErrorData as McpError;
 use rmcp::model::LoggingMessageNotificationParam;
 use rmcp::model::{
-    ClientCapabilities, ClientConfig, Implementation, ProgressNotificationParam, ProtocolVersion,
-    ResourceUpdatedNotificationParam,
+    ClientCapabilities, ClientConfig, ElicitationCapability, Implementation,
+    ProgressNotificationParam, ProtocolVersion, ResourceUpdatedNotificationParam,
 };
-use rmcp::service::{NotificationContext, RoleClient};
+use rmcp::model::{
+    CreateMessageRequestParams, CreateMessageResult, ElicitRequestParams, ElicitResult,
+};
+use rmcp::service::{NotificationContext, RequestContext, RoleClient};
 use tokio::sync::broadcast;
 use tokio::sync::mpsc;
 
@@ -17,10 +23,9 @@ use tokio::sync::mpsc;
 pub(crate) struct PatchbayClient {
     info: ClientConfig,
     changed: mpsc::UnboundedSender<()>,
-    /// Tells this session's progress reports from another's (see `progress_routes`).
+    /// Tells this session's progress reports from another's (see `relayed_calls`).
     progress_key: u64,
     /// The server's log messages, for the portal sessions that set a level.
-    #[allow(deprecated)]
     logs: broadcast::Sender<LoggingMessageNotificationParam>,
     /// The server's `resources/updated`, for the portal sessions that subscribed.
     resource_updates: broadcast::Sender<ResourceUpdatedNotificationParam>,
@@ -36,11 +41,20 @@ impl PatchbayClient {
     /// The handler, and where it says that one of the server's lists changed.
     pub fn new() -> (PatchbayClient, mpsc::UnboundedReceiver<()>) {
         let (changed, heard) = mpsc::unbounded_channel();
+        // Sampling and elicitation: what a server asks during a call goes to the client that
+        // made it (see `client_requests`). Not roots: they are each client's own, and one
+        // session serves many.
+        let mut capabilities = ClientCapabilities::default();
+        capabilities.sampling = Some(Default::default());
+        let mut elicitation = ElicitationCapability::new();
+        elicitation.form = Some(Default::default());
+        elicitation.url = Some(Default::default());
+        capabilities.elicitation = Some(elicitation);
         let info = ClientConfig::new(
-            ClientCapabilities::default(),
+            capabilities,
             Implementation::new("patchbay", env!("CARGO_PKG_VERSION")),
         );
-        let progress_key = super::progress_routes::new_session_key();
+        let progress_key = super::relayed_calls::new_session_key();
         let (logs, _) = broadcast::channel(LOGS_BUFFERED);
         let (resource_updates, _) = broadcast::channel(LOGS_BUFFERED);
         (
@@ -83,7 +97,6 @@ impl PatchbayClient {
     }
 
     /// The server's log messages from now on.
-    #[allow(deprecated)]
     pub fn logs(&self) -> broadcast::Receiver<LoggingMessageNotificationParam> {
         self.logs.subscribe()
     }
@@ -122,7 +135,6 @@ impl ClientHandler for PatchbayClient {
     }
 
     /// Nobody listening (no portal session set a level) is fine.
-    #[allow(deprecated)]
     fn on_logging_message(
         &self,
         params: LoggingMessageNotificationParam,
@@ -141,12 +153,29 @@ impl ClientHandler for PatchbayClient {
         std::future::ready(())
     }
 
+    /// Asked of the client that made the call, through the portal.
+    fn create_message(
+        &self,
+        params: CreateMessageRequestParams,
+        context: RequestContext<RoleClient>,
+    ) -> impl Future<Output = Result<CreateMessageResult, McpError>> + Send + '_ {
+        super::client_requests::create_message(self.progress_key, params, context)
+    }
+
+    fn create_elicitation(
+        &self,
+        params: ElicitRequestParams,
+        context: RequestContext<RoleClient>,
+    ) -> impl Future<Output = Result<ElicitResult, McpError>> + Send + '_ {
+        super::client_requests::create_elicitation(self.progress_key, params, context)
+    }
+
     /// A report of a request a portal forwarded goes on to the client that made it.
     fn on_progress(
         &self,
         params: ProgressNotificationParam,
         _context: NotificationContext<RoleClient>,
     ) -> impl Future<Output = ()> + Send + '_ {
-        super::progress_routes::deliver(self.progress_key, params)
+        super::relayed_calls::deliver(self.progress_key, params)
     }
 }

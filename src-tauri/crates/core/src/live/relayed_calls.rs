@@ -1,7 +1,8 @@
-//! Progress of a tool call a portal forwards. One warm upstream session serves many clients,
-//! whose own progress tokens may coincide; rmcp gives each upstream request a token of the
-//! session's own, so a route maps (upstream session, that token) to the client that asked and
-//! the client's token, for as long as the call runs.
+//! What comes back for a tool call a portal forwards, while it runs: its progress, and the
+//! requests the server makes of the client (sampling, elicitation). One warm upstream session
+//! serves many clients, whose own progress tokens may coincide; rmcp gives each upstream
+//! request an id and a token of the session's own, so routes map (upstream session, token)
+//! and (upstream session, request id) to the client that made the call.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -28,9 +29,17 @@ struct Route {
     token: ProgressToken,
 }
 
+/// The client a relayed call came from, and its request there.
+#[derive(Clone)]
+pub(crate) struct CallOrigin {
+    pub client: Peer<RoleServer>,
+    pub request: RequestId,
+}
+
 #[derive(Default)]
 struct Routes {
     open: HashMap<Key, Route>,
+    calls: HashMap<Key, CallOrigin>,
     /// Reports whose route is not open yet (the server answered before the call returned
     /// from sending), or that belong to no relayed call; pruned by age.
     early: Vec<(Instant, Key, ProgressNotificationParam)>,
@@ -119,6 +128,37 @@ pub(crate) async fn deliver(session: u64, mut params: ProgressNotificationParam)
     }
 }
 
+fn request_key(session: u64, id: &RequestId) -> Key {
+    (session, serde_json::to_string(id).unwrap_or_default())
+}
+
+/// The call a server's request arrived within (the SSE stream of that call's POST): rmcp
+/// marks it `InboundStreamOrigin::OutboundRequest`. Waits a little for a call whose route is
+/// not open yet (its request id is known only once it is sent).
+pub(crate) async fn origin_of(session: u64, upstream_request: &RequestId) -> Option<CallOrigin> {
+    let key = request_key(session, upstream_request);
+    let deadline = Instant::now() + EARLY_KEPT;
+    loop {
+        if let Some(origin) = crate::lock(routes()).calls.get(&key).cloned() {
+            return Some(origin);
+        }
+        if Instant::now() >= deadline {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+struct CallRoute {
+    key: Key,
+}
+
+impl Drop for CallRoute {
+    fn drop(&mut self) {
+        crate::lock(routes()).calls.remove(&self.key);
+    }
+}
+
 /// Tells the server to stop a request nobody waits for any more (the client cancelled, the
 /// time bound passed), as rmcp's own one-shot calls do.
 struct CancelOnDrop {
@@ -141,21 +181,31 @@ impl Drop for CancelOnDrop {
     }
 }
 
-/// `tools/call` on `session`, with the server's progress reports going to `progress`'s client
-/// under its token.
+/// `tools/call` on `session` for the client of `origin`: the server's progress reports go to
+/// it under `progress_token`, the requests the server makes during the call go to it too.
 pub(crate) async fn call_tool(
     session: &Session,
     params: CallToolRequestParams,
-    progress: Option<(Peer<RoleServer>, ProgressToken)>,
+    origin: CallOrigin,
+    progress_token: Option<ProgressToken>,
 ) -> Result<CallToolResponse, ServiceError> {
     let peer = session.service.peer();
     let request = ClientRequest::CallToolRequest(CallToolRequest::new(params));
     let handle = peer
         .send_request_with_option(request, PeerRequestOptions::no_options())
         .await?;
-    let _route = progress.map(|(client, token)| {
-        let session_key = session.service.service().progress_key();
-        ProgressRoute::open(key(session_key, &handle.progress_token), client, token)
+    let session_key = session.service.service().progress_key();
+    let call_key = request_key(session_key, &handle.id);
+    crate::lock(routes())
+        .calls
+        .insert(call_key.clone(), origin.clone());
+    let _call = CallRoute { key: call_key };
+    let _route = progress_token.map(|token| {
+        ProgressRoute::open(
+            key(session_key, &handle.progress_token),
+            origin.client,
+            token,
+        )
     });
     let mut guard = CancelOnDrop {
         peer: peer.clone(),
