@@ -70,3 +70,48 @@ def test_a_portal_flags_tools_changed_since_approval(cli):
         cli.json("server", "sync", "notes")
     member = cli.json("portal", "get", "p")["servers"][0]
     assert member["updated_tools"] == ["read_note"]
+
+
+def test_a_member_prefix_can_be_changed_or_dropped_unless_names_collide(cli):
+    """A one-server portal with no prefix looks like the server: its own tool and prompt names,
+    and calls work under them; two members without prefixes that share a name are refused."""
+    import asyncio
+    from contextlib import AsyncExitStack
+
+    from mcp_servers import python_server
+    from portal_client import bearer, open_session
+
+    with python_server("base") as first, python_server("base") as second:
+        for name, url in (("notes", first), ("more-notes", second)):
+            cli.json("server", "create", "--name", name, "--url", url, "--sync")
+        portal = cli.json("portal", "create", "--name", "Solo")
+        added = cli.json("portal", "add-server", "Solo", "notes", "--prefix", "")
+        member = added["servers"][0]
+        assert (member["prefix"], member["custom_prefix"]) == ("", True)
+        assert {t["exposed_name"] for t in member["tools"]} == {"add", "read_note", "wipe_notes"}
+
+        code, err = cli.error("portal", "add-server", "Solo", "more-notes", "--prefix", "")
+        assert err["code"] == "conflict" and "prefix" in err["message"], err
+        assert [m["name"] for m in cli.json("portal", "get", "Solo")["servers"]] == ["notes"], "refused whole"
+
+        renamed = cli.json("portal", "member", "update", "Solo", "notes", "--prefix", "n.")
+        assert {t["exposed_name"] for t in renamed["servers"][0]["tools"]} == {"n.add", "n.read_note", "n.wipe_notes"}
+        back = cli.json("portal", "member", "update", "Solo", "notes", "--default-prefix")
+        assert back["servers"][0]["prefix"] == "notes__" and not back["servers"][0]["custom_prefix"]
+        code, err = cli.error("portal", "member", "update", "Solo", "notes", "--prefix", "bad prefix!")
+        assert err["code"] == "validation"
+
+        cli.json("portal", "member", "update", "Solo", "notes", "--prefix", "")
+        address = cli.json("gateway", "start")["address"]
+
+        async def through():
+            async with AsyncExitStack() as stack:
+                session = await open_session(stack, f"{address}/mcp/solo", bearer(portal["token"]))
+                await session.initialize()
+                tools = sorted(t.name for t in (await session.list_tools()).tools)
+                prompts = sorted(p.name for p in (await session.list_prompts()).prompts)
+                added = await session.call_tool("add", {"a": 2, "b": 3})
+                return tools, prompts, added.content[0].text
+
+        tools, prompts, added = asyncio.run(through())
+        assert tools == ["add", "read_note", "wipe_notes"] and prompts == ["summarize"] and added == "5"

@@ -41,6 +41,22 @@ pub struct PortalMemberInput {
     pub server: String,
     #[serde(default)]
     pub default_disabled: bool,
+    /// Before its tools' and prompts' names: absent, the default `<slug>__`; `""`, none.
+    #[serde(default)]
+    #[ts(optional)]
+    pub prefix: Option<String>,
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct MemberPrefixInput {
+    pub workspace: String,
+    pub portal: String,
+    pub server: String,
+    /// Absent or null: back to the default `<slug>__`; `""`: none.
+    #[serde(default)]
+    #[ts(optional)]
+    pub prefix: Option<String>,
 }
 
 #[derive(Debug, Deserialize, TS)]
@@ -131,6 +147,23 @@ pub async fn add_portal_server(
             &input.portal,
             &input.server,
             input.default_disabled,
+            input.prefix.as_deref(),
+        )
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn set_member_prefix(
+    state: State<'_, AppState>,
+    input: MemberPrefixInput,
+) -> CommandResult<Portal> {
+    core(state, move |c| {
+        c.set_member_prefix(
+            &input.workspace,
+            &input.portal,
+            &input.server,
+            input.prefix.as_deref(),
         )
     })
     .await

@@ -54,7 +54,7 @@ export class MemoryBackend implements Backend {
   tools = new Map<string, (ToolDetail & { approved_description: string | null })[]>();
   portals: Portal[] = [];
   overrides = new Map<string, { enabled: boolean; alias: string | null }>();
-  members = new Map<string, { server: string; defaultDisabled: boolean }[]>();
+  members = new Map<string, { server: string; defaultDisabled: boolean; prefix?: string | null }[]>();
   /** When set, tool calls answer 403 insufficient_scope until authorized with this scope. */
   stepUpScope: string | null = null;
 
@@ -356,17 +356,18 @@ export class MemoryBackend implements Backend {
     const servers = (this.members.get(p.id) ?? []).map((m) => {
       const s = this.servers.find((x) => x.id === m.server)!;
       const slug = s.name.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+      const prefix = m.prefix ?? `${slug}__`;
       const tools = (this.tools.get(s.id) ?? []).map((t) => {
         const o = this.overrides.get(`${p.id}/${s.id}/${t.name}`);
         const enabled = o ? o.enabled : !m.defaultDisabled;
         const alias = o?.alias ?? null;
         return {
-          name: t.name, exposed_name: alias ?? `${slug}__${t.name}`, alias, enabled, approval_state: t.approval_state,
+          name: t.name, exposed_name: alias ?? `${prefix}${t.name}`, alias, enabled, approval_state: t.approval_state,
           served: enabled && s.is_enabled && t.approval_state === "approved",
         };
       });
       return {
-        server_id: s.id, name: s.name, slug, is_enabled: s.is_enabled, default_disabled: m.defaultDisabled,
+        server_id: s.id, name: s.name, slug, prefix, custom_prefix: m.prefix != null, is_enabled: s.is_enabled, default_disabled: m.defaultDisabled,
         status: s.status, error_message: s.error_message, last_synced: s.last_synced,
         last_successful_sync: s.last_successful_sync, auth_type: s.auth_type,
         tools, updated_tools: [], updated_prompts: [],
@@ -426,6 +427,22 @@ export class MemoryBackend implements Backend {
     const list = this.members.get(p.id) ?? [];
     if (list.some((m) => m.server === s.id)) fail("conflict", `'${s.name}' is already in portal '${p.name}'`, "server");
     this.members.set(p.id, [...list, { server: s.id, defaultDisabled }]);
+    return this.view(p);
+  }
+
+  async setMemberPrefix(workspace: string, key: string, server: string, prefix: string | null) {
+    const p = this.portal(workspace, key);
+    const s = this.find(workspace, server, true);
+    const list = this.members.get(p.id) ?? [];
+    const member = list.find((m) => m.server === s.id) ?? fail("not_found", `'${s.name}' is not in portal '${p.name}'`);
+    if (prefix !== null && !/^[A-Za-z0-9_.-]{0,32}$/.test(prefix)) fail("validation", `'${prefix}' is not a valid prefix`, "prefix");
+    const before = member!.prefix;
+    member!.prefix = prefix;
+    const names = this.view(p).servers!.flatMap((m) => m.tools.map((t) => t.exposed_name));
+    if (new Set(names).size !== names.length) {
+      member!.prefix = before;
+      fail("conflict", `portal '${p.name}' would serve a name twice: give this member a prefix`, "prefix");
+    }
     return this.view(p);
   }
 

@@ -62,6 +62,10 @@ pub struct ExportedPortal {
 pub struct ExportedMember {
     pub server: String,
     pub default_disabled: bool,
+    /// The prefix the user set for its names (absent: the default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub prefix: Option<String>,
     /// Tools whose choice differs from the member's default, or that have an alias.
     pub tools: Vec<ExportedTool>,
 }
@@ -154,6 +158,7 @@ impl Patchbay {
                     Some(ExportedMember {
                         server,
                         default_disabled: m.default_disabled,
+                        prefix: m.custom_prefix.then(|| m.prefix.clone()),
                         tools,
                     })
                 })
@@ -320,8 +325,13 @@ impl Patchbay {
                 )?;
             }
             for m in &p.servers {
-                let portal =
-                    self.add_portal_server(&ws.id, &created.id, &m.server, m.default_disabled)?;
+                let portal = self.add_portal_server(
+                    &ws.id,
+                    &created.id,
+                    &m.server,
+                    m.default_disabled,
+                    m.prefix.as_deref(),
+                )?;
                 let server_id = portal
                     .servers
                     .unwrap_or_default()

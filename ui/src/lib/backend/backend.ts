@@ -95,6 +95,8 @@ export interface Backend {
   rotatePortalToken(workspace: string, portal: string): Promise<Portal>;
   addPortalServer(workspace: string, portal: string, server: string, defaultDisabled: boolean): Promise<Portal>;
   removePortalServer(workspace: string, portal: string, server: string): Promise<Portal>;
+  /** A member's name prefix: null for the default `<slug>__`, "" for none. */
+  setMemberPrefix(workspace: string, portal: string, server: string, prefix: string | null): Promise<Portal>;
   setPortalTool(workspace: string, portal: string, server: string, tool: string, enabled: boolean, alias?: string): Promise<Portal>;
   portalCalls(workspace: string, portal: string, query: CallQuery): Promise<CallRecord[]>;
   /** The AI clients Patchbay knows, as found on this machine. */

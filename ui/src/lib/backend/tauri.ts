@@ -5,6 +5,7 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import { openUrl, revealItemInDir } from "@tauri-apps/plugin-opener";
 
 import type { AppInfo } from "../bindings/AppInfo";
+import type { MemberPrefixInput } from "../bindings/MemberPrefixInput";
 import type { Settings } from "../bindings/Settings";
 import type { SettingsPatch } from "../bindings/SettingsPatch";
 import type { EntrySnippet } from "../bindings/EntrySnippet";
@@ -143,6 +144,8 @@ export function tauriBackend(): Backend {
         server,
         default_disabled: defaultDisabled,
       } satisfies PortalMemberInput),
+    setMemberPrefix: (workspace, portal, server, prefix) =>
+      call<Portal>("set_member_prefix", { workspace, portal, server, ...(prefix !== null ? { prefix } : {}) } satisfies MemberPrefixInput),
     removePortalServer: (workspace, portal, server) =>
       call<Portal>("remove_portal_server", { workspace, portal, server, default_disabled: false } satisfies PortalMemberInput),
     setPortalTool: (workspace, portal, server, tool, enabled, alias) =>

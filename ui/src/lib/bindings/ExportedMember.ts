@@ -3,6 +3,10 @@ import type { ExportedTool } from "./ExportedTool";
 
 export type ExportedMember = { server: string, default_disabled: boolean, 
 /**
+ * The prefix the user set for its names (absent: the default).
+ */
+prefix?: string, 
+/**
  * Tools whose choice differs from the member's default, or that have an alias.
  */
 tools: Array<ExportedTool>, };

@@ -8,9 +8,17 @@ import type { ServerStatus } from "./ServerStatus";
  */
 export type PortalMember = { server_id: string, name: string, 
 /**
- * The prefix of its tools' names: `<slug>__<tool>`.
+ * Its name in the portal, unique among the members.
  */
-slug: string, is_enabled: boolean, default_disabled: boolean, 
+slug: string, 
+/**
+ * What goes before its tools' and prompts' names: `<slug>__` unless set (`""`: none).
+ */
+prefix: string, 
+/**
+ * The prefix was set by the user.
+ */
+custom_prefix: boolean, is_enabled: boolean, default_disabled: boolean, 
 /**
  * Its health (seed 004's member `status`): a member that is not `active` may serve
  * nothing, and says why in `error_message`.

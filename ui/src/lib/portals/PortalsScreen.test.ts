@@ -78,3 +78,31 @@ test("the paste-in entry follows the client; members show their health with Sync
   await waitFor(() => expect(screen.getByTestId("client-config").dataset["client"]).toBe("vscode"));
   expect(JSON.parse(screen.getByTestId("client-config").textContent!)).toHaveProperty(["servers", "patchbay-work", "command"]);
 });
+
+test("a member's name prefix is set on its card, and a collision is refused", async () => {
+  const backend = new MemoryBackend();
+  const ws = backend.defaultWorkspace.id;
+  backend.offered.set("http://127.0.0.1:7777/mcp", [{ name: "add", description: "Adds." }]);
+  backend.offered.set("http://127.0.0.1:7778/mcp", [{ name: "add", description: "Adds too." }]);
+  for (const [name, url] of [["Notes", "http://127.0.0.1:7777/mcp"], ["More", "http://127.0.0.1:7778/mcp"]] as const) {
+    await backend.createServer(ws, { name, url });
+    await backend.syncServer(ws, name);
+  }
+  await backend.createPortal(ws, { name: "Work" });
+  await backend.addPortalServer(ws, "Work", "Notes", false);
+  await backend.addPortalServer(ws, "Work", "More", false);
+  const user = userEvent.setup();
+  render(App, { props: { backend } });
+  await user.click(await screen.findByRole("button", { name: /Portals/ }));
+  await user.click(await screen.findByText("Work"));
+  const exposed = () => screen.getAllByTestId("portal-tool").map((r) => within(r).getByRole("code").textContent);
+  await waitFor(() => expect(exposed()).toEqual(["notes__add", "more__add"]));
+  const [notes, more] = screen.getAllByTestId("member-prefix") as HTMLInputElement[];
+  await user.clear(notes!);
+  await user.type(notes!, "{Enter}");
+  await waitFor(() => expect(exposed()).toEqual(["add", "more__add"]));
+  await user.clear(more!);
+  await user.type(more!, "{Enter}");
+  expect(await screen.findByText(/would serve a name twice/)).toBeTruthy();
+  expect(exposed()).toEqual(["add", "more__add"]);
+});

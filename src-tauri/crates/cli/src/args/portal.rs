@@ -40,7 +40,14 @@ pub enum PortalCommand {
         /// Its tools start disabled in this portal; enable them one by one.
         #[arg(long)]
         default_disabled: bool,
+        /// Before its tools' and prompts' names (default: `<server slug>__`; "" for none, when
+        /// no name then collides: a one-server portal that looks like the server).
+        #[arg(long, value_name = "PREFIX")]
+        prefix: Option<String>,
     },
+    /// A member's settings in this portal.
+    #[command(subcommand)]
+    Member(PortalMemberCommand),
     RemoveServer {
         portal: String,
         server: String,
@@ -102,4 +109,20 @@ pub struct PortalToolArgs {
 pub enum PortalTokenCommand {
     /// A new token (the old one stops working); prints {"token": "..."}, the only time it shows.
     Rotate { portal: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PortalMemberCommand {
+    /// Change a member: its name prefix.
+    #[command(group = clap::ArgGroup::new("change").required(true).args(["prefix", "default_prefix"]))]
+    Update {
+        portal: String,
+        server: String,
+        /// Before its tools' and prompts' names ("" for none).
+        #[arg(long, value_name = "PREFIX")]
+        prefix: Option<String>,
+        /// Back to the default prefix, `<server slug>__`.
+        #[arg(long)]
+        default_prefix: bool,
+    },
 }

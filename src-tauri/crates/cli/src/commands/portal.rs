@@ -4,7 +4,7 @@ use patchbay_core::gateway::CallQuery;
 use patchbay_core::portals::{NewPortal, PortalPatch};
 use patchbay_core::{Patchbay, Result};
 
-use crate::args::{PortalCommand, PortalTokenCommand, PortalToolCommand};
+use crate::args::{PortalCommand, PortalMemberCommand, PortalTokenCommand, PortalToolCommand};
 use crate::output::Output;
 
 pub fn run(core: &Patchbay, ws: &str, cmd: PortalCommand, out: Output) -> Result<()> {
@@ -43,7 +43,23 @@ pub fn run(core: &Patchbay, ws: &str, cmd: PortalCommand, out: Output) -> Result
             portal,
             server,
             default_disabled,
-        } => out.portal(&core.add_portal_server(ws, &portal, &server, default_disabled)?),
+            prefix,
+        } => out.portal(&core.add_portal_server(
+            ws,
+            &portal,
+            &server,
+            default_disabled,
+            prefix.as_deref(),
+        )?),
+        PortalCommand::Member(PortalMemberCommand::Update {
+            portal,
+            server,
+            prefix,
+            default_prefix,
+        }) => {
+            let prefix = prefix.filter(|_| !default_prefix);
+            out.portal(&core.set_member_prefix(ws, &portal, &server, prefix.as_deref())?)
+        }
         PortalCommand::RemoveServer { portal, server } => {
             out.portal(&core.remove_portal_server(ws, &portal, &server)?)
         }

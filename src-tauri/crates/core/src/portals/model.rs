@@ -44,8 +44,12 @@ pub struct Portal {
 pub struct PortalMember {
     pub server_id: String,
     pub name: String,
-    /// The prefix of its tools' names: `<slug>__<tool>`.
+    /// Its name in the portal, unique among the members.
     pub slug: String,
+    /// What goes before its tools' and prompts' names: `<slug>__` unless set (`""`: none).
+    pub prefix: String,
+    /// The prefix was set by the user.
+    pub custom_prefix: bool,
     pub is_enabled: bool,
     pub default_disabled: bool,
     /// Its health (seed 004's member `status`): a member that is not `active` may serve

@@ -22,6 +22,36 @@ fn token_key(portal_id: &str) -> String {
 }
 
 /// A tool name clients may see: what MCP allows in a tool name.
+/// A prefix as the user gives it: empty, or the characters of a tool name (at most 32).
+fn member_prefix(value: &str) -> Result<String> {
+    let ok = value.len() <= 32
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    if !ok {
+        return Err(Error::validation(
+            "prefix",
+            format!(
+                "'{value}' is not a valid prefix: use up to 32 letters, digits, '_', '-' or '.', or nothing"
+            ),
+        ));
+    }
+    Ok(value.to_string())
+}
+
+/// Rolls the change back (the caller's transaction) when two members would serve one name.
+fn refuse_clash(tx: &rusqlite::Connection, portal_name: &str, portal_id: &str) -> Result<()> {
+    match repo::name_clash(tx, portal_id)? {
+        Some(name) => Err(Error::conflict(
+            "prefix",
+            format!(
+                "portal '{portal_name}' would serve two of {name}: give this member a prefix (the default is its name and '__')"
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
 fn alias(value: &str) -> Result<String> {
     let value = value.trim();
     let ok = (1..=64).contains(&value.len())
@@ -222,20 +252,24 @@ impl Patchbay {
         Ok(portal)
     }
 
+    /// Adds a member; `prefix` before its tools' and prompts' names (default `<slug>__`,
+    /// `""` none), refused when a name would then be served twice.
     pub fn add_portal_server(
         &self,
         workspace_id: &str,
         portal: &str,
         server: &str,
         default_disabled: bool,
+        prefix: Option<&str>,
     ) -> Result<Portal> {
+        let prefix = prefix.map(member_prefix).transpose()?;
         let id = self.store().write(|tx| {
             let p = repo::find(tx, workspace_id, portal)?.portal;
             let s = servers::find(tx, workspace_id, server, Scope::Live)?.server;
             let added = tx.execute(
-                "INSERT OR IGNORE INTO portal_servers (portal_id, server_id, default_disabled, added_at)
-                 VALUES (?1, ?2, ?3, ?4)",
-                params![p.id, s.id, default_disabled, clock::now()],
+                "INSERT OR IGNORE INTO portal_servers (portal_id, server_id, default_disabled, added_at, prefix)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![p.id, s.id, default_disabled, clock::now(), prefix],
             )?;
             if added == 0 {
                 return Err(Error::conflict(
@@ -243,6 +277,35 @@ impl Patchbay {
                     format!("'{}' is already in portal '{}'", s.name, p.name),
                 ));
             }
+            refuse_clash(tx, &p.name, &p.id)?;
+            Ok(p.id)
+        })?;
+        self.get_portal(workspace_id, &id)
+    }
+
+    /// Sets a member's name prefix (`None`: the default `<slug>__`; `Some("")`: none).
+    pub fn set_member_prefix(
+        &self,
+        workspace_id: &str,
+        portal: &str,
+        server: &str,
+        prefix: Option<&str>,
+    ) -> Result<Portal> {
+        let prefix = prefix.map(member_prefix).transpose()?;
+        let id = self.store().write(|tx| {
+            let p = repo::find(tx, workspace_id, portal)?.portal;
+            let s = servers::find(tx, workspace_id, server, Scope::Live)?.server;
+            let changed = tx.execute(
+                "UPDATE portal_servers SET prefix = ?3 WHERE portal_id = ?1 AND server_id = ?2",
+                params![p.id, s.id, prefix],
+            )?;
+            if changed == 0 {
+                return Err(Error::not_found(format!(
+                    "'{}' is not in portal '{}'; add it with `patchbay portal add-server`",
+                    s.name, p.name
+                )));
+            }
+            refuse_clash(tx, &p.name, &p.id)?;
             Ok(p.id)
         })?;
         self.get_portal(workspace_id, &id)

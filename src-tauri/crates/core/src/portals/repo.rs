@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::model::{Portal, PortalMember, PortalTool};
-use super::slug::{exposed_tool_name, slugify};
+use super::slug::{exposed_tool_name, member_prefix, slugify};
 use crate::error::{Error, Result};
 use crate::servers::{ApprovalState, AuthType, ServerStatus};
 
@@ -159,13 +159,14 @@ struct Health {
     last_synced: Option<String>,
     last_successful_sync: Option<String>,
     auth_type: AuthType,
+    prefix: Option<String>,
 }
 
 /// The members of a portal with their health and each tool's effective state.
 pub(crate) fn members(conn: &Connection, portal_id: &str) -> Result<Vec<PortalMember>> {
     let mut stmt = conn.prepare(
         "SELECT s.id, s.name, s.is_enabled, m.default_disabled, s.status, s.error_message,
-            s.last_synced, s.last_successful_sync, s.auth_type FROM portal_servers m
+            s.last_synced, s.last_successful_sync, s.auth_type, m.prefix FROM portal_servers m
          JOIN servers s ON s.id = m.server_id
          WHERE m.portal_id = ?1 AND s.deleted_at IS NULL ORDER BY s.name COLLATE NOCASE",
     )?;
@@ -180,6 +181,7 @@ pub(crate) fn members(conn: &Connection, portal_id: &str) -> Result<Vec<PortalMe
                 last_synced: r.get(6)?,
                 last_successful_sync: r.get(7)?,
                 auth_type: r.get::<_, String>(8)?.parse().unwrap_or(AuthType::None),
+                prefix: r.get(9)?,
             };
             Ok((
                 r.get::<_, String>(0)?,
@@ -217,6 +219,7 @@ pub(crate) fn members(conn: &Connection, portal_id: &str) -> Result<Vec<PortalMe
             slug = format!("{base}-{n}");
             n += 1;
         }
+        let prefix = member_prefix(&slug, health.prefix.as_deref());
         let mut updated_tools = Vec::new();
         let tools = tools_stmt
             .query_map([&server_id], |r| {
@@ -238,7 +241,7 @@ pub(crate) fn members(conn: &Connection, portal_id: &str) -> Result<Vec<PortalMe
                     .cloned()
                     .unwrap_or((!default_disabled, None));
                 PortalTool {
-                    exposed_name: exposed_tool_name(&slug, &tool, alias.as_deref()),
+                    exposed_name: exposed_tool_name(&prefix, &tool, alias.as_deref()),
                     served: enabled && is_enabled && approval_state == ApprovalState::Approved,
                     name: tool,
                     alias,
@@ -254,6 +257,8 @@ pub(crate) fn members(conn: &Connection, portal_id: &str) -> Result<Vec<PortalMe
             server_id,
             name,
             slug,
+            custom_prefix: health.prefix.is_some(),
+            prefix,
             is_enabled,
             default_disabled,
             status: health.status,
@@ -280,4 +285,30 @@ pub(crate) fn find_by_slug(conn: &Connection, slug: &str) -> Result<Option<Porta
             from_row,
         )
         .optional()?)
+}
+
+/// A name two members would serve alike (a tool or a prompt), after a change to `portal_id`'s
+/// members: the change is refused then.
+pub(crate) fn name_clash(conn: &Connection, portal_id: &str) -> Result<Option<String>> {
+    let mut seen = std::collections::HashSet::new();
+    let mut prompts = conn.prepare_cached(
+        "SELECT key FROM server_capabilities WHERE server_id = ?1 AND kind = 'prompt'",
+    )?;
+    for member in members(conn, portal_id)? {
+        for tool in &member.tools {
+            if !seen.insert(format!("tool {}", tool.exposed_name)) {
+                return Ok(Some(format!("tool '{}'", tool.exposed_name)));
+            }
+        }
+        let names = prompts
+            .query_map([&member.server_id], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        for name in names {
+            let exposed = exposed_tool_name(&member.prefix, &name, None);
+            if !seen.insert(format!("prompt {exposed}")) {
+                return Ok(Some(format!("prompt '{exposed}'")));
+            }
+        }
+    }
+    Ok(None)
 }

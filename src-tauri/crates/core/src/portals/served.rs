@@ -86,7 +86,7 @@ pub(crate) fn served_catalog(conn: &Connection, portal_id: &str) -> Result<Serve
             &mut catalog,
             &mut caps_stmt,
             &member.server_id,
-            &|key| exposed_tool_name(&member.slug, key, None),
+            &|key| exposed_tool_name(&member.prefix, key, None),
             &mut uris,
         )?;
     }

@@ -15,11 +15,16 @@ pub(crate) fn slugify(name: &str) -> String {
 
 /// The name a tool is served under: `<server-slug>__<tool>`, or its alias. Server slugs have
 /// no `__`, so two members can never produce the same name.
-pub(crate) fn exposed_tool_name(server_slug: &str, tool: &str, alias: Option<&str>) -> String {
+pub(crate) fn exposed_tool_name(prefix: &str, tool: &str, alias: Option<&str>) -> String {
     match alias {
         Some(alias) => alias.to_string(),
-        None => format!("{server_slug}__{tool}"),
+        None => format!("{prefix}{tool}"),
     }
+}
+
+/// A member's prefix as stored (`None`: the default `<slug>__`), in effect.
+pub(crate) fn member_prefix(slug: &str, stored: Option<&str>) -> String {
+    stored.map_or_else(|| format!("{slug}__"), str::to_string)
 }
 
 #[cfg(test)]
@@ -32,9 +37,20 @@ mod tests {
         assert_eq!(slugify("a__b"), "a-b");
         assert_eq!(slugify("日本"), "portal");
         assert_eq!(
-            exposed_tool_name("github", "search", None),
+            exposed_tool_name(&member_prefix("github", None), "search", None),
             "github__search"
         );
-        assert_eq!(exposed_tool_name("github", "search", Some("find")), "find");
+        assert_eq!(
+            exposed_tool_name("github__", "search", Some("find")),
+            "find"
+        );
+        assert_eq!(
+            exposed_tool_name(&member_prefix("github", Some("")), "search", None),
+            "search"
+        );
+        assert_eq!(
+            exposed_tool_name(&member_prefix("github", Some("gh_")), "search", None),
+            "gh_search"
+        );
     }
 }

@@ -18,6 +18,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_call_outcomes.sql"),
     include_str!("migrations/0009_installations.sql"),
     include_str!("migrations/0010_settings.sql"),
+    include_str!("migrations/0011_member_prefix.sql"),
 ];
 
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
