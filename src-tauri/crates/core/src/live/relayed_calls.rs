@@ -5,8 +5,8 @@
 //! and (upstream session, request id) to the client that made the call.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use rmcp::ServiceError;
@@ -18,6 +18,8 @@ use rmcp::service::{Peer, PeerRequestOptions, RoleClient, RoleServer};
 
 use super::connect::Session;
 
+/// How long a call's answer may wait for its last progress reports to be passed on.
+const SETTLE_AT_MOST: Duration = Duration::from_millis(100);
 /// How long a report that came before its route was opened is kept for it.
 const EARLY_KEPT: Duration = Duration::from_secs(2);
 const EARLY_MAX: usize = 256;
@@ -27,6 +29,8 @@ type Key = (u64, String);
 struct Route {
     client: Peer<RoleServer>,
     token: ProgressToken,
+    /// Reports being passed on now.
+    in_flight: Arc<AtomicUsize>,
 }
 
 /// The client a relayed call came from, and its request there.
@@ -63,10 +67,12 @@ pub(crate) fn new_session_key() -> u64 {
 /// An open route; dropping it closes it.
 struct ProgressRoute {
     key: Key,
+    in_flight: Arc<AtomicUsize>,
 }
 
 impl ProgressRoute {
     fn open(key: Key, client: Peer<RoleServer>, token: ProgressToken) -> ProgressRoute {
+        let in_flight = Arc::new(AtomicUsize::new(0));
         let early: Vec<ProgressNotificationParam> = {
             let mut routes = crate::lock(routes());
             routes.open.insert(
@@ -74,6 +80,7 @@ impl ProgressRoute {
                 Route {
                     client: client.clone(),
                     token: token.clone(),
+                    in_flight: Arc::clone(&in_flight),
                 },
             );
             let (mine, rest) = std::mem::take(&mut routes.early)
@@ -89,7 +96,20 @@ impl ProgressRoute {
                 let _ = client.notify_progress(params).await;
             });
         }
-        ProgressRoute { key }
+        ProgressRoute { key, in_flight }
+    }
+
+    /// Lets the reports that came before the call's answer reach the client before it does:
+    /// rmcp hands each notification to a task of its own and the answer straight to the caller,
+    /// so the last report may still be on its way. Bounded: it waits a moment at most.
+    async fn settle(&self) {
+        for _ in 0..4 {
+            tokio::task::yield_now().await;
+        }
+        let deadline = Instant::now() + SETTLE_AT_MOST;
+        while self.in_flight.load(Ordering::Acquire) > 0 && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
     }
 }
 
@@ -106,7 +126,10 @@ pub(crate) async fn deliver(session: u64, mut params: ProgressNotificationParam)
     let target = {
         let mut routes = crate::lock(routes());
         match routes.open.get(&key) {
-            Some(r) => Some((r.client.clone(), r.token.clone())),
+            Some(r) => {
+                r.in_flight.fetch_add(1, Ordering::AcqRel);
+                Some((r.client.clone(), r.token.clone(), Arc::clone(&r.in_flight)))
+            }
             None => {
                 let now = Instant::now();
                 routes
@@ -119,13 +142,14 @@ pub(crate) async fn deliver(session: u64, mut params: ProgressNotificationParam)
             }
         }
     };
-    let Some((client, token)) = target else {
+    let Some((client, token, in_flight)) = target else {
         return;
     };
     params.progress_token = token;
     if let Err(err) = client.notify_progress(params).await {
         tracing::debug!(error = %err, "a client left before its progress report");
     }
+    in_flight.fetch_sub(1, Ordering::AcqRel);
 }
 
 fn request_key(session: u64, id: &RequestId) -> Key {
@@ -200,7 +224,7 @@ pub(crate) async fn call_tool(
         .calls
         .insert(call_key.clone(), origin.clone());
     let _call = CallRoute { key: call_key };
-    let _route = progress_token.map(|token| {
+    let route = progress_token.map(|token| {
         ProgressRoute::open(
             key(session_key, &handle.progress_token),
             origin.client,
@@ -213,6 +237,9 @@ pub(crate) async fn call_tool(
     };
     let result = handle.await_response().await;
     guard.id = None;
+    if let Some(route) = &route {
+        route.settle().await;
+    }
     match result? {
         ServerResult::CallToolResult(result) => Ok(CallToolResponse::Complete(result)),
         ServerResult::InputRequiredResult(result) => Ok(CallToolResponse::InputRequired(result)),
