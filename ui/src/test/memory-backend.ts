@@ -367,7 +367,7 @@ export class MemoryBackend implements Backend {
         };
       });
       return {
-        server_id: s.id, name: s.name, slug, prefix, custom_prefix: m.prefix != null, is_enabled: s.is_enabled, default_disabled: m.defaultDisabled,
+        server_id: s.id, name: s.name, slug, prefix, custom_prefix: m.prefix != null, timeout_secs: null, is_enabled: s.is_enabled, default_disabled: m.defaultDisabled,
         status: s.status, error_message: s.error_message, last_synced: s.last_synced,
         last_successful_sync: s.last_successful_sync, auth_type: s.auth_type,
         tools, updated_tools: [], updated_prompts: [],

@@ -18,7 +18,11 @@ prefix: string,
 /**
  * The prefix was set by the user.
  */
-custom_prefix: boolean, is_enabled: boolean, default_disabled: boolean, 
+custom_prefix: boolean, 
+/**
+ * How long its requests may take here, in seconds; none: the gateway's default (300).
+ */
+timeout_secs: number | null, is_enabled: boolean, default_disabled: boolean, 
 /**
  * Its health (seed 004's member `status`): a member that is not `active` may serve
  * nothing, and says why in `error_message`.

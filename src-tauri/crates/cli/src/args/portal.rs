@@ -113,16 +113,23 @@ pub enum PortalTokenCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum PortalMemberCommand {
-    /// Change a member: its name prefix.
-    #[command(group = clap::ArgGroup::new("change").required(true).args(["prefix", "default_prefix"]))]
+    /// Change a member: its name prefix, its time bound.
+    #[command(group = clap::ArgGroup::new("change").required(true).multiple(true)
+        .args(["prefix", "default_prefix", "timeout", "default_timeout"]))]
     Update {
         portal: String,
         server: String,
         /// Before its tools' and prompts' names ("" for none).
-        #[arg(long, value_name = "PREFIX")]
+        #[arg(long, value_name = "PREFIX", conflicts_with = "default_prefix")]
         prefix: Option<String>,
         /// Back to the default prefix, `<server slug>__`.
         #[arg(long)]
         default_prefix: bool,
+        /// How long its requests may take in this portal (1 to 3600 s; default 300).
+        #[arg(long, value_name = "SECS", conflicts_with = "default_timeout")]
+        timeout: Option<u32>,
+        /// Back to the default time bound.
+        #[arg(long)]
+        default_timeout: bool,
     },
 }

@@ -56,9 +56,19 @@ pub fn run(core: &Patchbay, ws: &str, cmd: PortalCommand, out: Output) -> Result
             server,
             prefix,
             default_prefix,
+            timeout,
+            default_timeout,
         }) => {
-            let prefix = prefix.filter(|_| !default_prefix);
-            out.portal(&core.set_member_prefix(ws, &portal, &server, prefix.as_deref())?)
+            let mut updated = None;
+            if prefix.is_some() || default_prefix {
+                updated = Some(core.set_member_prefix(ws, &portal, &server, prefix.as_deref())?);
+            }
+            if timeout.is_some() || default_timeout {
+                updated = Some(core.set_member_timeout(ws, &portal, &server, timeout)?);
+            }
+            if let Some(updated) = updated {
+                out.portal(&updated);
+            }
         }
         PortalCommand::RemoveServer { portal, server } => {
             out.portal(&core.remove_portal_server(ws, &portal, &server)?)

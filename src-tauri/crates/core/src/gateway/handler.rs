@@ -32,7 +32,7 @@ use crate::live::relayed_calls;
 use crate::portals::served::ServedItem;
 
 /// How long one request may wait on its server before the client hears that it timed out
-/// (the server is told to cancel it).
+/// (the server is told to cancel it), unless the member has a bound of its own.
 const UPSTREAM_TIMEOUT: Duration = Duration::from_secs(300);
 
 pub(crate) struct PortalHandler {
@@ -460,8 +460,15 @@ impl PortalHandler {
                 Err(e) => return Err(unreachable(e).await),
             };
         }
+        let limit = self
+            .state
+            .catalog()
+            .await
+            .ok()
+            .and_then(|c| c.timeouts.get(server_id).copied())
+            .map_or(UPSTREAM_TIMEOUT, |secs| Duration::from_secs(secs.into()));
         let outcome = tokio::select! {
-            outcome = tokio::time::timeout(UPSTREAM_TIMEOUT, send(&session)) => outcome,
+            outcome = tokio::time::timeout(limit, send(&session)) => outcome,
             _ = context.ct.cancelled() => {
                 return Err(McpError::internal_error(
                     format!("{what} was cancelled by the client"),
@@ -487,7 +494,7 @@ impl PortalHandler {
             Err(_) => Err(McpError::internal_error(
                 format!(
                     "{what} got no answer from its server within {} s; the server was told to cancel it",
-                    UPSTREAM_TIMEOUT.as_secs()
+                    limit.as_secs()
                 ),
                 None,
             )),

@@ -50,6 +50,8 @@ pub struct PortalMember {
     pub prefix: String,
     /// The prefix was set by the user.
     pub custom_prefix: bool,
+    /// How long its requests may take here, in seconds; none: the gateway's default (300).
+    pub timeout_secs: Option<u32>,
     pub is_enabled: bool,
     pub default_disabled: bool,
     /// Its health (seed 004's member `status`): a member that is not `active` may serve

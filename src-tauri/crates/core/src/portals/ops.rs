@@ -52,6 +52,9 @@ fn refuse_clash(tx: &rusqlite::Connection, portal_name: &str, portal_id: &str) -
     }
 }
 
+/// The longest a member's requests may be given (an hour).
+const MAX_MEMBER_TIMEOUT_SECS: u32 = 3600;
+
 fn alias(value: &str) -> Result<String> {
     let value = value.trim();
     let ok = (1..=64).contains(&value.len())
@@ -278,6 +281,42 @@ impl Patchbay {
                 ));
             }
             refuse_clash(tx, &p.name, &p.id)?;
+            Ok(p.id)
+        })?;
+        self.get_portal(workspace_id, &id)
+    }
+
+    /// Sets how long a member's requests may take in this portal (`None`: the default).
+    pub fn set_member_timeout(
+        &self,
+        workspace_id: &str,
+        portal: &str,
+        server: &str,
+        timeout_secs: Option<u32>,
+    ) -> Result<Portal> {
+        if let Some(secs) = timeout_secs
+            && !(1..=MAX_MEMBER_TIMEOUT_SECS).contains(&secs)
+        {
+            return Err(Error::validation(
+                "timeout",
+                format!(
+                    "a timeout of {secs} s is out of range: give 1 to {MAX_MEMBER_TIMEOUT_SECS} seconds"
+                ),
+            ));
+        }
+        let id = self.store().write(|tx| {
+            let p = repo::find(tx, workspace_id, portal)?.portal;
+            let s = servers::find(tx, workspace_id, server, Scope::Live)?.server;
+            let changed = tx.execute(
+                "UPDATE portal_servers SET timeout_secs = ?3 WHERE portal_id = ?1 AND server_id = ?2",
+                params![p.id, s.id, timeout_secs],
+            )?;
+            if changed == 0 {
+                return Err(Error::not_found(format!(
+                    "'{}' is not in portal '{}'; add it with `patchbay portal add-server`",
+                    s.name, p.name
+                )));
+            }
             Ok(p.id)
         })?;
         self.get_portal(workspace_id, &id)

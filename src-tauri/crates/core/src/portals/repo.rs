@@ -160,13 +160,15 @@ struct Health {
     last_successful_sync: Option<String>,
     auth_type: AuthType,
     prefix: Option<String>,
+    timeout_secs: Option<u32>,
 }
 
 /// The members of a portal with their health and each tool's effective state.
 pub(crate) fn members(conn: &Connection, portal_id: &str) -> Result<Vec<PortalMember>> {
     let mut stmt = conn.prepare(
         "SELECT s.id, s.name, s.is_enabled, m.default_disabled, s.status, s.error_message,
-            s.last_synced, s.last_successful_sync, s.auth_type, m.prefix FROM portal_servers m
+            s.last_synced, s.last_successful_sync, s.auth_type, m.prefix, m.timeout_secs
+         FROM portal_servers m
          JOIN servers s ON s.id = m.server_id
          WHERE m.portal_id = ?1 AND s.deleted_at IS NULL ORDER BY s.name COLLATE NOCASE",
     )?;
@@ -182,6 +184,7 @@ pub(crate) fn members(conn: &Connection, portal_id: &str) -> Result<Vec<PortalMe
                 last_successful_sync: r.get(7)?,
                 auth_type: r.get::<_, String>(8)?.parse().unwrap_or(AuthType::None),
                 prefix: r.get(9)?,
+                timeout_secs: r.get(10)?,
             };
             Ok((
                 r.get::<_, String>(0)?,
@@ -258,6 +261,7 @@ pub(crate) fn members(conn: &Connection, portal_id: &str) -> Result<Vec<PortalMe
             name,
             slug,
             custom_prefix: health.prefix.is_some(),
+            timeout_secs: health.timeout_secs,
             prefix,
             is_enabled,
             default_disabled,

@@ -26,6 +26,8 @@ pub(crate) struct ServedCatalog {
     pub resources: Vec<ServedItem>,
     pub resource_templates: Vec<ServedItem>,
     pub log_payloads: bool,
+    /// Members' own time bounds (seconds), where set.
+    pub timeouts: std::collections::HashMap<String, u32>,
 }
 
 impl ServedCatalog {
@@ -69,6 +71,9 @@ pub(crate) fn served_catalog(conn: &Connection, portal_id: &str) -> Result<Serve
     for member in members(conn, portal_id)? {
         if !member.is_enabled {
             continue;
+        }
+        if let Some(secs) = member.timeout_secs {
+            catalog.timeouts.insert(member.server_id.clone(), secs);
         }
         for tool in member.tools.into_iter().filter(|t| t.served) {
             let text: String =

@@ -19,6 +19,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_installations.sql"),
     include_str!("migrations/0010_settings.sql"),
     include_str!("migrations/0011_member_prefix.sql"),
+    include_str!("migrations/0012_member_timeout.sql"),
 ];
 
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
