@@ -268,9 +268,9 @@ def test_the_paste_in_entry_is_each_clients_own_shape_without_the_token(cli, hom
         entry = doc[containers.get(client, "mcpServers")]["patchbay-work"]
         assert entry["args"][-1] == created["id"] and "bridge" in entry["args"], client
         assert snippet["file"] == str(config_path(cli, client)), client
-        assert token not in snippet["text"] and not snippet["has_placeholder"]
+        assert token not in snippet["text"] and snippet["placeholder"] is None
     url = cli.json("portal", "entry", "Work", "--client", "cursor", "--transport", "http")
     entry = json.loads(url["text"])["mcpServers"]["patchbay-work"]
     assert entry["url"] == created["url"]
-    assert entry["headers"]["Authorization"] == "Bearer <the portal's token>" and url["has_placeholder"]
+    assert entry["headers"]["Authorization"] == f"Bearer {url['placeholder']}" and url["placeholder"] == "<the portal's token>"
     assert token not in url["text"]

@@ -15,6 +15,14 @@ from portal_client import bearer, open_session
 LONG = "trigger-long-running-operation"
 
 
+def everything_portal(cli, url: str) -> tuple[dict, str]:
+    """server-everything synced as `every` in portal Work, served by the user's gateway."""
+    cli.json("server", "create", "--name", "every", "--url", url, "--sync")
+    portal = cli.json("portal", "create", "--name", "Work")
+    cli.json("portal", "add-server", "Work", "every")
+    return portal, cli.json("gateway", "start")["address"]
+
+
 async def progress_of(session: ClientSession, tool: str, steps: int) -> list[tuple[float, float | None]]:
     seen: list[tuple[float, float | None]] = []
 
@@ -56,10 +64,7 @@ async def through_entry(cli, portal_id: str, steps: int):
 
 def test_progress_reaches_the_client_directly_through_the_portal_and_the_entry(cli):
     with everything("streamableHttp") as url:
-        cli.json("server", "create", "--name", "every", "--url", url, "--sync")
-        portal = cli.json("portal", "create", "--name", "Work")
-        cli.json("portal", "add-server", "Work", "every")
-        address = cli.json("gateway", "start")["address"]
+        portal, address = everything_portal(cli, url)
 
         expected = [(float(i), 4.0) for i in range(1, 5)]
         assert asyncio.run(direct(url, 4)) == expected
@@ -81,10 +86,7 @@ def test_log_messages_reach_each_client_at_the_level_it_set(cli):
     clients share: the quiet client (emergency) must get exactly the chatty one's (debug)
     emergency messages."""
     with everything("streamableHttp") as url:
-        cli.json("server", "create", "--name", "every", "--url", url, "--sync")
-        portal = cli.json("portal", "create", "--name", "Work")
-        cli.json("portal", "add-server", "Work", "every")
-        address = cli.json("gateway", "start")["address"]
+        portal, address = everything_portal(cli, url)
 
         async def run():
             import httpx2
@@ -126,10 +128,7 @@ def test_parallel_calls_of_one_session_do_not_wait_for_each_other(cli):
     import time
 
     with everything("streamableHttp") as url:
-        cli.json("server", "create", "--name", "every", "--url", url, "--sync")
-        portal = cli.json("portal", "create", "--name", "Work")
-        cli.json("portal", "add-server", "Work", "every")
-        address = cli.json("gateway", "start")["address"]
+        portal, address = everything_portal(cli, url)
 
         async def run():
             async with AsyncExitStack() as stack:
@@ -151,10 +150,7 @@ def test_resource_updates_reach_the_clients_that_subscribed(cli):
     toggle-subscriber-updates starts (at once, then every 5 s); the portal subscribes the member
     once for all its clients and routes each update to the clients subscribed to its URI."""
     with everything("streamableHttp") as url:
-        cli.json("server", "create", "--name", "every", "--url", url, "--sync")
-        portal = cli.json("portal", "create", "--name", "Work")
-        cli.json("portal", "add-server", "Work", "every")
-        address = cli.json("gateway", "start")["address"]
+        portal, address = everything_portal(cli, url)
 
         async def run():
             import httpx2
@@ -207,10 +203,7 @@ def test_completion_and_ping_are_answered_through_the_portal_as_directly(cli):
     from mcp import types
 
     with everything("streamableHttp") as url:
-        cli.json("server", "create", "--name", "every", "--url", url, "--sync")
-        portal = cli.json("portal", "create", "--name", "Work")
-        cli.json("portal", "add-server", "Work", "every")
-        address = cli.json("gateway", "start")["address"]
+        portal, address = everything_portal(cli, url)
 
         async def completions(session: ClientSession, prompt: str):
             ref = types.PromptReference(name=prompt)
@@ -258,12 +251,9 @@ def answering_client(streams, asked: list):
 
 def test_sampling_and_elicitation_reach_the_client_that_made_the_call(cli):
     with everything("streamableHttp") as url:
-        cli.json("server", "create", "--name", "every", "--url", url, "--sync")
+        portal, address = everything_portal(cli, url)
         tools = {t["name"] for t in cli.json("tool", "list", "every")["tools"]}
         assert {"trigger-sampling-request", "trigger-elicitation-request"} <= tools, "Patchbay offers both"
-        portal = cli.json("portal", "create", "--name", "Work")
-        cli.json("portal", "add-server", "Work", "every")
-        address = cli.json("gateway", "start")["address"]
 
         async def direct():
             asked = []
@@ -317,14 +307,11 @@ def test_sampling_and_elicitation_reach_the_client_that_made_the_call(cli):
 
 def test_a_member_timeout_bounds_its_calls_in_the_portal(cli):
     with everything("streamableHttp") as url:
-        cli.json("server", "create", "--name", "every", "--url", url, "--sync")
-        portal = cli.json("portal", "create", "--name", "Work")
-        cli.json("portal", "add-server", "Work", "every")
+        portal, address = everything_portal(cli, url)
         updated = cli.json("portal", "member", "update", "Work", "every", "--timeout", "1")
         assert updated["servers"][0]["timeout_secs"] == 1
         code, err = cli.error("portal", "member", "update", "Work", "every", "--timeout", "0")
         assert err["code"] == "validation"
-        address = cli.json("gateway", "start")["address"]
 
         async def call(duration: float):
             async with AsyncExitStack() as stack:

@@ -2,7 +2,7 @@
 // the core. It follows the core's rules that the UI reacts to (conflicts on live names,
 // validation at a field, soft delete, cursor pages); the real core is tested in Rust and the
 // real app end to end (tests/e2e).
-import { type Backend, BackendError, SECRET_PLACEHOLDER } from "../lib/backend/backend";
+import { type Backend, BackendError } from "../lib/backend/backend";
 import type { EntrySnippet } from "../lib/bindings/EntrySnippet";
 import type { Settings } from "../lib/bindings/Settings";
 import type { SettingsPatch } from "../lib/bindings/SettingsPatch";
@@ -508,17 +508,18 @@ export class MemoryBackend implements Backend {
 
   /** A stand-in for the core's per-client shapes: the container key differs, Codex is TOML. */
   async entrySnippet(workspace: string, target: string, client: string, transport?: EntryTransport): Promise<EntrySnippet> {
+    const placeholder = "<the portal's token>";
     const p = this.portal(workspace, target);
     const name = `patchbay-${p.slug}`;
     const http = transport === "http";
     const entry = http
-      ? { url: p.url, ...(p.secure ? { headers: { Authorization: `Bearer ${SECRET_PLACEHOLDER}` } } : {}) }
+      ? { url: p.url, ...(p.secure ? { headers: { Authorization: `Bearer ${placeholder}` } } : {}) }
       : { command: "patchbay", args: ["bridge", p.id] };
     const text =
       client === "codex"
         ? `[mcp_servers.${name}]\n${Object.entries(entry).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join("\n")}\n`
         : JSON.stringify({ [{ vscode: "servers", zed: "context_servers" }[client] ?? "mcpServers"]: { [name]: entry } }, null, 2);
-    return { client, format: client === "codex" ? "toml" : "json", file: `/home/me/${client}.conf`, text, has_placeholder: http && p.secure };
+    return { client, format: client === "codex" ? "toml" : "json", file: `/home/me/${client}.conf`, text, placeholder: http && p.secure ? placeholder : null };
   }
 
   async clientServers(client: string) {

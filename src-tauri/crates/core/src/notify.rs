@@ -11,11 +11,13 @@ pub(crate) async fn desktop(summary: String, body: String) {
 }
 
 #[cfg(target_os = "linux")]
-fn show(summary: &str, body: &str) -> Result<(), String> {
+fn show(summary: &str, body: &str) -> crate::Result<()> {
+    let failed =
+        |e: zbus::Error| crate::Error::internal(format!("the desktop's notification service: {e}"));
     use std::collections::HashMap;
     // The Desktop Notifications Specification's Notify(app_name, replaces_id, app_icon,
     // summary, body, actions, hints, expire_timeout).
-    let connection = zbus::blocking::Connection::session().map_err(|e| e.to_string())?;
+    let connection = zbus::blocking::Connection::session().map_err(failed)?;
     let hints: HashMap<&str, zbus::zvariant::Value> = HashMap::new();
     connection
         .call_method(
@@ -35,10 +37,12 @@ fn show(summary: &str, body: &str) -> Result<(), String> {
             ),
         )
         .map(|_| ())
-        .map_err(|e| e.to_string())
+        .map_err(failed)
 }
 
 #[cfg(not(target_os = "linux"))]
-fn show(_summary: &str, _body: &str) -> Result<(), String> {
-    Err("desktop notifications from the gateway are shown on Linux only".into())
+fn show(_summary: &str, _body: &str) -> crate::Result<()> {
+    Err(crate::Error::internal(
+        "desktop notifications from the gateway are shown on Linux only",
+    ))
 }

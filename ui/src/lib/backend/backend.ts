@@ -188,6 +188,3 @@ export const categoryTitles: Record<ConnectionCategory, string> = {
   not_mcp: "Not an MCP server",
   protocol: "MCP protocol error",
 };
-
-/** What stands for a secret in an entry snippet (the core's `SECRET_PLACEHOLDER`). */
-export const SECRET_PLACEHOLDER = "<the portal's token>";

@@ -10,6 +10,7 @@ format: string,
  */
 file: string, text: string, 
 /**
- * A secret was left out: `SECRET_PLACEHOLDER` stands where it goes.
+ * A secret was left out: this text stands where it goes (the window fills in a token it
+ * was just shown).
  */
-has_placeholder: boolean, };
+placeholder: string | null, };

@@ -23,4 +23,4 @@ pub use import::Pick;
 pub use install::InstallPlace;
 pub use model::*;
 pub use plan::EntryTransport;
-pub use snippet::{EntrySnippet, SECRET_PLACEHOLDER};
+pub use snippet::EntrySnippet;

@@ -17,7 +17,7 @@ use crate::error::Result;
 use crate::portals::slug::slugify;
 
 /// Where a header's secret would be.
-pub const SECRET_PLACEHOLDER: &str = "<the portal's token>";
+const SECRET_PLACEHOLDER: &str = "<the portal's token>";
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -28,8 +28,9 @@ pub struct EntrySnippet {
     /// The client's user file, where the snippet goes.
     pub file: String,
     pub text: String,
-    /// A secret was left out: `SECRET_PLACEHOLDER` stands where it goes.
-    pub has_placeholder: bool,
+    /// A secret was left out: this text stands where it goes (the window fills in a token it
+    /// was just shown).
+    pub placeholder: Option<String>,
 }
 
 impl Patchbay {
@@ -82,7 +83,7 @@ impl Patchbay {
             .into(),
             file: dirs.resolve(spec.user_file).to_string_lossy().into_owned(),
             text,
-            has_placeholder,
+            placeholder: has_placeholder.then(|| SECRET_PLACEHOLDER.to_string()),
         })
     }
 }

@@ -9,6 +9,7 @@ mod call_query;
 mod calllog;
 mod changes;
 pub mod daemon;
+mod forward;
 mod handler;
 mod http;
 mod log_relay;

@@ -25,7 +25,7 @@ fn upstream_counts() -> &'static Mutex<HashMap<(u64, String), usize>> {
 }
 
 fn session_key(session: &Session) -> u64 {
-    session.service.service().progress_key()
+    session.service.service().session_key()
 }
 
 /// One client session's subscriptions.

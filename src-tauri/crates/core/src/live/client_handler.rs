@@ -23,8 +23,9 @@ use tokio::sync::mpsc;
 pub(crate) struct PatchbayClient {
     info: ClientConfig,
     changed: mpsc::UnboundedSender<()>,
-    /// Tells this session's progress reports from another's (see `relayed_calls`).
-    progress_key: u64,
+    /// Tells this session from the others (progress tokens and request ids repeat across
+    /// sessions; see `relayed_calls`).
+    session_key: u64,
     /// The server's log messages, for the portal sessions that set a level.
     logs: broadcast::Sender<LoggingMessageNotificationParam>,
     /// The server's `resources/updated`, for the portal sessions that subscribed.
@@ -54,14 +55,14 @@ impl PatchbayClient {
             capabilities,
             Implementation::new("patchbay", env!("CARGO_PKG_VERSION")),
         );
-        let progress_key = super::relayed_calls::new_session_key();
+        let session_key = super::relayed_calls::new_session_key();
         let (logs, _) = broadcast::channel(LOGS_BUFFERED);
         let (resource_updates, _) = broadcast::channel(LOGS_BUFFERED);
         (
             PatchbayClient {
                 info,
                 changed,
-                progress_key,
+                session_key,
                 logs,
                 resource_updates,
                 log_level: Default::default(),
@@ -75,8 +76,8 @@ impl PatchbayClient {
         self
     }
 
-    pub fn progress_key(&self) -> u64 {
-        self.progress_key
+    pub fn session_key(&self) -> u64 {
+        self.session_key
     }
 
     /// Records a client's log level (a rank, debug lowest); true when the server must be
@@ -159,7 +160,7 @@ impl ClientHandler for PatchbayClient {
         params: CreateMessageRequestParams,
         context: RequestContext<RoleClient>,
     ) -> impl Future<Output = Result<CreateMessageResult, McpError>> + Send + '_ {
-        super::client_requests::create_message(self.progress_key, params, context)
+        super::client_requests::create_message(self.session_key, params, context)
     }
 
     fn create_elicitation(
@@ -167,7 +168,7 @@ impl ClientHandler for PatchbayClient {
         params: ElicitRequestParams,
         context: RequestContext<RoleClient>,
     ) -> impl Future<Output = Result<ElicitResult, McpError>> + Send + '_ {
-        super::client_requests::create_elicitation(self.progress_key, params, context)
+        super::client_requests::create_elicitation(self.session_key, params, context)
     }
 
     /// A report of a request a portal forwarded goes on to the client that made it.
@@ -176,6 +177,6 @@ impl ClientHandler for PatchbayClient {
         params: ProgressNotificationParam,
         _context: NotificationContext<RoleClient>,
     ) -> impl Future<Output = ()> + Send + '_ {
-        super::relayed_calls::deliver(self.progress_key, params)
+        super::relayed_calls::deliver(self.session_key, params)
     }
 }

@@ -6,8 +6,9 @@
 
 use rmcp::ErrorData as McpError;
 use rmcp::model::{
-    ClientResult, CreateMessageRequest, CreateMessageRequestParams, CreateMessageResult,
-    ElicitRequest, ElicitRequestParams, ElicitResult, ElicitationAction, ServerRequest,
+    ClientCapabilities, ClientResult, CreateMessageRequest, CreateMessageRequestParams,
+    CreateMessageResult, ElicitRequest, ElicitRequestParams, ElicitResult, ElicitationAction,
+    ServerRequest,
 };
 use rmcp::service::{
     InboundStreamOrigin, OriginatingRequestId, PeerRequestOptions, RequestContext, RoleClient,
@@ -15,20 +16,31 @@ use rmcp::service::{
 
 use super::relayed_calls::{CallOrigin, origin_of};
 
-async fn origin(session: u64, context: &RequestContext<RoleClient>) -> Option<CallOrigin> {
-    match context.extensions.get::<InboundStreamOrigin>() {
+/// The call a server's request arrived within, and whether its client declared the
+/// capability the request needs.
+async fn call_of(
+    session: u64,
+    context: &RequestContext<RoleClient>,
+    what: &str,
+    offers: impl Fn(&ClientCapabilities) -> bool,
+) -> Result<(CallOrigin, bool), McpError> {
+    let origin = match context.extensions.get::<InboundStreamOrigin>() {
         Some(InboundStreamOrigin::OutboundRequest(id)) => origin_of(session, id).await,
         _ => None,
-    }
-}
-
-fn nobody(what: &str) -> McpError {
-    McpError::invalid_request(
-        format!(
-            "the server asked for {what} outside of a call a client made through Patchbay; there is nobody to ask"
-        ),
-        None,
-    )
+    };
+    let Some(origin) = origin else {
+        return Err(McpError::invalid_request(
+            format!(
+                "the server asked for {what} outside of a call a client made through Patchbay; there is nobody to ask"
+            ),
+            None,
+        ));
+    };
+    let declared = origin
+        .client
+        .peer_info()
+        .is_some_and(|info| offers(&info.capabilities));
+    Ok((origin, declared))
 }
 
 /// Sends `request` to the call's client on the call's own stream, and waits for its answer.
@@ -55,13 +67,7 @@ pub(crate) async fn create_message(
     params: CreateMessageRequestParams,
     context: RequestContext<RoleClient>,
 ) -> Result<CreateMessageResult, McpError> {
-    let Some(origin) = origin(session, &context).await else {
-        return Err(nobody("sampling"));
-    };
-    let offers = origin
-        .client
-        .peer_info()
-        .is_some_and(|info| info.capabilities.sampling.is_some());
+    let (origin, offers) = call_of(session, &context, "sampling", |c| c.sampling.is_some()).await?;
     if !offers {
         return Err(McpError::invalid_request(
             "the client of this Patchbay portal does not offer sampling (it declared no sampling capability), so the server's request was declined",
@@ -87,13 +93,10 @@ pub(crate) async fn create_elicitation(
     params: ElicitRequestParams,
     context: RequestContext<RoleClient>,
 ) -> Result<ElicitResult, McpError> {
-    let Some(origin) = origin(session, &context).await else {
-        return Err(nobody("input (elicitation)"));
-    };
-    let offers = origin
-        .client
-        .peer_info()
-        .is_some_and(|info| info.capabilities.elicitation.is_some());
+    let (origin, offers) = call_of(session, &context, "input (elicitation)", |c| {
+        c.elicitation.is_some()
+    })
+    .await?;
     if !offers {
         tracing::info!("a client without elicitation was asked for input: declined for it");
         return Ok(ElicitResult::new(ElicitationAction::Decline));

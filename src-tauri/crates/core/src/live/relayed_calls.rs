@@ -218,7 +218,7 @@ pub(crate) async fn call_tool(
     let handle = peer
         .send_request_with_option(request, PeerRequestOptions::no_options())
         .await?;
-    let session_key = session.service.service().progress_key();
+    let session_key = session.service.service().session_key();
     let call_key = request_key(session_key, &handle.id);
     crate::lock(routes())
         .calls

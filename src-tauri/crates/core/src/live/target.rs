@@ -45,16 +45,11 @@ impl Target {
         };
         // `${env:NAME}` in a value is read from this process's environment now.
         let from_env = |text: &str, what: &str| -> Result<String> {
-            variables::expand(text, |name| std::env::var(name).ok()).map_err(|name| {
-                Error::validation(
-                    what,
-                    format!(
-                        "'{}' takes its {what} from the environment variable {name}, which is not \
-                         set where Patchbay runs; set it (then restart the gateway: `patchbay \
-                         gateway stop`), or enter the value in the server's settings",
-                        s.name
-                    ),
-                )
+            variables::expand(text, |name| std::env::var(name).ok()).map_err(|e| {
+                e.with_context(format!(
+                    "'{}' takes its {what} from the environment",
+                    s.name
+                ))
             })
         };
         if s.transport.is_http() {

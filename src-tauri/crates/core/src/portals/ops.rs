@@ -21,22 +21,32 @@ fn token_key(portal_id: &str) -> String {
     format!("portal/{portal_id}/token/{}", uuid::Uuid::now_v7().simple())
 }
 
-/// A tool name clients may see: what MCP allows in a tool name.
-/// A prefix as the user gives it: empty, or the characters of a tool name (at most 32).
-fn member_prefix(value: &str) -> Result<String> {
-    let ok = value.len() <= 32
+/// Characters MCP allows in a tool name, `lengths` of them: an alias (a whole name) or a
+/// member's prefix (part of one, possibly empty).
+fn name_part(value: &str, field: &str, lengths: std::ops::RangeInclusive<usize>) -> Result<String> {
+    let ok = lengths.contains(&value.len())
         && value
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
     if !ok {
         return Err(Error::validation(
-            "prefix",
+            field,
             format!(
-                "'{value}' is not a valid prefix: use up to 32 letters, digits, '_', '-' or '.', or nothing"
+                "'{value}' is not a valid {field}: use {} to {} letters, digits, '_', '-' or '.'",
+                lengths.start(),
+                lengths.end()
             ),
         ));
     }
     Ok(value.to_string())
+}
+
+fn member_prefix(value: &str) -> Result<String> {
+    name_part(value, "prefix", 0..=32)
+}
+
+fn alias(value: &str) -> Result<String> {
+    name_part(value.trim(), "alias", 1..=64)
 }
 
 /// Rolls the change back (the caller's transaction) when two members would serve one name.
@@ -54,23 +64,6 @@ fn refuse_clash(tx: &rusqlite::Connection, portal_name: &str, portal_id: &str) -
 
 /// The longest a member's requests may be given (an hour).
 const MAX_MEMBER_TIMEOUT_SECS: u32 = 3600;
-
-fn alias(value: &str) -> Result<String> {
-    let value = value.trim();
-    let ok = (1..=64).contains(&value.len())
-        && value
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
-    if !ok {
-        return Err(Error::validation(
-            "alias",
-            format!(
-                "'{value}' is not a valid tool name: use 1 to 64 letters, digits, '_', '-' or '.'"
-            ),
-        ));
-    }
-    Ok(value.to_string())
-}
 
 impl Patchbay {
     pub fn create_portal(&self, workspace_id: &str, input: NewPortal) -> Result<Portal> {

@@ -3,6 +3,8 @@
 //! user's environment is never copied into Patchbay. Clients' configs spell such references
 //! several ways; an import keeps them as references in this one spelling.
 
+use crate::error::{Error, Result};
+
 /// What a client's config value is, to Patchbay.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum ConfigValue {
@@ -72,12 +74,9 @@ pub(crate) fn has_reference(text: &str) -> bool {
     text.contains("${env:")
 }
 
-/// The text with each `${env:NAME}` replaced by that variable's value; `Err(NAME)` for the
-/// first one that is not set.
-pub(crate) fn expand(
-    text: &str,
-    lookup: impl Fn(&str) -> Option<String>,
-) -> std::result::Result<String, String> {
+/// The text with each `${env:NAME}` replaced by that variable's value; a validation error
+/// naming the first one that is not set.
+pub(crate) fn expand(text: &str, lookup: impl Fn(&str) -> Option<String>) -> Result<String> {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(at) = rest.find("${env:") {
@@ -88,7 +87,17 @@ pub(crate) fn expand(
             return Ok(out);
         };
         let name = &after[..end];
-        out.push_str(&lookup(name).ok_or_else(|| name.to_string())?);
+        let value = lookup(name).ok_or_else(|| {
+            Error::validation(
+                "env",
+                format!(
+                    "the environment variable {name} is not set where Patchbay runs; set it (then \
+                     restart the gateway: `patchbay gateway stop`), or enter the value in the \
+                     server's settings"
+                ),
+            )
+        })?;
+        out.push_str(&value);
         rest = &after[end + 1..];
     }
     out.push_str(rest);
@@ -132,6 +141,8 @@ mod tests {
             "Bearer s3cret"
         );
         assert_eq!(expand("plain", lookup).unwrap(), "plain");
-        assert_eq!(expand("${env:NOPE}", lookup).unwrap_err(), "NOPE");
+        let missing = expand("${env:NOPE}", lookup).unwrap_err();
+        assert_eq!(missing.code, crate::ErrorCode::Validation);
+        assert!(missing.message.contains("NOPE"), "{}", missing.message);
     }
 }
