@@ -4,12 +4,12 @@ arrives the same directly, through the portal over HTTP and through the stdio en
 clients whose progress tokens coincide each get only their own reports."""
 
 import asyncio
-from contextlib import AsyncExitStack
+from contextlib import AsyncExitStack, asynccontextmanager
 
 from mcp import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
-from mcp_servers import everything
+from mcp_servers import EVERYTHING, everything
 from portal_client import bearer, open_session
 
 LONG = "trigger-long-running-operation"
@@ -329,3 +329,91 @@ def test_a_member_timeout_bounds_its_calls_in_the_portal(cli):
         assert not failed and "completed" in text, text
         back = cli.json("portal", "member", "update", "Work", "every", "--default-timeout")
         assert back["servers"][0]["timeout_secs"] is None
+
+
+def rooted_client(streams, roots: list[str], asked: list):
+    """The Python SDK client answering roots/list with `roots` (changeable), noting each ask."""
+    from mcp import types
+
+    async def list_roots(context):
+        asked.append(list(roots))
+        return types.ListRootsResult(roots=[types.Root(uri=uri, name=uri.rsplit("/", 1)[-1]) for uri in roots])
+
+    return ClientSession(streams[0], streams[1], list_roots_callback=list_roots)
+
+
+async def roots_listed(session: ClientSession, tool: str) -> str:
+    result = await session.call_tool(tool, {})
+    assert not result.is_error, result
+    return "".join(getattr(c, "text", "") for c in result.content)
+
+
+def test_roots_are_the_calling_clients_and_changes_reach_the_server(cli):
+    """server-everything asks for roots just after the handshake and again at each
+    roots/list_changed; its get-roots-list tool shows what it got. The entry's client comes
+    after the portal's, on the same upstream session."""
+    with everything("streamableHttp") as url:
+        portal, address = everything_portal(cli, url)
+        tools = {t["name"] for t in cli.json("tool", "list", "every")["tools"]}
+        assert "get-roots-list" in tools, "Patchbay declares roots to its servers"
+
+        async def run(open_streams, tool: str):
+            asked: list = []
+            roots = ["file:///work/alpha"]
+            async with AsyncExitStack() as stack:
+                streams = await stack.enter_async_context(open_streams())
+                session = await stack.enter_async_context(rooted_client(streams, roots, asked))
+                await asyncio.wait_for(session.initialize(), 60)
+                deadline = asyncio.get_running_loop().time() + 60
+                # Through a portal the server's session is shared: it is told of each new client
+                # and asks again, so it may show the last client's roots for a moment.
+                while "alpha" not in (first := await roots_listed(session, tool)):
+                    assert asyncio.get_running_loop().time() < deadline, first
+                roots[:] = ["file:///work/beta", "file:///work/gamma"]
+                await session.send_roots_list_changed()
+                while "beta" not in (second := await roots_listed(session, tool)):
+                    assert asyncio.get_running_loop().time() < deadline, second
+                return first, second, asked
+
+        def via_portal():
+            import httpx2
+
+            @asynccontextmanager
+            async def streams():
+                async with httpx2.AsyncClient(headers=bearer(portal["token"]), timeout=60) as http:
+                    async with streamable_http_client(f"{address}/mcp/work", http_client=http) as s:
+                        yield s
+            return streams
+
+        entry = StdioServerParameters(command=cli.binary, args=["bridge", portal["id"]], env=cli.env)
+        first, second, asked = asyncio.run(run(lambda: streamable_http_client(url), "get-roots-list"))
+        assert "file:///work/alpha" in first and "file:///work/gamma" in second and "alpha" not in second
+        assert asked[0] == ["file:///work/alpha"] and asked[-1] == ["file:///work/beta", "file:///work/gamma"]
+        for name, streams in (("portal", via_portal()), ("entry", lambda: stdio_client(entry))):
+            got_first, got_second, got_asked = asyncio.run(run(streams, "every__get-roots-list"))
+            assert (got_first, got_second) == (first, second), name
+            assert got_asked[0] == asked[0] and got_asked[-1] == asked[-1], name
+
+
+def test_a_stdio_servers_sampling_reaches_the_client_that_made_the_call(cli):
+    """Over stdio no stream says which call a server's request belongs to: with one client's
+    call in flight, it is that client's."""
+    cli.json("server", "create", "--name", "local", "--command", "node", "--arg", str(EVERYTHING), "--sync")
+    portal = cli.json("portal", "create", "--name", "Work")
+    cli.json("portal", "add-server", "Work", "local")
+    address = cli.json("gateway", "start")["address"]
+
+    async def run():
+        import httpx2
+
+        asked = []
+        async with AsyncExitStack() as stack:
+            http = await stack.enter_async_context(httpx2.AsyncClient(headers=bearer(portal["token"]), timeout=60))
+            streams = await stack.enter_async_context(streamable_http_client(f"{address}/mcp/work", http_client=http))
+            session = await stack.enter_async_context(answering_client(streams, asked))
+            await session.initialize()
+            return await sampling_and_elicitation(session, "local__"), asked
+
+    (sampled, elicited), asked = asyncio.run(run())
+    assert "sampled-by-client" in sampled and "Ada Lovelace" in elicited
+    assert [kind for kind, _ in asked] == ["sampling", "elicitation"]

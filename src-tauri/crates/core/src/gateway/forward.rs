@@ -45,6 +45,7 @@ impl PortalHandler {
                 Err(e) => return Err(unreachable(e).await),
             };
         }
+        crate::live::client_roots::note_user(&session, self.client_id, &context.peer).await;
         let limit = self
             .state
             .catalog()

@@ -38,6 +38,8 @@ pub(crate) struct PortalHandler {
     /// The members' log messages at the level this client set.
     server_log: LogRelay,
     subscriptions: ResourceSubscriptions,
+    /// Tells this session's calls from other sessions' (see `relayed_calls`).
+    pub(super) client_id: u64,
 }
 
 impl PortalHandler {
@@ -55,6 +57,7 @@ impl PortalHandler {
             log,
             server_log: LogRelay::default(),
             subscriptions: ResourceSubscriptions::default(),
+            client_id: relayed_calls::new_client_id(),
         }
     }
 }
@@ -160,6 +163,10 @@ impl ServerHandler for PortalHandler {
 
     async fn on_initialized(&self, context: NotificationContext<RoleServer>) {
         self.state.add_peer(context.peer);
+    }
+
+    async fn on_roots_list_changed(&self, _context: NotificationContext<RoleServer>) {
+        crate::live::client_roots::roots_changed(self.client_id).await;
     }
 
     fn accepted_subscription_filter(
@@ -369,6 +376,7 @@ impl ServerHandler for PortalHandler {
                     .or_else(|| context.meta.get_progress_token());
                 let origin = relayed_calls::CallOrigin {
                     client: context.peer.clone(),
+                    client_id: self.client_id,
                     request: context.id.clone(),
                 };
                 let what = format!("'{}'", request.name);

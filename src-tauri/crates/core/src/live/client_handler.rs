@@ -1,5 +1,5 @@
-//! Patchbay's side of a session: who it is (offering sampling and elicitation, which it asks
-//! of the client of a portal call), and ears for what the server sends: list changes
+//! Patchbay's side of a session: who it is (offering sampling, elicitation and roots, which it
+//! asks of the client of a portal call), and ears for what the server sends: list changes
 //! (`initialize`-era servers send them unasked; 2026-07-28 servers only on a
 //! `subscriptions/listen` stream, which the gateway opens itself), progress, log messages and
 //! resource updates, for the portal sessions they belong to.
@@ -9,8 +9,9 @@ use rmcp::ClientHandler;
 use rmcp::ErrorData as McpError;
 use rmcp::model::LoggingMessageNotificationParam;
 use rmcp::model::{
-    ClientCapabilities, ClientConfig, ElicitationCapability, Implementation,
+    ClientCapabilities, ClientConfig, ElicitationCapability, Implementation, ListRootsResult,
     ProgressNotificationParam, ProtocolVersion, ResourceUpdatedNotificationParam,
+    RootsCapabilities,
 };
 use rmcp::model::{
     CreateMessageRequestParams, CreateMessageResult, ElicitRequestParams, ElicitResult,
@@ -42,10 +43,12 @@ impl PatchbayClient {
     /// The handler, and where it says that one of the server's lists changed.
     pub fn new() -> (PatchbayClient, mpsc::UnboundedReceiver<()>) {
         let (changed, heard) = mpsc::unbounded_channel();
-        // Sampling and elicitation: what a server asks during a call goes to the client that
-        // made it (see `client_requests`). Not roots: they are each client's own, and one
-        // session serves many.
+        // What a server asks during a call goes to the client that made it (see
+        // `client_requests`; roots outside a call: `client_roots`).
         let mut capabilities = ClientCapabilities::default();
+        let mut roots = RootsCapabilities::default();
+        roots.list_changed = Some(true);
+        capabilities.roots = Some(roots);
         capabilities.sampling = Some(Default::default());
         let mut elicitation = ElicitationCapability::new();
         elicitation.form = Some(Default::default());
@@ -169,6 +172,13 @@ impl ClientHandler for PatchbayClient {
         context: RequestContext<RoleClient>,
     ) -> impl Future<Output = Result<ElicitResult, McpError>> + Send + '_ {
         super::client_requests::create_elicitation(self.session_key, params, context)
+    }
+
+    fn list_roots(
+        &self,
+        context: RequestContext<RoleClient>,
+    ) -> impl Future<Output = Result<ListRootsResult, McpError>> + Send + '_ {
+        super::client_roots::list_roots(self.session_key, context)
     }
 
     /// A report of a request a portal forwarded goes on to the client that made it.

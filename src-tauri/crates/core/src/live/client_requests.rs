@@ -1,20 +1,22 @@
 //! The requests a server makes of its client during a call a portal forwards (sampling,
-//! elicitation), asked of the client that made the call, on that call's stream. A client that
-//! did not declare the capability is not asked: sampling gets an error that says why, an
-//! elicitation is declined.
+//! elicitation, roots), asked of the client that made the call, on that call's stream. A
+//! client that did not declare the capability is not asked: sampling gets an error that says
+//! why, an elicitation is declined, roots are none.
 #![allow(deprecated)] // sampling is deprecated by SEP-2577; initialize-era servers use it
 
 use rmcp::ErrorData as McpError;
+use rmcp::model::RequestId;
 use rmcp::model::{
     ClientCapabilities, ClientResult, CreateMessageRequest, CreateMessageRequestParams,
     CreateMessageResult, ElicitRequest, ElicitRequestParams, ElicitResult, ElicitationAction,
     ServerRequest,
 };
 use rmcp::service::{
-    InboundStreamOrigin, OriginatingRequestId, PeerRequestOptions, RequestContext, RoleClient,
+    InboundStreamOrigin, OriginatingRequestId, Peer, PeerRequestOptions, RequestContext,
+    RoleClient, RoleServer,
 };
 
-use super::relayed_calls::{CallOrigin, origin_of};
+use super::relayed_calls::{CallOrigin, origin_of, sole_origin};
 
 /// The call a server's request arrived within, and whether its client declared the
 /// capability the request needs.
@@ -24,10 +26,7 @@ async fn call_of(
     what: &str,
     offers: impl Fn(&ClientCapabilities) -> bool,
 ) -> Result<(CallOrigin, bool), McpError> {
-    let origin = match context.extensions.get::<InboundStreamOrigin>() {
-        Some(InboundStreamOrigin::OutboundRequest(id)) => origin_of(session, id).await,
-        _ => None,
-    };
+    let origin = within_call(session, context).await;
     let Some(origin) = origin else {
         return Err(McpError::invalid_request(
             format!(
@@ -43,14 +42,38 @@ async fn call_of(
     Ok((origin, declared))
 }
 
+/// The call a server's request arrived within: the stream it came on says so over Streamable
+/// HTTP; over stdio and legacy SSE (one stream for everything) it is the call in flight,
+/// when only one client has calls in flight.
+pub(crate) async fn within_call(
+    session: u64,
+    context: &RequestContext<RoleClient>,
+) -> Option<CallOrigin> {
+    match context.extensions.get::<InboundStreamOrigin>() {
+        Some(InboundStreamOrigin::OutboundRequest(id)) => origin_of(session, id).await,
+        _ => sole_origin(session),
+    }
+}
+
 /// Sends `request` to the call's client on the call's own stream, and waits for its answer.
-async fn ask(origin: &CallOrigin, mut request: ServerRequest) -> Result<ClientResult, McpError> {
+async fn ask(origin: &CallOrigin, request: ServerRequest) -> Result<ClientResult, McpError> {
+    ask_client(&origin.client, Some(&origin.request), request).await
+}
+
+/// Sends `request` to `client`, on the stream of its request `within` (else its standalone
+/// stream), and waits for its answer.
+pub(crate) async fn ask_client(
+    client: &Peer<RoleServer>,
+    within: Option<&RequestId>,
+    mut request: ServerRequest,
+) -> Result<ClientResult, McpError> {
     use rmcp::model::GetExtensions;
-    request
-        .extensions_mut()
-        .insert(OriginatingRequestId(origin.request.clone()));
-    let handle = origin
-        .client
+    if let Some(id) = within {
+        request
+            .extensions_mut()
+            .insert(OriginatingRequestId(id.clone()));
+    }
+    let handle = client
         .send_request_with_option(request, PeerRequestOptions::no_options())
         .await
         .map_err(|e| {

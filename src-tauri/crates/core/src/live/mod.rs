@@ -5,6 +5,7 @@ mod capabilities;
 mod classify;
 mod client_handler;
 mod client_requests;
+pub(crate) mod client_roots;
 pub(crate) mod connect;
 mod hash;
 mod health;

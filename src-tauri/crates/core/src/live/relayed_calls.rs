@@ -37,7 +37,16 @@ struct Route {
 #[derive(Clone)]
 pub(crate) struct CallOrigin {
     pub client: Peer<RoleServer>,
+    /// Which portal session the client is (see `new_client_id`).
+    pub client_id: u64,
     pub request: RequestId,
+}
+
+/// A number for each portal session, to tell its calls from other sessions' (peers do not
+/// compare).
+pub(crate) fn new_client_id() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 #[derive(Default)]
@@ -171,6 +180,18 @@ pub(crate) async fn origin_of(session: u64, upstream_request: &RequestId) -> Opt
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
+}
+
+/// The call a server's request belongs to when its transport does not say which (stdio and
+/// legacy SSE carry no stream per request): the calls in flight on the session, when they
+/// all come from one client. With calls of several clients in flight, nobody can tell.
+pub(crate) fn sole_origin(session: u64) -> Option<CallOrigin> {
+    let routes = crate::lock(routes());
+    let mut calls = routes.calls.iter().filter(|((s, _), _)| *s == session);
+    let (_, first) = calls.next()?;
+    calls
+        .all(|(_, other)| other.client_id == first.client_id)
+        .then(|| first.clone())
 }
 
 struct CallRoute {
