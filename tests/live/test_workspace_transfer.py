@@ -21,6 +21,8 @@ def test_export_then_import_moves_a_setup_without_its_secrets(cli):
         cli.json("portal", "add-server", "Work", "notes")
         cli.json("portal", "tool", "disable", "Work", "notes", "wipe_notes")
         cli.json("portal", "tool", "enable", "Work", "notes", "read_note", "--alias", "read")
+        cli.json("portal", "prompt", "enable", "Work", "notes", "summarize", "--alias", "summary")
+        cli.json("portal", "member", "update", "Work", "notes", "--timeout", "42")
 
         exported = cli.run("workspace", "export", "Default")
         assert exported.returncode == 0, exported.stderr
@@ -49,6 +51,8 @@ def test_export_then_import_moves_a_setup_without_its_secrets(cli):
         tools = {t["name"]: t for t in portal["servers"][0]["tools"]}
         assert tools["wipe_notes"]["enabled"] is False
         assert tools["read_note"]["exposed_name"] == "read"
+        assert portal["servers"][0]["prompts"][0]["exposed_name"] == "summary"
+        assert portal["servers"][0]["timeout_secs"] == 42
 
     # A second import under a taken name is refused.
     code, err = cli.error("workspace", "import", str(path), "--name", "Moved")

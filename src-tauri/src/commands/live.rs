@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use patchbay_core::live::{
-    self, ConnectionReport, StoredCapabilities, SyncItem, SyncReport, ToolCallResult, ToolDetail,
-    ToolDiff, UnsavedTest,
+    self, ConnectionReport, DefinitionDiff, PromptDetail, StoredCapabilities, SyncItem, SyncReport,
+    ToolCallResult, ToolDetail, UnsavedTest,
 };
 use patchbay_core::servers::ApprovalState;
 use patchbay_core::workspaces::Workspace;
@@ -45,6 +45,25 @@ pub struct ToolApprovalInput {
     /// One tool; none for every tool waiting (approve) or every tool (deny).
     #[ts(optional)]
     pub tool: Option<String>,
+    pub state: ApprovalState,
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct PromptRef {
+    pub workspace: String,
+    pub server: String,
+    pub prompt: String,
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct PromptApprovalInput {
+    pub workspace: String,
+    pub server: String,
+    /// One prompt; none for every prompt waiting (approve) or every prompt (deny).
+    #[ts(optional)]
+    pub prompt: Option<String>,
     pub state: ApprovalState,
 }
 
@@ -128,7 +147,10 @@ pub async fn server_capabilities(
 }
 
 #[tauri::command]
-pub async fn tool_diff(state: State<'_, AppState>, input: ToolRef) -> CommandResult<ToolDiff> {
+pub async fn tool_diff(
+    state: State<'_, AppState>,
+    input: ToolRef,
+) -> CommandResult<DefinitionDiff> {
     core(state, move |c| {
         c.tool_diff(&input.workspace, &input.server, &input.tool)
     })
@@ -145,6 +167,41 @@ pub async fn set_tool_approval(
             &input.workspace,
             &input.server,
             input.tool.as_deref(),
+            input.state,
+        )
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn list_prompts(
+    state: State<'_, AppState>,
+    input: ServerRef,
+) -> CommandResult<Vec<PromptDetail>> {
+    core(state, move |c| c.prompts(&input.workspace, &input.server)).await
+}
+
+#[tauri::command]
+pub async fn prompt_diff(
+    state: State<'_, AppState>,
+    input: PromptRef,
+) -> CommandResult<DefinitionDiff> {
+    core(state, move |c| {
+        c.prompt_diff(&input.workspace, &input.server, &input.prompt)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn set_prompt_approval(
+    state: State<'_, AppState>,
+    input: PromptApprovalInput,
+) -> CommandResult<Vec<PromptDetail>> {
+    core(state, move |c| {
+        c.set_prompt_approval(
+            &input.workspace,
+            &input.server,
+            input.prompt.as_deref(),
             input.state,
         )
     })

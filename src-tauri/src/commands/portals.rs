@@ -73,6 +73,18 @@ pub struct PortalToolInput {
 
 #[derive(Debug, Deserialize, TS)]
 #[ts(export)]
+pub struct PortalPromptInput {
+    pub workspace: String,
+    pub portal: String,
+    pub server: String,
+    pub prompt: String,
+    pub enabled: bool,
+    #[ts(optional)]
+    pub alias: Option<String>,
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[ts(export)]
 pub struct PortalCallsInput {
     pub workspace: String,
     pub portal: String,
@@ -191,6 +203,24 @@ pub async fn set_portal_tool(
             &input.portal,
             &input.server,
             &input.tool,
+            input.enabled,
+            input.alias.as_deref().filter(|a| !a.trim().is_empty()),
+        )
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn set_portal_prompt(
+    state: State<'_, AppState>,
+    input: PortalPromptInput,
+) -> CommandResult<Portal> {
+    core(state, move |c| {
+        c.set_portal_prompt(
+            &input.workspace,
+            &input.portal,
+            &input.server,
+            &input.prompt,
             input.enabled,
             input.alias.as_deref().filter(|a| !a.trim().is_empty()),
         )

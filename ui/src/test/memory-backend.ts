@@ -16,6 +16,7 @@ import type { ConnectionReport } from "../lib/bindings/ConnectionReport";
 import type { SyncItem } from "../lib/bindings/SyncItem";
 import type { SyncReport } from "../lib/bindings/SyncReport";
 import type { ToolDetail } from "../lib/bindings/ToolDetail";
+import type { PromptDetail } from "../lib/bindings/PromptDetail";
 import type { Portal } from "../lib/bindings/Portal";
 import type { CallQuery } from "../lib/bindings/CallQuery";
 import type { ClientInfo } from "../lib/bindings/ClientInfo";
@@ -54,6 +55,9 @@ export class MemoryBackend implements Backend {
   tools = new Map<string, (ToolDetail & { approved_description: string | null })[]>();
   portals: Portal[] = [];
   overrides = new Map<string, { enabled: boolean; alias: string | null }>();
+  /** Prompts by server id, with the description last approved (for diffs). */
+  prompts = new Map<string, (PromptDetail & { approved_description: string | null })[]>();
+  promptOverrides = new Map<string, { enabled: boolean; alias: string | null }>();
   members = new Map<string, { server: string; defaultDisabled: boolean; prefix?: string | null }[]>();
   /** When set, tool calls answer 403 insufficient_scope until authorized with this scope. */
   stepUpScope: string | null = null;
@@ -289,8 +293,9 @@ export class MemoryBackend implements Backend {
     return this.tools.get(this.find(workspace, server).id) ?? [];
   }
 
-  async serverCapabilities() {
-    return { prompts: [], resources: [], resource_templates: [] };
+  async serverCapabilities(workspace: string, server: string) {
+    const prompts = (this.prompts.get(this.find(workspace, server).id) ?? []).map((p) => ({ name: p.name, description: p.description }));
+    return { prompts, resources: [], resource_templates: [] };
   }
 
   async toolDiff(workspace: string, server: string, name: string) {
@@ -316,6 +321,33 @@ export class MemoryBackend implements Backend {
       }
     }
     return tools;
+  }
+
+  async listPrompts(workspace: string, server: string): Promise<PromptDetail[]> {
+    return this.prompts.get(this.find(workspace, server).id) ?? [];
+  }
+
+  async promptDiff(workspace: string, server: string, name: string) {
+    const prompt = this.prompts.get(this.find(workspace, server).id)?.find((p) => p.name === name);
+    if (!prompt) fail("not_found", `no prompt ${name}`);
+    const current = { name, description: prompt.description };
+    const approved = prompt.approved_description === null ? null : { name, description: prompt.approved_description };
+    const changes =
+      approved && approved.description !== current.description
+        ? [{ field: "description", approved: approved.description, current: current.description }]
+        : [];
+    return { name, approved, current, changes };
+  }
+
+  async setPromptApproval(workspace: string, server: string, prompt: string | null, state: ApprovalState) {
+    const prompts = this.prompts.get(this.find(workspace, server).id) ?? [];
+    for (const p of prompts) {
+      if (prompt === null ? state === "denied" || p.approval_state === "needs_approval" : p.name === prompt) {
+        p.approval_state = state;
+        if (state === "approved") [p.approved_description, p.changed, p.is_new] = [p.description, false, false];
+      }
+    }
+    return prompts;
   }
 
   async callTool(workspace: string, server: string, tool: string, args: Record<string, unknown>) {
@@ -366,11 +398,21 @@ export class MemoryBackend implements Backend {
           served: enabled && s.is_enabled && t.approval_state === "approved",
         };
       });
+      const prompts = (this.prompts.get(s.id) ?? []).map((t) => {
+        const o = this.promptOverrides.get(`${p.id}/${s.id}/${t.name}`);
+        const enabled = o ? o.enabled : !m.defaultDisabled;
+        const alias = o?.alias ?? null;
+        return {
+          name: t.name, exposed_name: alias ?? `${prefix}${t.name}`, alias, enabled, approval_state: t.approval_state,
+          served: enabled && s.is_enabled && t.approval_state === "approved",
+        };
+      });
       return {
         server_id: s.id, name: s.name, slug, prefix, custom_prefix: m.prefix != null, timeout_secs: null, is_enabled: s.is_enabled, default_disabled: m.defaultDisabled,
         status: s.status, error_message: s.error_message, last_synced: s.last_synced,
         last_successful_sync: s.last_successful_sync, auth_type: s.auth_type,
-        tools, updated_tools: [], updated_prompts: [],
+        tools, updated_tools: [], prompts,
+        updated_prompts: (this.prompts.get(s.id) ?? []).filter((t) => t.changed).map((t) => t.name),
       };
     });
     return { ...p, servers, token: undefined };
@@ -458,6 +500,14 @@ export class MemoryBackend implements Backend {
     const s = this.find(workspace, server, true);
     const k = `${p.id}/${s.id}/${tool}`;
     this.overrides.set(k, { enabled, alias: alias ?? this.overrides.get(k)?.alias ?? null });
+    return this.view(p);
+  }
+
+  async setPortalPrompt(workspace: string, key: string, server: string, prompt: string, enabled: boolean, alias?: string) {
+    const p = this.portal(workspace, key);
+    const s = this.find(workspace, server, true);
+    const k = `${p.id}/${s.id}/${prompt}`;
+    this.promptOverrides.set(k, { enabled, alias: alias ?? this.promptOverrides.get(k)?.alias ?? null });
     return this.view(p);
   }
 

@@ -3,7 +3,8 @@
 use std::io::Write;
 
 use patchbay_core::live::{
-    ConnectionReport, SyncItem, SyncReport, ToolCallResult, ToolDetail, ToolDiff,
+    ConnectionReport, DefinitionDiff, PromptDetail, SyncItem, SyncReport, ToolCallResult,
+    ToolDetail,
 };
 use patchbay_core::servers::ApprovalState;
 use serde_json::Value;
@@ -126,29 +127,42 @@ impl Output {
         let rows = tools
             .iter()
             .map(|t| {
-                let mark = if t.changed {
-                    "changed"
-                } else if t.is_new && t.approval_state == ApprovalState::NeedsApproval {
-                    "new"
-                } else {
-                    ""
-                };
-                let mut description = t.description.lines().next().unwrap_or("").to_string();
-                if description.chars().count() > 60 {
-                    description = description.chars().take(59).collect::<String>() + "…";
-                }
-                vec![
-                    t.name.clone(),
-                    t.approval_state.to_string(),
-                    mark.to_string(),
-                    description,
-                ]
+                review_row(
+                    &t.name,
+                    t.approval_state,
+                    t.changed,
+                    t.is_new,
+                    &t.description,
+                )
             })
             .collect();
         table(&["TOOL", "APPROVAL", "CHANGE", "DESCRIPTION"], rows);
     }
 
-    pub fn tool_diff(&self, diff: &ToolDiff) {
+    pub fn prompts(&self, prompts: &[PromptDetail]) {
+        if self.json {
+            return self.json(&serde_json::json!({ "prompts": prompts }));
+        }
+        if prompts.is_empty() {
+            outln!("No prompts as of the last sync. Sync with: patchbay server sync SERVER");
+            return;
+        }
+        let rows = prompts
+            .iter()
+            .map(|p| {
+                review_row(
+                    &p.name,
+                    p.approval_state,
+                    p.changed,
+                    p.is_new,
+                    &p.description,
+                )
+            })
+            .collect();
+        table(&["PROMPT", "APPROVAL", "CHANGE", "DESCRIPTION"], rows);
+    }
+
+    pub fn definition_diff(&self, diff: &DefinitionDiff) {
         if self.json {
             return self.json(diff);
         }
@@ -211,4 +225,32 @@ impl Output {
             serde_json::to_string_pretty(value).unwrap_or_default()
         );
     }
+}
+
+/// A reviewed tool or prompt, as a row: name, approval, what changed, the description's
+/// first line.
+fn review_row(
+    name: &str,
+    state: ApprovalState,
+    changed: bool,
+    is_new: bool,
+    description: &str,
+) -> Vec<String> {
+    let mark = if changed {
+        "changed"
+    } else if is_new && state == ApprovalState::NeedsApproval {
+        "new"
+    } else {
+        ""
+    };
+    let mut description = description.lines().next().unwrap_or("").to_string();
+    if description.chars().count() > 60 {
+        description = description.chars().take(59).collect::<String>() + "…";
+    }
+    vec![
+        name.to_string(),
+        state.to_string(),
+        mark.to_string(),
+        description,
+    ]
 }

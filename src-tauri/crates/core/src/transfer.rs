@@ -66,8 +66,23 @@ pub struct ExportedMember {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub prefix: Option<String>,
+    /// Its own time bound in the portal, in seconds (absent: the default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub timeout_secs: Option<u32>,
     /// Tools whose choice differs from the member's default, or that have an alias.
     pub tools: Vec<ExportedTool>,
+    /// Prompts likewise (absent in exports older than prompt review).
+    #[serde(default)]
+    pub prompts: Vec<ExportedPrompt>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ExportedPrompt {
+    pub prompt: String,
+    pub enabled: bool,
+    pub alias: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -155,11 +170,23 @@ impl Patchbay {
                             alias: t.alias,
                         })
                         .collect();
+                    let prompts = m
+                        .prompts
+                        .into_iter()
+                        .filter(|p| p.enabled == m.default_disabled || p.alias.is_some())
+                        .map(|p| ExportedPrompt {
+                            prompt: p.name,
+                            enabled: p.enabled,
+                            alias: p.alias,
+                        })
+                        .collect();
                     Some(ExportedMember {
                         server,
                         default_disabled: m.default_disabled,
                         prefix: m.custom_prefix.then(|| m.prefix.clone()),
+                        timeout_secs: m.timeout_secs,
                         tools,
+                        prompts,
                     })
                 })
                 .collect();
@@ -339,7 +366,8 @@ impl Patchbay {
                     .find(|x| x.name == m.server)
                     .map(|x| x.server_id)
                     .ok_or_else(|| Error::internal("a member just added is not listed"))?;
-                // The tools are not known before the first sync: the choices wait for it.
+                // The tools and prompts are not known before the first sync: the choices wait
+                // for it.
                 self.store().write(|tx| {
                     for t in &m.tools {
                         tx.execute(
@@ -348,8 +376,18 @@ impl Patchbay {
                             params![created.id, server_id, t.tool, t.enabled, t.alias],
                         )?;
                     }
+                    for p in &m.prompts {
+                        tx.execute(
+                            "INSERT OR REPLACE INTO portal_prompts (portal_id, server_id, prompt, enabled, alias)
+                             VALUES (?1, ?2, ?3, ?4, ?5)",
+                            params![created.id, server_id, p.prompt, p.enabled, p.alias],
+                        )?;
+                    }
                     Ok(())
                 })?;
+                if m.timeout_secs.is_some() {
+                    self.set_member_timeout(&ws.id, &created.id, &m.server, m.timeout_secs)?;
+                }
             }
         }
         Ok(report)

@@ -37,7 +37,8 @@ import type { SyncItem } from "../bindings/SyncItem";
 import type { SyncReport } from "../bindings/SyncReport";
 import type { ToolCallResult } from "../bindings/ToolCallResult";
 import type { ToolDetail } from "../bindings/ToolDetail";
-import type { ToolDiff } from "../bindings/ToolDiff";
+import type { DefinitionDiff } from "../bindings/DefinitionDiff";
+import type { PromptDetail } from "../bindings/PromptDetail";
 import type { Workspace } from "../bindings/Workspace";
 
 export interface Backend {
@@ -76,9 +77,14 @@ export interface Backend {
   syncAll(workspace: string, onProgress: (item: SyncItem) => void): Promise<number>;
   listTools(workspace: string, server: string): Promise<ToolDetail[]>;
   serverCapabilities(workspace: string, server: string): Promise<StoredCapabilities>;
-  toolDiff(workspace: string, server: string, tool: string): Promise<ToolDiff>;
+  toolDiff(workspace: string, server: string, tool: string): Promise<DefinitionDiff>;
   /** One tool, or (tool null) every tool waiting (approve) or every tool (deny). */
   setToolApproval(workspace: string, server: string, tool: string | null, state: ApprovalState): Promise<ToolDetail[]>;
+  /** A server's prompts with their approval, reviewed as tools are. */
+  listPrompts(workspace: string, server: string): Promise<PromptDetail[]>;
+  promptDiff(workspace: string, server: string, prompt: string): Promise<DefinitionDiff>;
+  /** One prompt, or (prompt null) every prompt waiting (approve) or every prompt (deny). */
+  setPromptApproval(workspace: string, server: string, prompt: string | null, state: ApprovalState): Promise<PromptDetail[]>;
   callTool(workspace: string, server: string, tool: string, args: Record<string, unknown>): Promise<ToolCallResult>;
   getPrompt(workspace: string, server: string, prompt: string, args: Record<string, unknown>): Promise<Record<string, unknown>>;
   readResource(workspace: string, server: string, uri: string): Promise<Record<string, unknown>>;
@@ -98,6 +104,7 @@ export interface Backend {
   /** A member's name prefix: null for the default `<slug>__`, "" for none. */
   setMemberPrefix(workspace: string, portal: string, server: string, prefix: string | null): Promise<Portal>;
   setPortalTool(workspace: string, portal: string, server: string, tool: string, enabled: boolean, alias?: string): Promise<Portal>;
+  setPortalPrompt(workspace: string, portal: string, server: string, prompt: string, enabled: boolean, alias?: string): Promise<Portal>;
   portalCalls(workspace: string, portal: string, query: CallQuery): Promise<CallRecord[]>;
   /** The AI clients Patchbay knows, as found on this machine. */
   listClients(): Promise<ClientInfo[]>;

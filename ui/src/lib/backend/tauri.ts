@@ -44,7 +44,11 @@ import type { SyncReport } from "../bindings/SyncReport";
 import type { ToolApprovalInput } from "../bindings/ToolApprovalInput";
 import type { ToolCallResult } from "../bindings/ToolCallResult";
 import type { ToolDetail } from "../bindings/ToolDetail";
-import type { ToolDiff } from "../bindings/ToolDiff";
+import type { DefinitionDiff } from "../bindings/DefinitionDiff";
+import type { PortalPromptInput } from "../bindings/PortalPromptInput";
+import type { PromptApprovalInput } from "../bindings/PromptApprovalInput";
+import type { PromptDetail } from "../bindings/PromptDetail";
+import type { PromptRef } from "../bindings/PromptRef";
 import type { ToolRef } from "../bindings/ToolRef";
 import type { UnsavedTest } from "../bindings/UnsavedTest";
 import type { UseServerInput } from "../bindings/UseServerInput";
@@ -105,7 +109,7 @@ export function tauriBackend(): Backend {
     listTools: (workspace, server) => call<ToolDetail[]>("list_tools", { workspace, server } satisfies ServerRef),
     serverCapabilities: (workspace, server) =>
       call<StoredCapabilities>("server_capabilities", { workspace, server } satisfies ServerRef),
-    toolDiff: (workspace, server, tool) => call<ToolDiff>("tool_diff", { workspace, server, tool } satisfies ToolRef),
+    toolDiff: (workspace, server, tool) => call<DefinitionDiff>("tool_diff", { workspace, server, tool } satisfies ToolRef),
     setToolApproval: (workspace, server, tool, state) =>
       call<ToolDetail[]>("set_tool_approval", {
         workspace,
@@ -113,6 +117,16 @@ export function tauriBackend(): Backend {
         ...(tool === null ? {} : { tool }),
         state,
       } satisfies ToolApprovalInput),
+    listPrompts: (workspace, server) => call<PromptDetail[]>("list_prompts", { workspace, server } satisfies ServerRef),
+    promptDiff: (workspace, server, prompt) =>
+      call<DefinitionDiff>("prompt_diff", { workspace, server, prompt } satisfies PromptRef),
+    setPromptApproval: (workspace, server, prompt, state) =>
+      call<PromptDetail[]>("set_prompt_approval", {
+        workspace,
+        server,
+        ...(prompt === null ? {} : { prompt }),
+        state,
+      } satisfies PromptApprovalInput),
     callTool: (workspace, server, name, args) =>
       call<ToolCallResult>("call_tool", { workspace, server, name, args } satisfies UseServerInput),
     getPrompt: (workspace, server, name, args) =>
@@ -157,6 +171,15 @@ export function tauriBackend(): Backend {
         enabled,
         ...(alias ? { alias } : {}),
       } satisfies PortalToolInput),
+    setPortalPrompt: (workspace, portal, server, prompt, enabled, alias) =>
+      call<Portal>("set_portal_prompt", {
+        workspace,
+        portal,
+        server,
+        prompt,
+        enabled,
+        ...(alias ? { alias } : {}),
+      } satisfies PortalPromptInput),
     portalCalls: (workspace, portal, query) =>
       call<CallRecord[]>("portal_calls", { workspace, portal, query } satisfies PortalCallsInput),
     gatewayStatus: () => call<GatewayReport>("gateway_status"),

@@ -106,3 +106,33 @@ test("a member's name prefix is set on its card, and a collision is refused", as
   expect(await screen.findByText(/would serve a name twice/)).toBeTruthy();
   expect(exposed()).toEqual(["add", "more__add"]);
 });
+
+test("a member's prompts are switched and aliased in the portal; one waiting for approval is not served", async () => {
+  const backend = new MemoryBackend();
+  const url = "http://127.0.0.1:7777/mcp";
+  backend.offered.set(url, [{ name: "add", description: "Adds." }]);
+  const ws = backend.defaultWorkspace.id;
+  const server = await backend.createServer(ws, { name: "Notes", url });
+  await backend.syncServer(ws, "Notes");
+  const prompt = (name: string, approval_state: "approved" | "needs_approval") => ({
+    name, title: null, description: name, arguments: [], approval_state, changed: approval_state !== "approved",
+    is_new: false, content_hash: "h", first_seen: "2026-01-01T00:00:00Z", updated_at: "2026-01-01T00:00:00Z", approved_description: name,
+  });
+  backend.prompts.set(server.id, [prompt("summarize", "approved"), prompt("review", "needs_approval")]);
+  const portal = await backend.createPortal(ws, { name: "Work" });
+  await backend.addPortalServer(ws, portal.id, "Notes", false);
+  const user = userEvent.setup();
+  render(App, { props: { backend } });
+  await user.click(await screen.findByRole("button", { name: /Portals/ }));
+  await user.click(await screen.findByText("Work"));
+
+  const served = () => Object.fromEntries(screen.getAllByTestId("portal-prompt").map((r) => [r.dataset["name"], r.dataset["served"]]));
+  await waitFor(() => expect(served()).toEqual({ summarize: "true", review: "false" }));
+  expect(screen.getByText("1 prompt(s) changed since approval")).toBeTruthy();
+
+  const row = () => screen.getAllByTestId("portal-prompt").find((r) => r.dataset["name"] === "summarize")!;
+  await user.type(within(row()).getByLabelText("Alias of prompt summarize"), "summary{Enter}");
+  await waitFor(() => expect(within(row()).getByRole("code").textContent).toBe("summary"));
+  await user.click(within(row()).getByRole("checkbox"));
+  await waitFor(() => expect(served()["summarize"]).toBe("false"));
+});

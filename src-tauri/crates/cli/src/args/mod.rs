@@ -184,8 +184,25 @@ pub struct ToolSelection {
     pub all: bool,
 }
 
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("which").required(true).args(["prompt", "all"]))]
+pub struct PromptSelection {
+    pub server: String,
+    pub prompt: Option<String>,
+    #[arg(long)]
+    pub all: bool,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum PromptCommand {
+    /// The prompts of a server as of its last sync, with their approval.
+    List { server: String },
+    /// Approve a prompt, or with --all every prompt waiting for approval.
+    Approve(PromptSelection),
+    /// Deny a prompt, or with --all every prompt of the server.
+    Deny(PromptSelection),
+    /// What changed in a prompt since it was approved.
+    Diff { server: String, prompt: String },
     /// Get a prompt from the server.
     Get {
         server: String,

@@ -55,6 +55,9 @@ pub enum PortalCommand {
     /// Enable or disable one tool of a member server in this portal.
     #[command(subcommand)]
     Tool(PortalToolCommand),
+    /// Enable or disable one prompt of a member server in this portal.
+    #[command(subcommand)]
+    Prompt(PortalPromptCommand),
     #[command(subcommand)]
     Token(PortalTokenCommand),
     /// The headers a client sends to the portal, as a JSON object (its bearer token, read from
@@ -101,6 +104,22 @@ pub struct PortalToolArgs {
     pub server: String,
     pub tool: String,
     /// The name clients see instead of `<server>__<tool>`.
+    #[arg(long)]
+    pub alias: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PortalPromptCommand {
+    Enable(PortalPromptArgs),
+    Disable(PortalPromptArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PortalPromptArgs {
+    pub portal: String,
+    pub server: String,
+    pub prompt: String,
+    /// The name clients see instead of the member's prefix and the prompt's name.
     #[arg(long)]
     pub alias: Option<String>,
 }

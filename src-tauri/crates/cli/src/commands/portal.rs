@@ -4,7 +4,9 @@ use patchbay_core::gateway::CallQuery;
 use patchbay_core::portals::{NewPortal, PortalPatch};
 use patchbay_core::{Patchbay, Result};
 
-use crate::args::{PortalCommand, PortalMemberCommand, PortalTokenCommand, PortalToolCommand};
+use crate::args::{
+    PortalCommand, PortalMemberCommand, PortalPromptCommand, PortalTokenCommand, PortalToolCommand,
+};
 use crate::output::Output;
 
 pub fn run(core: &Patchbay, ws: &str, cmd: PortalCommand, out: Output) -> Result<()> {
@@ -83,6 +85,21 @@ pub fn run(core: &Patchbay, ws: &str, cmd: PortalCommand, out: Output) -> Result
                 &args.portal,
                 &args.server,
                 &args.tool,
+                enabled,
+                args.alias.as_deref(),
+            )?;
+            out.portal(&portal)
+        }
+        PortalCommand::Prompt(cmd) => {
+            let (args, enabled) = match cmd {
+                PortalPromptCommand::Enable(a) => (a, true),
+                PortalPromptCommand::Disable(a) => (a, false),
+            };
+            let portal = core.set_portal_prompt(
+                ws,
+                &args.portal,
+                &args.server,
+                &args.prompt,
                 enabled,
                 args.alias.as_deref(),
             )?;

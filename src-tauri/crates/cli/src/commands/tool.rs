@@ -8,7 +8,7 @@ use patchbay_core::{Error, Patchbay, Result};
 use serde_json::Value;
 
 use super::live::timeout;
-use crate::args::{PromptCommand, ResourceCommand, ToolCommand, ToolSelection};
+use crate::args::{PromptCommand, PromptSelection, ResourceCommand, ToolCommand, ToolSelection};
 use crate::output::Output;
 
 fn json_arg(text: &str) -> Result<Value> {
@@ -30,7 +30,9 @@ pub async fn tool(core: &Arc<Patchbay>, ws: &str, cmd: ToolCommand, out: Output)
         ToolCommand::List { server } => out.tools(&core.tools(ws, &server)?),
         ToolCommand::Approve(sel) => out.tools(&approval(core, ws, sel, ApprovalState::Approved)?),
         ToolCommand::Deny(sel) => out.tools(&approval(core, ws, sel, ApprovalState::Denied)?),
-        ToolCommand::Diff { server, tool } => out.tool_diff(&core.tool_diff(ws, &server, &tool)?),
+        ToolCommand::Diff { server, tool } => {
+            out.definition_diff(&core.tool_diff(ws, &server, &tool)?)
+        }
         ToolCommand::Call {
             server,
             tool,
@@ -46,15 +48,27 @@ pub async fn tool(core: &Arc<Patchbay>, ws: &str, cmd: ToolCommand, out: Output)
 }
 
 pub async fn prompt(core: &Arc<Patchbay>, ws: &str, cmd: PromptCommand, out: Output) -> Result<()> {
-    let PromptCommand::Get {
-        server,
-        prompt,
-        args,
-        timeout: t,
-    } = cmd;
-    let result =
-        live::get_prompt(core, ws, &server, &prompt, json_arg(&args)?, timeout(t)?).await?;
-    out.value(&result);
+    let decide = |sel: PromptSelection, state| {
+        core.set_prompt_approval(ws, &sel.server, sel.prompt.as_deref(), state)
+    };
+    match cmd {
+        PromptCommand::List { server } => out.prompts(&core.prompts(ws, &server)?),
+        PromptCommand::Approve(sel) => out.prompts(&decide(sel, ApprovalState::Approved)?),
+        PromptCommand::Deny(sel) => out.prompts(&decide(sel, ApprovalState::Denied)?),
+        PromptCommand::Diff { server, prompt } => {
+            out.definition_diff(&core.prompt_diff(ws, &server, &prompt)?)
+        }
+        PromptCommand::Get {
+            server,
+            prompt,
+            args,
+            timeout: t,
+        } => {
+            let result =
+                live::get_prompt(core, ws, &server, &prompt, json_arg(&args)?, timeout(t)?).await?;
+            out.value(&result);
+        }
+    }
     Ok(())
 }
 

@@ -53,14 +53,23 @@ pub(crate) const TOOL_APPROVAL_FIELDS: &[&str] = &[
     "annotations",
 ];
 
-pub(crate) fn tool_hash(tool: &Value) -> String {
+/// The parts of a prompt whose change needs approval again: what the model reads and the
+/// arguments it fills.
+pub(crate) const PROMPT_APPROVAL_FIELDS: &[&str] = &["name", "title", "description", "arguments"];
+
+/// The hash of the parts of a definition that approval covers.
+pub(crate) fn approval_hash(definition: &Value, fields: &[&str]) -> String {
     let mut picked = serde_json::Map::new();
-    for field in TOOL_APPROVAL_FIELDS {
-        if let Some(v) = tool.get(*field) {
+    for field in fields {
+        if let Some(v) = definition.get(*field) {
             picked.insert((*field).to_string(), v.clone());
         }
     }
     content_hash(&Value::Object(picked))
+}
+
+pub(crate) fn tool_hash(tool: &Value) -> String {
+    approval_hash(tool, TOOL_APPROVAL_FIELDS)
 }
 
 #[cfg(test)]

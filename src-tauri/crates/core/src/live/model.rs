@@ -109,7 +109,27 @@ pub struct ToolDetail {
     pub updated_at: String,
 }
 
-/// One field of a tool, as approved and as the server describes it now.
+/// A prompt as stored at the last sync, with its approval.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
+#[ts(export)]
+pub struct PromptDetail {
+    pub name: String,
+    pub title: Option<String>,
+    pub description: String,
+    /// The arguments as the server lists them (`name`, `description`, `required`).
+    #[ts(type = "Array<Record<string, unknown>>")]
+    pub arguments: serde_json::Value,
+    pub approval_state: ApprovalState,
+    /// The definition differs from the one last approved.
+    pub changed: bool,
+    /// Appeared after the first sync and was never approved.
+    pub is_new: bool,
+    pub content_hash: String,
+    pub first_seen: String,
+    pub updated_at: String,
+}
+
+/// One field of a tool or prompt, as approved and as the server describes it now.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
 #[ts(export)]
 pub struct FieldChange {
@@ -120,11 +140,12 @@ pub struct FieldChange {
     pub current: Option<serde_json::Value>,
 }
 
+/// A tool or prompt as the server describes it now, beside the definition last approved.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
 #[ts(export)]
-pub struct ToolDiff {
+pub struct DefinitionDiff {
     pub name: String,
-    /// `None` when the tool was never approved.
+    /// `None` when it was never approved.
     #[ts(type = "Record<string, unknown> | null")]
     pub approved: Option<serde_json::Value>,
     #[ts(type = "Record<string, unknown>")]

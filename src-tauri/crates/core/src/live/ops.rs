@@ -10,11 +10,9 @@ use serde_json::{Map, Value};
 use super::capabilities::{self, Snapshot};
 use super::classify;
 use super::connect::{self, Session};
-use super::model::{
-    ConnectionReport, PhaseTimings, StoredCapabilities, SyncItem, SyncReport, ToolCallResult,
-    ToolDetail, ToolDiff,
-};
+use super::model::{ConnectionReport, PhaseTimings, SyncItem, SyncReport, ToolCallResult};
 use super::records;
+use super::reviewed::{self, Reviewed};
 use super::target::Target;
 use crate::error::{Error, Result};
 use crate::servers::repo::{self, Scope};
@@ -286,7 +284,7 @@ fn request<T: serde::de::DeserializeOwned>(value: Value) -> Result<T> {
         .map_err(|e| Error::internal(format!("cannot build a request: {e}")))
 }
 
-/// Calls a tool with `args` (a JSON object). A denied tool is refused before any connection.
+/// Calls a tool with `args` (a JSON object).
 pub async fn call_tool(
     core: &Arc<Patchbay>,
     workspace_id: &str,
@@ -297,22 +295,7 @@ pub async fn call_tool(
 ) -> Result<ToolCallResult> {
     let args = object(args, "args")?;
     let started = Instant::now();
-    let name = tool.to_string();
-    let (ws, ident, tool_name) = (workspace_id.to_string(), server.to_string(), name.clone());
-    let denied = run_blocking(core, move |core| {
-        core.store().read(|c| {
-            let row = repo::find(c, &ws, &ident, Scope::Live)?;
-            records::approval_of(c, &row.server.id, &tool_name)
-        })
-    })
-    .await?
-        == Some(ApprovalState::Denied);
-    if denied {
-        return Err(Error::conflict(
-            "tool",
-            format!("the tool '{name}' is denied; approve it before calling it"),
-        ));
-    }
+    refuse_denied(core, workspace_id, server, Reviewed::Tool, tool).await?;
     let (_, session) = open_saved(core, workspace_id, server, timeout).await?;
     let params = request(serde_json::json!({ "name": tool, "arguments": args }))?;
     within(session, started, timeout, async |s: &Session| {
@@ -337,6 +320,36 @@ pub async fn call_tool(
     .await
 }
 
+/// A denied tool or prompt is refused before any connection.
+async fn refuse_denied(
+    core: &Arc<Patchbay>,
+    workspace_id: &str,
+    server: &str,
+    kind: Reviewed,
+    name: &str,
+) -> Result<()> {
+    let (ws, ident, item) = (
+        workspace_id.to_string(),
+        server.to_string(),
+        name.to_string(),
+    );
+    let state = run_blocking(core, move |core| {
+        core.store().read(|c| {
+            let row = repo::find(c, &ws, &ident, Scope::Live)?;
+            reviewed::approval_of(c, kind, &row.server.id, &item)
+        })
+    })
+    .await?;
+    if state == Some(ApprovalState::Denied) {
+        let noun = kind.noun();
+        return Err(Error::conflict(
+            noun,
+            format!("the {noun} '{name}' is denied; approve it before using it"),
+        ));
+    }
+    Ok(())
+}
+
 /// Gets a prompt with its arguments (a JSON object of strings); the result as the server sent it.
 pub async fn get_prompt(
     core: &Arc<Patchbay>,
@@ -348,6 +361,7 @@ pub async fn get_prompt(
 ) -> Result<Value> {
     let args = object(args, "args")?;
     let started = Instant::now();
+    refuse_denied(core, workspace_id, server, Reviewed::Prompt, prompt).await?;
     let (_, session) = open_saved(core, workspace_id, server, timeout).await?;
     let params = request(serde_json::json!({ "name": prompt, "arguments": args }))?;
     within(session, started, timeout, async |s: &Session| {
@@ -383,55 +397,6 @@ pub async fn read_resource(
         serde_json::to_value(result).map_err(|e| Error::internal(e.to_string()))
     })
     .await
-}
-
-impl Patchbay {
-    pub fn tools(&self, workspace_id: &str, server: &str) -> Result<Vec<ToolDetail>> {
-        self.store().read(|c| {
-            let row = repo::find(c, workspace_id, server, Scope::Any)?;
-            records::tool_details(c, &row.server.id)
-        })
-    }
-
-    pub fn stored_capabilities(
-        &self,
-        workspace_id: &str,
-        server: &str,
-    ) -> Result<StoredCapabilities> {
-        self.store().read(|c| {
-            let row = repo::find(c, workspace_id, server, Scope::Any)?;
-            records::stored_capabilities(c, &row.server.id)
-        })
-    }
-
-    pub fn tool_diff(&self, workspace_id: &str, server: &str, tool: &str) -> Result<ToolDiff> {
-        self.store().read(|c| {
-            let row = repo::find(c, workspace_id, server, Scope::Any)?;
-            records::tool_diff(c, &row.server.id, tool)
-        })
-    }
-
-    /// Approves or denies one tool (`tool` Some) or many (None: approving takes the tools
-    /// waiting, denying takes all). Returns the server's tools afterwards.
-    pub fn set_tool_approval(
-        &self,
-        workspace_id: &str,
-        server: &str,
-        tool: Option<&str>,
-        state: ApprovalState,
-    ) -> Result<Vec<ToolDetail>> {
-        if state == ApprovalState::NeedsApproval {
-            return Err(Error::validation(
-                "approval_state",
-                "a tool can be approved or denied; it waits for approval only after a change",
-            ));
-        }
-        self.store().write(|tx| {
-            let row = repo::find(tx, workspace_id, server, Scope::Live)?;
-            records::set_approval(tx, &row.server.id, tool, state)?;
-            records::tool_details(tx, &row.server.id)
-        })
-    }
 }
 
 /// An open session with a saved server, by id, for callers that keep it (the gateway).

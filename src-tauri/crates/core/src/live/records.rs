@@ -1,14 +1,16 @@
 //! The stored side of sync: snapshots, tool approval rows, and the server's sync status.
+//! (Prompts' rows: `prompt_records`; approving and diffs: `reviewed`.)
 
 use std::collections::{BTreeSet, HashMap};
 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::Value;
 
-use super::approval::{self, Known};
+use super::approval;
 use super::capabilities::Snapshot;
 use super::hash;
-use super::model::{FieldChange, StoredCapabilities, ToolDetail, ToolDiff};
+use super::model::{StoredCapabilities, ToolDetail};
+use super::reviewed::{self, Reviewed};
 use crate::error::{Error, ErrorCode, Result};
 use crate::servers::{ApprovalState, ServerStatus};
 
@@ -23,11 +25,11 @@ pub(crate) struct ToolChanges {
     pub needs_approval: u32,
 }
 
-fn text(value: &Value, key: &str) -> Option<String> {
+pub(super) fn text(value: &Value, key: &str) -> Option<String> {
     value.get(key).and_then(Value::as_str).map(str::to_owned)
 }
 
-fn json(value: &Value) -> String {
+pub(super) fn json(value: &Value) -> String {
     value.to_string()
 }
 
@@ -46,31 +48,7 @@ pub(crate) fn apply_sync(
         [server_id],
         |r| r.get(0),
     )?;
-    let mut known: HashMap<String, Known> = HashMap::new();
-    {
-        let mut stmt = tx.prepare(
-            "SELECT name, approval_state, approved_hash, content_hash FROM server_tools WHERE server_id = ?1",
-        )?;
-        let rows = stmt.query_map([server_id], |r| {
-            let state: String = r.get(1)?;
-            Ok((
-                r.get::<_, String>(0)?,
-                state,
-                r.get::<_, Option<String>>(2)?,
-            ))
-        })?;
-        for row in rows {
-            let (name, state, approved_hash) = row?;
-            let state = state.parse().unwrap_or(ApprovalState::NeedsApproval);
-            known.insert(
-                name,
-                Known {
-                    state,
-                    approved_hash,
-                },
-            );
-        }
-    }
+    let known = reviewed::known(tx, Reviewed::Tool, server_id)?;
     let mut changes = ToolChanges::default();
     let mut seen = BTreeSet::new();
     for tool in &snapshot.tools {
@@ -138,6 +116,14 @@ pub(crate) fn apply_sync(
         }
     }
     changes.removed.sort();
+    super::prompt_records::apply(
+        tx,
+        server_id,
+        &snapshot.prompts,
+        first_sync,
+        auto_approve_first_sync,
+        now,
+    )?;
     store_capabilities(tx, server_id, snapshot)?;
     store_snapshot(tx, server_id, snapshot, now)?;
     tx.execute(
@@ -269,99 +255,6 @@ pub(crate) fn tool_details(conn: &Connection, server_id: &str) -> Result<Vec<Too
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-}
-
-/// A tool's approval as of the last sync; `None` when the server did not list it.
-pub(crate) fn approval_of(
-    conn: &Connection,
-    server_id: &str,
-    tool: &str,
-) -> Result<Option<ApprovalState>> {
-    let state: Option<String> = conn
-        .query_row(
-            "SELECT approval_state FROM server_tools WHERE server_id = ?1 AND name = ?2",
-            params![server_id, tool],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(state.and_then(|s| s.parse().ok()))
-}
-
-fn tool_not_found(name: &str) -> Error {
-    Error::not_found(format!(
-        "the server has no tool named '{name}' as of its last sync; sync it, or `patchbay tool list` shows them"
-    ))
-}
-
-pub(crate) fn tool_diff(conn: &Connection, server_id: &str, name: &str) -> Result<ToolDiff> {
-    let (definition, approved): (String, Option<String>) = conn
-        .query_row(
-            "SELECT definition, approved_definition FROM server_tools WHERE server_id = ?1 AND name = ?2",
-            params![server_id, name],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?
-        .ok_or_else(|| tool_not_found(name))?;
-    let current: Value = serde_json::from_str(&definition).unwrap_or_default();
-    let approved: Option<Value> = approved.and_then(|a| serde_json::from_str(&a).ok());
-    let changes = hash::TOOL_APPROVAL_FIELDS
-        .iter()
-        .filter_map(|field| {
-            let before = approved.as_ref().and_then(|a| a.get(*field)).cloned();
-            let after = current.get(*field).cloned();
-            let differs = match (&before, &after) {
-                (Some(b), Some(a)) => hash::content_hash(b) != hash::content_hash(a),
-                (None, None) => false,
-                _ => true,
-            };
-            differs.then(|| FieldChange {
-                field: (*field).to_string(),
-                approved: before,
-                current: after,
-            })
-        })
-        .collect();
-    Ok(ToolDiff {
-        name: name.to_string(),
-        approved,
-        current,
-        changes,
-    })
-}
-
-/// Sets the approval of one tool, or (`name` None) of every tool the rule selects: approving
-/// all takes the tools waiting (a denial is undone only by name); denying all takes every tool.
-/// Approving records the current definition as the approved one.
-pub(crate) fn set_approval(
-    tx: &Connection,
-    server_id: &str,
-    name: Option<&str>,
-    state: ApprovalState,
-) -> Result<usize> {
-    let approve = state == ApprovalState::Approved;
-    let changed = match name {
-        Some(name) => {
-            let n = tx.execute(
-                "UPDATE server_tools SET approval_state = ?3,
-                    approved_hash = CASE WHEN ?4 THEN content_hash ELSE approved_hash END,
-                    approved_definition = CASE WHEN ?4 THEN definition ELSE approved_definition END
-                 WHERE server_id = ?1 AND name = ?2",
-                params![server_id, name, state.as_str(), approve],
-            )?;
-            if n == 0 {
-                return Err(tool_not_found(name));
-            }
-            n
-        }
-        None => tx.execute(
-            "UPDATE server_tools SET approval_state = ?2,
-                approved_hash = CASE WHEN ?3 THEN content_hash ELSE approved_hash END,
-                approved_definition = CASE WHEN ?3 THEN definition ELSE approved_definition END
-             WHERE server_id = ?1 AND (NOT ?3 OR approval_state = 'needs_approval')",
-            params![server_id, state.as_str(), approve],
-        )?,
-    };
-    Ok(changed)
 }
 
 pub(crate) fn stored_capabilities(

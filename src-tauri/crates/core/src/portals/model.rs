@@ -64,7 +64,8 @@ pub struct PortalMember {
     pub tools: Vec<PortalTool>,
     /// Tools whose definition changed since they were approved (the seed's `updated_tools`).
     pub updated_tools: Vec<String>,
-    /// Prompts that changed at the last sync that changed them (`updated_prompts`).
+    pub prompts: Vec<PortalPrompt>,
+    /// Prompts whose definition changed since they were approved (`updated_prompts`).
     pub updated_prompts: Vec<String>,
 }
 
@@ -73,6 +74,21 @@ pub struct PortalMember {
 pub struct PortalTool {
     pub name: String,
     /// The name clients see: the alias, else `<server-slug>__<tool>`.
+    pub exposed_name: String,
+    pub alias: Option<String>,
+    /// Enabled in this portal (an override, else the member's default).
+    pub enabled: bool,
+    pub approval_state: ApprovalState,
+    /// Served: enabled here, approved, and its server enabled.
+    pub served: bool,
+}
+
+/// A member's prompt in a portal: reviewed, switched and aliased as tools are.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
+#[ts(export)]
+pub struct PortalPrompt {
+    pub name: String,
+    /// The name clients see: the alias, else the member's prefix and the prompt's name.
     pub exposed_name: String,
     pub alias: Option<String>,
     /// Enabled in this portal (an override, else the member's default).

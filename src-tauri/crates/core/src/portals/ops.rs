@@ -6,6 +6,7 @@ use rusqlite::params;
 use super::model::{NewPortal, Portal, PortalPatch};
 use super::repo::{self, PortalRow};
 use crate::error::{Error, Result};
+use crate::live::reviewed::{self, Reviewed};
 use crate::secret::Secret;
 use crate::servers::repo::{self as servers, Scope};
 use crate::{Patchbay, clock, validate};
@@ -378,7 +379,42 @@ impl Patchbay {
         enabled: bool,
         alias_name: Option<&str>,
     ) -> Result<Portal> {
+        let choice = (enabled, alias_name);
+        self.set_portal_item(Reviewed::Tool, workspace_id, portal, server, tool, choice)
+    }
+
+    /// As `set_portal_tool`, for one of a member's prompts.
+    pub fn set_portal_prompt(
+        &self,
+        workspace_id: &str,
+        portal: &str,
+        server: &str,
+        prompt: &str,
+        enabled: bool,
+        alias_name: Option<&str>,
+    ) -> Result<Portal> {
+        let choice = (enabled, alias_name);
+        self.set_portal_item(
+            Reviewed::Prompt,
+            workspace_id,
+            portal,
+            server,
+            prompt,
+            choice,
+        )
+    }
+
+    fn set_portal_item(
+        &self,
+        kind: Reviewed,
+        workspace_id: &str,
+        portal: &str,
+        server: &str,
+        name: &str,
+        (enabled, alias_name): (bool, Option<&str>),
+    ) -> Result<Portal> {
         let alias_name = alias_name.map(alias).transpose()?;
+        let noun = kind.noun();
         let id = self.store().write(|tx| {
             let p = repo::find(tx, workspace_id, portal)?.portal;
             let s = servers::find(tx, workspace_id, server, Scope::Live)?.server;
@@ -393,35 +429,49 @@ impl Patchbay {
                     s.name, p.name
                 )));
             }
-            let known: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM server_tools WHERE server_id = ?1 AND name = ?2)",
-                params![s.id, tool],
-                |r| r.get(0),
-            )?;
-            if !known {
+            if reviewed::approval_of(tx, kind, &s.id, name)?.is_none() {
                 return Err(Error::not_found(format!(
-                    "'{}' has no tool named '{tool}' as of its last sync",
+                    "'{}' has no {noun} named '{name}' as of its last sync",
                     s.name
                 )));
             }
             if let Some(alias) = &alias_name {
                 let taken = repo::members(tx, &p.id)?.iter().any(|m| {
-                    m.tools.iter().any(|t| {
-                        &t.exposed_name == alias && !(m.server_id == s.id && t.name == tool)
-                    })
+                    let mine = |item: &str| m.server_id == s.id && item == name;
+                    let names = match kind {
+                        Reviewed::Tool => m
+                            .tools
+                            .iter()
+                            .filter(|t| !mine(&t.name))
+                            .map(|t| &t.exposed_name)
+                            .collect::<Vec<_>>(),
+                        Reviewed::Prompt => m
+                            .prompts
+                            .iter()
+                            .filter(|t| !mine(&t.name))
+                            .map(|t| &t.exposed_name)
+                            .collect(),
+                    };
+                    names.contains(&alias)
                 });
                 if taken {
                     return Err(Error::conflict(
                         "alias",
-                        format!("portal '{}' already serves a tool named '{alias}'", p.name),
+                        format!("portal '{}' already serves a {noun} named '{alias}'", p.name),
                     ));
                 }
             }
+            let (table, column) = match kind {
+                Reviewed::Tool => ("portal_tools", "tool"),
+                Reviewed::Prompt => ("portal_prompts", "prompt"),
+            };
             tx.execute(
-                "INSERT INTO portal_tools (portal_id, server_id, tool, enabled, alias) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (portal_id, server_id, tool) DO UPDATE SET enabled = excluded.enabled,
-                    alias = COALESCE(excluded.alias, portal_tools.alias)",
-                params![p.id, s.id, tool, enabled, alias_name],
+                &format!(
+                    "INSERT INTO {table} (portal_id, server_id, {column}, enabled, alias) VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (portal_id, server_id, {column}) DO UPDATE SET enabled = excluded.enabled,
+                        alias = COALESCE(excluded.alias, {table}.alias)"
+                ),
+                params![p.id, s.id, name, enabled, alias_name],
             )?;
             Ok(p.id)
         })?;

@@ -1,11 +1,11 @@
-//! The `portals`, `portal_servers` and `portal_tools` tables. Tokens never pass through here,
+//! The `portals`, `portal_servers`, `portal_tools` and `portal_prompts` tables. Tokens never pass through here,
 //! only their keyring references and hints.
 
 use std::collections::HashMap;
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::model::{Portal, PortalMember, PortalTool};
+use super::model::{Portal, PortalMember, PortalPrompt, PortalTool};
 use super::slug::{exposed_tool_name, member_prefix, slugify};
 use crate::error::{Error, Result};
 use crate::servers::{ApprovalState, AuthType, ServerStatus};
@@ -202,18 +202,16 @@ pub(crate) fn members(conn: &Connection, portal_id: &str) -> Result<Vec<PortalMe
         "SELECT name, approval_state, approved_hash IS NOT NULL AND approved_hash != content_hash
          FROM server_tools WHERE server_id = ?1 ORDER BY name",
     )?;
+    let mut prompt_overrides_stmt = conn.prepare(
+        "SELECT prompt, enabled, alias FROM portal_prompts WHERE portal_id = ?1 AND server_id = ?2",
+    )?;
     let mut prompts_stmt = conn.prepare(
-        "SELECT key FROM server_capabilities WHERE server_id = ?1 AND kind = 'prompt'
-         AND previous_hash IS NOT NULL ORDER BY key",
+        "SELECT name, approval_state, approved_hash IS NOT NULL AND approved_hash != content_hash
+         FROM server_prompts WHERE server_id = ?1 ORDER BY name",
     )?;
     let mut out = Vec::with_capacity(servers.len());
     let mut used_slugs = std::collections::HashSet::new();
     for (server_id, name, is_enabled, default_disabled, health) in servers {
-        let overrides: HashMap<String, (bool, Option<String>)> = overrides_stmt
-            .query_map(params![portal_id, server_id], |r| {
-                Ok((r.get(0)?, (r.get(1)?, r.get(2)?)))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
         // Two names may slugify alike ("a b", "a-b"): the later one (by name) gets a suffix.
         let base = slugify(&name);
         let mut slug = base.clone();
@@ -223,39 +221,47 @@ pub(crate) fn members(conn: &Connection, portal_id: &str) -> Result<Vec<PortalMe
             n += 1;
         }
         let prefix = member_prefix(&slug, health.prefix.as_deref());
+        let served_here = |enabled: bool, state: ApprovalState| {
+            enabled && is_enabled && state == ApprovalState::Approved
+        };
         let mut updated_tools = Vec::new();
-        let tools = tools_stmt
-            .query_map([&server_id], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, bool>(2)?,
-                ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?
-            .into_iter()
-            .map(|(tool, state, changed)| {
-                if changed {
-                    updated_tools.push(tool.clone());
-                }
-                let approval_state = state.parse().unwrap_or(ApprovalState::NeedsApproval);
-                let (enabled, alias) = overrides
-                    .get(&tool)
-                    .cloned()
-                    .unwrap_or((!default_disabled, None));
-                PortalTool {
-                    exposed_name: exposed_tool_name(&prefix, &tool, alias.as_deref()),
-                    served: enabled && is_enabled && approval_state == ApprovalState::Approved,
-                    name: tool,
-                    alias,
-                    enabled,
-                    approval_state,
-                }
-            })
-            .collect();
-        let updated_prompts = prompts_stmt
-            .query_map([&server_id], |r| r.get(0))?
-            .collect::<rusqlite::Result<Vec<String>>>()?;
+        let tools = reviewed_items(
+            &mut tools_stmt,
+            &mut overrides_stmt,
+            portal_id,
+            &server_id,
+            default_disabled,
+            &mut updated_tools,
+        )?
+        .into_iter()
+        .map(|(name, approval_state, enabled, alias)| PortalTool {
+            exposed_name: exposed_tool_name(&prefix, &name, alias.as_deref()),
+            served: served_here(enabled, approval_state),
+            name,
+            alias,
+            enabled,
+            approval_state,
+        })
+        .collect();
+        let mut updated_prompts = Vec::new();
+        let prompts = reviewed_items(
+            &mut prompts_stmt,
+            &mut prompt_overrides_stmt,
+            portal_id,
+            &server_id,
+            default_disabled,
+            &mut updated_prompts,
+        )?
+        .into_iter()
+        .map(|(name, approval_state, enabled, alias)| PortalPrompt {
+            exposed_name: exposed_tool_name(&prefix, &name, alias.as_deref()),
+            served: served_here(enabled, approval_state),
+            name,
+            alias,
+            enabled,
+            approval_state,
+        })
+        .collect();
         out.push(PortalMember {
             server_id,
             name,
@@ -272,10 +278,55 @@ pub(crate) fn members(conn: &Connection, portal_id: &str) -> Result<Vec<PortalMe
             auth_type: health.auth_type,
             tools,
             updated_tools,
+            prompts,
             updated_prompts,
         });
     }
     Ok(out)
+}
+
+/// A member's tool or prompt: its name, approval, and this portal's switch and alias for it.
+type Reviewed = (String, ApprovalState, bool, Option<String>);
+
+/// A member's tools or prompts (by `items`), each with its approval and this portal's choice
+/// for it (by `overrides`: enabled, alias; else enabled unless the member's default is off).
+/// Those changed since approval are added to `updated`.
+fn reviewed_items(
+    items: &mut rusqlite::Statement,
+    overrides: &mut rusqlite::Statement,
+    portal_id: &str,
+    server_id: &str,
+    default_disabled: bool,
+    updated: &mut Vec<String>,
+) -> Result<Vec<Reviewed>> {
+    let chosen: HashMap<String, (bool, Option<String>)> = overrides
+        .query_map(params![portal_id, server_id], |r| {
+            Ok((r.get(0)?, (r.get(1)?, r.get(2)?)))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let rows = items
+        .query_map([server_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, bool>(2)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows
+        .into_iter()
+        .map(|(name, state, changed)| {
+            if changed {
+                updated.push(name.clone());
+            }
+            let (enabled, alias) = chosen
+                .get(&name)
+                .cloned()
+                .unwrap_or((!default_disabled, None));
+            let state = state.parse().unwrap_or(ApprovalState::NeedsApproval);
+            (name, state, enabled, alias)
+        })
+        .collect())
 }
 
 /// A portal by slug, in any workspace (the gateway serves them all), with its token reference.
@@ -295,22 +346,12 @@ pub(crate) fn find_by_slug(conn: &Connection, slug: &str) -> Result<Option<Porta
 /// members: the change is refused then.
 pub(crate) fn name_clash(conn: &Connection, portal_id: &str) -> Result<Option<String>> {
     let mut seen = std::collections::HashSet::new();
-    let mut prompts = conn.prepare_cached(
-        "SELECT key FROM server_capabilities WHERE server_id = ?1 AND kind = 'prompt'",
-    )?;
     for member in members(conn, portal_id)? {
-        for tool in &member.tools {
-            if !seen.insert(format!("tool {}", tool.exposed_name)) {
-                return Ok(Some(format!("tool '{}'", tool.exposed_name)));
-            }
-        }
-        let names = prompts
-            .query_map([&member.server_id], |r| r.get::<_, String>(0))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        for name in names {
-            let exposed = exposed_tool_name(&member.prefix, &name, None);
-            if !seen.insert(format!("prompt {exposed}")) {
-                return Ok(Some(format!("prompt '{exposed}'")));
+        let tools = member.tools.iter().map(|t| ("tool", &t.exposed_name));
+        let prompts = member.prompts.iter().map(|p| ("prompt", &p.exposed_name));
+        for (kind, name) in tools.chain(prompts) {
+            if !seen.insert(format!("{kind} {name}")) {
+                return Ok(Some(format!("{kind} '{name}'")));
             }
         }
     }

@@ -1,12 +1,11 @@
-//! What a portal serves right now, read in one go: the approved, enabled tools of its enabled
-//! members under their exposed names, their prompts (namespaced like tools) and resources
-//! (under their own URIs), and whether calls are logged with payloads.
+//! What a portal serves right now, read in one go: the approved, enabled tools and prompts of
+//! its enabled members under their exposed names, their resources (under their own URIs), and
+//! whether calls are logged with payloads.
 
 use rusqlite::{Connection, params};
 use serde_json::Value;
 
 use super::repo::members;
-use super::slug::exposed_tool_name;
 use crate::error::Result;
 
 /// One served item: the name (or URI) clients see, the server behind it, the server's own
@@ -62,6 +61,9 @@ pub(crate) fn served_catalog(conn: &Connection, portal_id: &str) -> Result<Serve
     )?;
     let mut tool_stmt = conn
         .prepare_cached("SELECT definition FROM server_tools WHERE server_id = ?1 AND name = ?2")?;
+    let mut prompt_stmt = conn.prepare_cached(
+        "SELECT definition FROM server_prompts WHERE server_id = ?1 AND name = ?2",
+    )?;
     let mut caps_stmt = conn.prepare_cached(CAPABILITIES)?;
     let mut catalog = ServedCatalog {
         log_payloads,
@@ -75,25 +77,26 @@ pub(crate) fn served_catalog(conn: &Connection, portal_id: &str) -> Result<Serve
         if let Some(secs) = member.timeout_secs {
             catalog.timeouts.insert(member.server_id.clone(), secs);
         }
-        for tool in member.tools.into_iter().filter(|t| t.served) {
-            let text: String =
-                tool_stmt.query_row(params![member.server_id, tool.name], |r| r.get(0))?;
+        let served = |stmt: &mut rusqlite::CachedStatement, name: &str, exposed: &str| {
+            let text: String = stmt.query_row(params![member.server_id, name], |r| r.get(0))?;
             let mut definition: Value = serde_json::from_str(&text).unwrap_or_default();
-            definition["name"] = tool.exposed_name.clone().into();
-            catalog.tools.push(ServedItem {
-                exposed: tool.exposed_name,
+            definition["name"] = exposed.into();
+            Ok::<_, crate::Error>(ServedItem {
+                exposed: exposed.to_string(),
                 server_id: member.server_id.clone(),
-                upstream: tool.name,
+                upstream: name.to_string(),
                 definition,
-            });
+            })
+        };
+        for tool in member.tools.iter().filter(|t| t.served) {
+            let item = served(&mut tool_stmt, &tool.name, &tool.exposed_name)?;
+            catalog.tools.push(item);
         }
-        add_capabilities(
-            &mut catalog,
-            &mut caps_stmt,
-            &member.server_id,
-            &|key| exposed_tool_name(&member.prefix, key, None),
-            &mut uris,
-        )?;
+        for prompt in member.prompts.iter().filter(|p| p.served) {
+            let item = served(&mut prompt_stmt, &prompt.name, &prompt.exposed_name)?;
+            catalog.prompts.push(item);
+        }
+        add_resources(&mut catalog, &mut caps_stmt, &member.server_id, &mut uris)?;
     }
     Ok(catalog)
 }
@@ -106,45 +109,43 @@ pub(crate) fn served_server_catalog(conn: &Connection, server_id: &str) -> Resul
     if !enabled {
         return Ok(catalog);
     }
-    let mut tools = conn.prepare_cached(
-        "SELECT name, definition FROM server_tools WHERE server_id = ?1
-         AND approval_state = 'approved' ORDER BY name",
-    )?;
-    let rows = tools
-        .query_map([server_id], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    for (name, text) in rows {
-        catalog.tools.push(ServedItem {
-            exposed: name.clone(),
-            server_id: server_id.to_string(),
-            upstream: name,
-            definition: serde_json::from_str(&text).unwrap_or_default(),
-        });
+    for (table, into) in [
+        ("server_tools", &mut catalog.tools),
+        ("server_prompts", &mut catalog.prompts),
+    ] {
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT name, definition FROM {table} WHERE server_id = ?1
+             AND approval_state = 'approved' ORDER BY name"
+        ))?;
+        let rows = stmt
+            .query_map([server_id], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        for (name, text) in rows {
+            into.push(ServedItem {
+                exposed: name.clone(),
+                server_id: server_id.to_string(),
+                upstream: name,
+                definition: serde_json::from_str(&text).unwrap_or_default(),
+            });
+        }
     }
     let mut caps_stmt = conn.prepare_cached(CAPABILITIES)?;
     let mut uris = std::collections::HashSet::new();
-    add_capabilities(
-        &mut catalog,
-        &mut caps_stmt,
-        server_id,
-        &|key| key.to_string(),
-        &mut uris,
-    )?;
+    add_resources(&mut catalog, &mut caps_stmt, server_id, &mut uris)?;
     Ok(catalog)
 }
 
 const CAPABILITIES: &str = "SELECT kind, key, definition FROM server_capabilities
-    WHERE server_id = ?1 ORDER BY kind, key";
+    WHERE server_id = ?1 AND kind != 'prompt' ORDER BY kind, key";
 
-/// A server's prompts (named by `prompt_name`), resources and resource templates. A URI in
-/// `uris` already is served by an earlier server and stays with it.
-fn add_capabilities(
+/// A server's resources and resource templates. A URI in `uris` already is served by an
+/// earlier server and stays with it.
+fn add_resources(
     catalog: &mut ServedCatalog,
     caps_stmt: &mut rusqlite::CachedStatement,
     server_id: &str,
-    prompt_name: &dyn Fn(&str) -> String,
     uris: &mut std::collections::HashSet<String>,
 ) -> Result<()> {
     let caps = caps_stmt
@@ -157,7 +158,7 @@ fn add_capabilities(
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     for (kind, key, text) in caps {
-        let mut definition: Value = serde_json::from_str(&text).unwrap_or_default();
+        let definition: Value = serde_json::from_str(&text).unwrap_or_default();
         let item = |exposed: String, definition: Value| ServedItem {
             exposed,
             server_id: server_id.to_string(),
@@ -165,11 +166,6 @@ fn add_capabilities(
             definition,
         };
         match kind.as_str() {
-            "prompt" => {
-                let exposed = prompt_name(&key);
-                definition["name"] = exposed.clone().into();
-                catalog.prompts.push(item(exposed, definition));
-            }
             // Two members may list one URI: the first (by member name) serves it.
             "resource" if uris.insert(key.clone()) => {
                 catalog.resources.push(item(key.clone(), definition));

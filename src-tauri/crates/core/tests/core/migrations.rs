@@ -90,3 +90,39 @@ fn the_store_runs_in_wal_mode_with_foreign_keys() {
         .unwrap();
     assert_eq!((mode.as_str(), fk), ("wal", 1));
 }
+
+#[test]
+fn prompts_synced_before_review_existed_stay_approved() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("patchbay.db");
+    {
+        let old = Store::open_at_version(&path, 12).unwrap();
+        old.write(|tx| {
+            tx.execute_batch(
+                "INSERT INTO workspaces (id, name, is_default, created_at, updated_at)
+                     VALUES ('01900000-0000-7000-8000-000000000001', 'default', 1, 't', 't');
+                 INSERT INTO servers (id, workspace_id, name, transport, url, auth_type, created_at, updated_at)
+                     VALUES ('01900000-0000-7000-8000-000000000002', '01900000-0000-7000-8000-000000000001',
+                             'notes', 'streamable_http', 'https://notes.example.com/mcp', 'none', 't', 't');
+                 INSERT INTO server_capabilities (server_id, kind, key, definition, content_hash)
+                     VALUES ('01900000-0000-7000-8000-000000000002', 'prompt', 'summarize',
+                             '{\"name\":\"summarize\",\"description\":\"Summarize a note.\"}', 'h');",
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    }
+    let secrets = std::sync::Arc::new(patchbay_core::secrets::MemorySecretStore::default());
+    let core = patchbay_core::Patchbay::new(Store::open(&path).unwrap(), secrets).unwrap();
+    let ws = core.workspace(None).unwrap();
+    let prompts = core.prompts(&ws.id, "notes").unwrap();
+    assert_eq!(prompts.len(), 1);
+    assert_eq!(prompts[0].name, "summarize");
+    assert_eq!(
+        prompts[0].approval_state,
+        patchbay_core::servers::ApprovalState::Approved
+    );
+    assert_eq!(prompts[0].description, "Summarize a note.");
+    let diff = core.prompt_diff(&ws.id, "notes", "summarize").unwrap();
+    assert!(diff.approved.is_some() && diff.changes.is_empty());
+}
