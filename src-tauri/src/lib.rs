@@ -62,6 +62,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::portals::remove_portal_server,
         commands::portals::set_portal_tool,
         commands::portals::set_portal_prompt,
+        commands::portals::update_member,
         commands::portals::portal_calls,
         commands::portals::set_member_prefix,
         commands::clients::list_clients,

@@ -1,7 +1,7 @@
 //! Portal commands: thin calls into the core.
 
 use patchbay_core::gateway::{CallQuery, CallRecord};
-use patchbay_core::portals::{NewPortal, Portal, PortalPatch};
+use patchbay_core::portals::{MemberSetting, NewPortal, Portal, PortalPatch};
 use serde::Deserialize;
 use tauri::State;
 use ts_rs::TS;
@@ -69,6 +69,15 @@ pub struct PortalToolInput {
     pub enabled: bool,
     #[ts(optional)]
     pub alias: Option<String>,
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct MemberSettingInput {
+    pub workspace: String,
+    pub portal: String,
+    pub server: String,
+    pub change: MemberSetting,
 }
 
 #[derive(Debug, Deserialize, TS)]
@@ -206,6 +215,17 @@ pub async fn set_portal_tool(
             input.enabled,
             input.alias.as_deref().filter(|a| !a.trim().is_empty()),
         )
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn update_member(
+    state: State<'_, AppState>,
+    input: MemberSettingInput,
+) -> CommandResult<Portal> {
+    core(state, move |c| {
+        c.update_member(&input.workspace, &input.portal, &input.server, input.change)
     })
     .await
 }

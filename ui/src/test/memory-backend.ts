@@ -17,6 +17,7 @@ import type { SyncItem } from "../lib/bindings/SyncItem";
 import type { SyncReport } from "../lib/bindings/SyncReport";
 import type { ToolDetail } from "../lib/bindings/ToolDetail";
 import type { PromptDetail } from "../lib/bindings/PromptDetail";
+import type { MemberSetting } from "../lib/bindings/MemberSetting";
 import type { Portal } from "../lib/bindings/Portal";
 import type { CallQuery } from "../lib/bindings/CallQuery";
 import type { ClientInfo } from "../lib/bindings/ClientInfo";
@@ -58,7 +59,10 @@ export class MemoryBackend implements Backend {
   /** Prompts by server id, with the description last approved (for diffs). */
   prompts = new Map<string, (PromptDetail & { approved_description: string | null })[]>();
   promptOverrides = new Map<string, { enabled: boolean; alias: string | null }>();
-  members = new Map<string, { server: string; defaultDisabled: boolean; prefix?: string | null }[]>();
+  members = new Map<
+    string,
+    { server: string; defaultDisabled: boolean; prefix?: string | null; timeout?: number | null; resources?: boolean; maxConcurrent?: number | null }[]
+  >();
   /** When set, tool calls answer 403 insufficient_scope until authorized with this scope. */
   stepUpScope: string | null = null;
 
@@ -166,7 +170,7 @@ export class MemoryBackend implements Backend {
       api_key_header: input.api_key ? (input.api_key_header ?? "Authorization") : null,
       api_key_redacted: input.api_key ? `…${input.api_key.slice(-4)}` : null, is_enabled: input.is_enabled ?? true,
       status: "pending", error_message: null, last_synced: null, last_successful_sync: null, server_info: null,
-      template_id: null, created_at: t, updated_at: t, deleted_at: null,
+      template_id: null, created_at: t, updated_at: t, deleted_at: null, timeout_secs: null,
     };
     if (input.api_key) this.secrets.set(server.id, input.api_key);
     this.servers.push(server);
@@ -408,7 +412,9 @@ export class MemoryBackend implements Backend {
         };
       });
       return {
-        server_id: s.id, name: s.name, slug, prefix, custom_prefix: m.prefix != null, timeout_secs: null, is_enabled: s.is_enabled, default_disabled: m.defaultDisabled,
+        server_id: s.id, name: s.name, slug, prefix, custom_prefix: m.prefix != null,
+        timeout_secs: m.timeout ?? null, effective_timeout_secs: m.timeout ?? 300, resources_enabled: m.resources ?? true,
+        max_concurrent: m.maxConcurrent ?? null, is_enabled: s.is_enabled, default_disabled: m.defaultDisabled,
         status: s.status, error_message: s.error_message, last_synced: s.last_synced,
         last_successful_sync: s.last_successful_sync, auth_type: s.auth_type,
         tools, updated_tools: [], prompts,
@@ -438,7 +444,7 @@ export class MemoryBackend implements Backend {
     const token = secure ? `pbp_${id().replace(/-/g, "")}` : undefined;
     const p: Portal = {
       id: id(), workspace_id: workspace, name, description: input.description ?? "", slug, url: `http://127.0.0.1:47821/mcp/${slug}`,
-      secure, token_redacted: token ? `…${token.slice(-4)}` : null, log_payloads: false, created_at: t, updated_at: t,
+      secure, token_redacted: token ? `…${token.slice(-4)}` : null, log_payloads: false, timeout_secs: null, created_at: t, updated_at: t,
     };
     this.portals.push(p);
     return { ...this.view(p), token };
@@ -469,6 +475,21 @@ export class MemoryBackend implements Backend {
     const list = this.members.get(p.id) ?? [];
     if (list.some((m) => m.server === s.id)) fail("conflict", `'${s.name}' is already in portal '${p.name}'`, "server");
     this.members.set(p.id, [...list, { server: s.id, defaultDisabled }]);
+    return this.view(p);
+  }
+
+  async updateMember(workspace: string, key: string, server: string, change: MemberSetting) {
+    const p = this.portal(workspace, key);
+    const s = this.find(workspace, server, true);
+    const member = (this.members.get(p.id) ?? []).find((m) => m.server === s.id) ?? fail("not_found", `'${s.name}' is not in portal '${p.name}'`);
+    if (change.setting === "timeout") {
+      if (change.value !== null && !(change.value >= 1 && change.value <= 3600)) fail("validation", `a timeout of ${change.value} s is out of range`, "timeout");
+      member!.timeout = change.value;
+    } else if (change.setting === "resources") member!.resources = change.value;
+    else {
+      if (change.value !== null && !(change.value >= 1 && change.value <= 256)) fail("validation", "out of range", "max_concurrent");
+      member!.maxConcurrent = change.value;
+    }
     return this.view(p);
   }
 

@@ -91,7 +91,11 @@ impl Output {
                     c.at.clone(),
                     c.tool.clone(),
                     c.outcome.clone(),
-                    format!("{} ms", c.duration_ms),
+                    if c.queued_ms > 0 {
+                        format!("{} ms ({} queued)", c.duration_ms, c.queued_ms)
+                    } else {
+                        format!("{} ms", c.duration_ms)
+                    },
                     format!("{}/{} B", c.bytes_in, c.bytes_out),
                     c.error.clone().unwrap_or_default(),
                 ]

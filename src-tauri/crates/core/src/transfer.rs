@@ -11,9 +11,9 @@ use ts_rs::TS;
 
 use crate::Patchbay;
 use crate::error::{Error, Result};
-use crate::portals::{NewPortal, PortalPatch};
+use crate::portals::{MemberSetting, NewPortal, PortalPatch};
 use crate::secret::Secret;
-use crate::servers::{AuthType, NewServer, Transport};
+use crate::servers::{AuthType, NewServer, ServerPatch, Transport};
 use crate::workspaces::Workspace;
 
 /// The version of the document; an import refuses a newer one.
@@ -45,6 +45,9 @@ pub struct ExportedServer {
     pub api_key_header: Option<String>,
     pub is_enabled: bool,
     pub template_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub timeout_secs: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -54,6 +57,9 @@ pub struct ExportedPortal {
     pub description: String,
     pub secure: bool,
     pub log_payloads: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub timeout_secs: Option<u32>,
     pub servers: Vec<ExportedMember>,
 }
 
@@ -70,11 +76,27 @@ pub struct ExportedMember {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub timeout_secs: Option<u32>,
+    /// Whether its resources are served (absent: they are).
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    #[ts(as = "Option<bool>", optional)]
+    pub resources_enabled: bool,
+    /// How many of its calls run at once (absent: no limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub max_concurrent: Option<u32>,
     /// Tools whose choice differs from the member's default, or that have an alias.
     pub tools: Vec<ExportedTool>,
     /// Prompts likewise (absent in exports older than prompt review).
     #[serde(default)]
     pub prompts: Vec<ExportedPrompt>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(value: &bool) -> bool {
+    *value
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -185,6 +207,8 @@ impl Patchbay {
                         default_disabled: m.default_disabled,
                         prefix: m.custom_prefix.then(|| m.prefix.clone()),
                         timeout_secs: m.timeout_secs,
+                        resources_enabled: m.resources_enabled,
+                        max_concurrent: m.max_concurrent,
                         tools,
                         prompts,
                     })
@@ -195,6 +219,7 @@ impl Patchbay {
                 description: p.description,
                 secure: p.secure,
                 log_payloads: p.log_payloads,
+                timeout_secs: p.timeout_secs,
                 servers: members,
             });
         }
@@ -217,6 +242,7 @@ impl Patchbay {
                     api_key_header: s.api_key_header,
                     is_enabled: s.is_enabled,
                     template_id: s.template_id,
+                    timeout_secs: s.timeout_secs,
                 })
                 .collect(),
             portals,
@@ -307,6 +333,13 @@ impl Patchbay {
                     template_id: s.template_id.clone(),
                 },
             )?;
+            if let Some(secs) = s.timeout_secs {
+                let patch = ServerPatch {
+                    timeout_secs: Some(secs),
+                    ..ServerPatch::default()
+                };
+                self.update_server(&ws.id, &server.id, patch)?;
+            }
             if !missing.is_empty() {
                 let message = format!(
                     "imported without {}: enter {} in the server's settings",
@@ -341,12 +374,13 @@ impl Patchbay {
             if let Some(token) = created.token.clone() {
                 report.portal_tokens.insert(created.name.clone(), token);
             }
-            if p.log_payloads {
+            if p.log_payloads || p.timeout_secs.is_some() {
                 self.update_portal(
                     &ws.id,
                     &created.id,
                     PortalPatch {
-                        log_payloads: Some(true),
+                        log_payloads: Some(p.log_payloads),
+                        timeout_secs: p.timeout_secs,
                         ..PortalPatch::default()
                     },
                 )?;
@@ -385,8 +419,14 @@ impl Patchbay {
                     }
                     Ok(())
                 })?;
-                if m.timeout_secs.is_some() {
-                    self.set_member_timeout(&ws.id, &created.id, &m.server, m.timeout_secs)?;
+                let settings = [
+                    m.timeout_secs.map(|s| MemberSetting::Timeout(Some(s))),
+                    (!m.resources_enabled).then_some(MemberSetting::Resources(false)),
+                    m.max_concurrent
+                        .map(|n| MemberSetting::MaxConcurrent(Some(n))),
+                ];
+                for setting in settings.into_iter().flatten() {
+                    self.update_member(&ws.id, &created.id, &m.server, setting)?;
                 }
             }
         }

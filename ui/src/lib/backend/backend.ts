@@ -39,6 +39,7 @@ import type { ToolCallResult } from "../bindings/ToolCallResult";
 import type { ToolDetail } from "../bindings/ToolDetail";
 import type { DefinitionDiff } from "../bindings/DefinitionDiff";
 import type { PromptDetail } from "../bindings/PromptDetail";
+import type { MemberSetting } from "../bindings/MemberSetting";
 import type { Workspace } from "../bindings/Workspace";
 
 export interface Backend {
@@ -104,6 +105,8 @@ export interface Backend {
   /** A member's name prefix: null for the default `<slug>__`, "" for none. */
   setMemberPrefix(workspace: string, portal: string, server: string, prefix: string | null): Promise<Portal>;
   setPortalTool(workspace: string, portal: string, server: string, tool: string, enabled: boolean, alias?: string): Promise<Portal>;
+  /** One of a member's settings in the portal: its time bound, its resources, its calls at once. */
+  updateMember(workspace: string, portal: string, server: string, change: MemberSetting): Promise<Portal>;
   setPortalPrompt(workspace: string, portal: string, server: string, prompt: string, enabled: boolean, alias?: string): Promise<Portal>;
   portalCalls(workspace: string, portal: string, query: CallQuery): Promise<CallRecord[]>;
   /** The AI clients Patchbay knows, as found on this machine. */

@@ -45,6 +45,7 @@ import type { ToolApprovalInput } from "../bindings/ToolApprovalInput";
 import type { ToolCallResult } from "../bindings/ToolCallResult";
 import type { ToolDetail } from "../bindings/ToolDetail";
 import type { DefinitionDiff } from "../bindings/DefinitionDiff";
+import type { MemberSettingInput } from "../bindings/MemberSettingInput";
 import type { PortalPromptInput } from "../bindings/PortalPromptInput";
 import type { PromptApprovalInput } from "../bindings/PromptApprovalInput";
 import type { PromptDetail } from "../bindings/PromptDetail";
@@ -171,6 +172,8 @@ export function tauriBackend(): Backend {
         enabled,
         ...(alias ? { alias } : {}),
       } satisfies PortalToolInput),
+    updateMember: (workspace, portal, server, change) =>
+      call<Portal>("update_member", { workspace, portal, server, change } satisfies MemberSettingInput),
     setPortalPrompt: (workspace, portal, server, prompt, enabled, alias) =>
       call<Portal>("set_portal_prompt", {
         workspace,

@@ -2,6 +2,10 @@
 
 export type CallRecord = { at: string, portal_id: string, server_id: string | null, tool: string, duration_ms: number, 
 /**
+ * How long of it the call waited for its turn under the member's limit of calls at once.
+ */
+queued_ms: number, 
+/**
  * `ok`, `tool_error` (the tool answered with isError), `error`, `input_required` (the
  * server asked the client for input first) or `task` (the call became a task).
  */

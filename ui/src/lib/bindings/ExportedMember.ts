@@ -12,6 +12,14 @@ prefix?: string,
  */
 timeout_secs?: number, 
 /**
+ * Whether its resources are served (absent: they are).
+ */
+resources_enabled?: boolean, 
+/**
+ * How many of its calls run at once (absent: no limit).
+ */
+max_concurrent?: number, 
+/**
  * Tools whose choice differs from the member's default, or that have an alias.
  */
 tools: Array<ExportedTool>, 

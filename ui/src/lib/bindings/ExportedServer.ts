@@ -6,4 +6,4 @@ export type ExportedServer = { name: string, description: string, transport: Tra
 /**
  * Names of the secret variables; their values are not exported.
  */
-secret_env: Array<string>, cwd: string | null, auth_type: AuthType, api_key_header: string | null, is_enabled: boolean, template_id: string | null, };
+secret_env: Array<string>, cwd: string | null, auth_type: AuthType, api_key_header: string | null, is_enabled: boolean, template_id: string | null, timeout_secs?: number, };

@@ -17,7 +17,12 @@ token_redacted: string | null,
 /**
  * Whether call arguments and results are logged (off by default).
  */
-log_payloads: boolean, created_at: string, updated_at: string, 
+log_payloads: boolean, 
+/**
+ * How long its members' requests may take, in seconds, unless a member has its own
+ * bound; none: each server's, else 300 s.
+ */
+timeout_secs: number | null, created_at: string, updated_at: string, 
 /**
  * Present on `get`.
  */

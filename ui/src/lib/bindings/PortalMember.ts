@@ -21,9 +21,21 @@ prefix: string,
  */
 custom_prefix: boolean, 
 /**
- * How long its requests may take here, in seconds; none: the gateway's default (300).
+ * Its own bound on how long its requests may take here, in seconds, if set.
  */
-timeout_secs: number | null, is_enabled: boolean, default_disabled: boolean, 
+timeout_secs: number | null, 
+/**
+ * The bound that applies: its own, else the portal's, else the server's, else 300 s.
+ */
+effective_timeout_secs: number, 
+/**
+ * Its resources and resource templates are served here.
+ */
+resources_enabled: boolean, 
+/**
+ * How many of its calls run at once here; none: no limit.
+ */
+max_concurrent: number | null, is_enabled: boolean, default_disabled: boolean, 
 /**
  * Its health (seed 004's member `status`): a member that is not `active` may serve
  * nothing, and says why in `error_message`.

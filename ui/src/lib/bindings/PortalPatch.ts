@@ -3,4 +3,8 @@
 /**
  * Input of `update`: fields left out stay as they are.
  */
-export type PortalPatch = { name?: string, description?: string, secure?: boolean, log_payloads?: boolean, };
+export type PortalPatch = { name?: string, description?: string, secure?: boolean, log_payloads?: boolean, 
+/**
+ * Seconds, 1 to 3600; 0 clears the bound.
+ */
+timeout_secs?: number, };

@@ -21,6 +21,11 @@ secret_env: { [key in string]: string }, cwd: string | null, auth_type: AuthType
  */
 api_key_redacted: string | null, is_enabled: boolean, status: ServerStatus, error_message: string | null, last_synced: string | null, last_successful_sync: string | null, server_info: Record<string, unknown> | null, template_id: string | null, created_at: string, updated_at: string, deleted_at: string | null, 
 /**
+ * How long its requests may take in the portals it is in, in seconds (unless the portal
+ * or the member has a bound of its own); none: 300 s.
+ */
+timeout_secs: number | null, 
+/**
  * Present when the list asked for `include=tools`.
  */
 tools?: Array<ToolSummary>, };

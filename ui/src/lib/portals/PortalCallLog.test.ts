@@ -14,6 +14,7 @@ function call(portal: string, server: string | null, tool: string, outcome: stri
     server_id: server,
     tool,
     duration_ms: 3,
+    queued_ms: 0,
     outcome,
     error: outcome === "error" ? `${tool} failed` : null,
     bytes_in: 10,

@@ -136,3 +136,28 @@ test("a member's prompts are switched and aliased in the portal; one waiting for
   await user.click(within(row()).getByRole("checkbox"));
   await waitFor(() => expect(served()["summarize"]).toBe("false"));
 });
+
+test("a member's time bound, calls at once and resources are set on its card", async () => {
+  const backend = new MemoryBackend();
+  const ws = backend.defaultWorkspace.id;
+  await backend.createServer(ws, { name: "Notes", url: "http://127.0.0.1:7777/mcp" });
+  const portal = await backend.createPortal(ws, { name: "Work" });
+  await backend.addPortalServer(ws, portal.id, "Notes", false);
+  const user = userEvent.setup();
+  render(App, { props: { backend } });
+  await user.click(await screen.findByRole("button", { name: /Portals/ }));
+  await user.click(await screen.findByText("Work"));
+
+  const timeout = await screen.findByTestId("member-timeout");
+  expect(timeout.getAttribute("placeholder")).toBe("300");
+  await user.type(timeout, "45{Enter}");
+  await user.type(screen.getByTestId("member-max-concurrent"), "1{Enter}");
+  await user.click(screen.getByTestId("member-resources"));
+  await waitFor(async () => {
+    const [member] = (await backend.getPortal(ws, portal.id)).servers!;
+    expect([member!.timeout_secs, member!.max_concurrent, member!.resources_enabled]).toEqual([45, 1, false]);
+  });
+  await user.clear(screen.getByTestId("member-timeout"));
+  await user.type(screen.getByTestId("member-timeout"), "9999{Enter}");
+  expect(await screen.findByText(/out of range/)).toBeTruthy();
+});

@@ -460,4 +460,8 @@ pub struct UpdateServer {
     pub unset_env: Vec<String>,
     #[arg(long, value_name = "true|false")]
     pub enabled: Option<bool>,
+    /// How long its requests may take in portals (1 to 3600 s; 0: back to the default, 300),
+    /// unless a portal or a member has a bound of its own.
+    #[arg(long, value_name = "SECS")]
+    pub request_timeout: Option<u32>,
 }

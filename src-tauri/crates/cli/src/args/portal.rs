@@ -30,6 +30,10 @@ pub enum PortalCommand {
         /// Log call arguments and results too.
         #[arg(long, value_name = "true|false")]
         log_payloads: Option<bool>,
+        /// How long its members' requests may take (1 to 3600 s; 0: back to each server's),
+        /// unless a member has a bound of its own.
+        #[arg(long, value_name = "SECS")]
+        request_timeout: Option<u32>,
     },
     Delete {
         portal: String,
@@ -132,9 +136,10 @@ pub enum PortalTokenCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum PortalMemberCommand {
-    /// Change a member: its name prefix, its time bound.
+    /// Change a member: its name prefix, its time bound, its resources, its calls at once.
     #[command(group = clap::ArgGroup::new("change").required(true).multiple(true)
-        .args(["prefix", "default_prefix", "timeout", "default_timeout"]))]
+        .args(["prefix", "default_prefix", "timeout", "default_timeout", "resources",
+            "max_concurrent", "no_concurrency_limit"]))]
     Update {
         portal: String,
         server: String,
@@ -150,5 +155,14 @@ pub enum PortalMemberCommand {
         /// Back to the default time bound.
         #[arg(long)]
         default_timeout: bool,
+        /// Serve its resources and resource templates here (true) or not (false).
+        #[arg(long, value_name = "true|false")]
+        resources: Option<bool>,
+        /// At most this many of its calls at once (1 to 256); the rest wait their turn.
+        #[arg(long, value_name = "N", conflicts_with = "no_concurrency_limit")]
+        max_concurrent: Option<u32>,
+        /// Let its calls run at once, however many.
+        #[arg(long)]
+        no_concurrency_limit: bool,
     },
 }

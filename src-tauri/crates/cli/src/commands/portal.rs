@@ -1,7 +1,7 @@
 //! `portal`: portals, their members and tools, and their tokens.
 
 use patchbay_core::gateway::CallQuery;
-use patchbay_core::portals::{NewPortal, PortalPatch};
+use patchbay_core::portals::{MemberSetting, NewPortal, PortalPatch};
 use patchbay_core::{Patchbay, Result};
 
 use crate::args::{
@@ -31,12 +31,14 @@ pub fn run(core: &Patchbay, ws: &str, cmd: PortalCommand, out: Output) -> Result
             description,
             secure,
             log_payloads,
+            request_timeout,
         } => {
             let patch = PortalPatch {
                 name,
                 description,
                 secure,
                 log_payloads,
+                timeout_secs: request_timeout,
             };
             out.portal(&core.update_portal(ws, &portal, patch)?)
         }
@@ -60,13 +62,22 @@ pub fn run(core: &Patchbay, ws: &str, cmd: PortalCommand, out: Output) -> Result
             default_prefix,
             timeout,
             default_timeout,
+            resources,
+            max_concurrent,
+            no_concurrency_limit,
         }) => {
             let mut updated = None;
             if prefix.is_some() || default_prefix {
                 updated = Some(core.set_member_prefix(ws, &portal, &server, prefix.as_deref())?);
             }
-            if timeout.is_some() || default_timeout {
-                updated = Some(core.set_member_timeout(ws, &portal, &server, timeout)?);
+            let settings = [
+                (timeout.is_some() || default_timeout).then_some(MemberSetting::Timeout(timeout)),
+                resources.map(MemberSetting::Resources),
+                (max_concurrent.is_some() || no_concurrency_limit)
+                    .then_some(MemberSetting::MaxConcurrent(max_concurrent)),
+            ];
+            for setting in settings.into_iter().flatten() {
+                updated = Some(core.update_member(ws, &portal, &server, setting)?);
             }
             if let Some(updated) = updated {
                 out.portal(&updated);

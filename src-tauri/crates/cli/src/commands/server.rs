@@ -126,6 +126,7 @@ fn server_patch(args: UpdateServer) -> Result<ServerPatch> {
         api_key_header: f.api_key_header,
         api_key: parsed.api_key,
         is_enabled: args.enabled,
+        timeout_secs: args.request_timeout,
     })
 }
 

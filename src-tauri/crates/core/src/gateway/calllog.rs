@@ -22,6 +22,8 @@ pub struct CallRecord {
     pub server_id: Option<String>,
     pub tool: String,
     pub duration_ms: u32,
+    /// How long of it the call waited for its turn under the member's limit of calls at once.
+    pub queued_ms: u32,
     /// `ok`, `tool_error` (the tool answered with isError), `error`, `input_required` (the
     /// server asked the client for input first) or `task` (the call became a task).
     pub outcome: String,
@@ -90,8 +92,8 @@ fn write(core: &Patchbay, rows: &[CallRecord]) -> crate::Result<()> {
     core.store().write(|tx| {
         let mut insert = tx.prepare_cached(
             "INSERT INTO portal_calls (at, portal_id, server_id, tool, duration_ms, outcome, error,
-                bytes_in, bytes_out, arguments, result)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                bytes_in, bytes_out, arguments, result, queued_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         )?;
         for r in rows {
             insert.execute(params![
@@ -105,7 +107,8 @@ fn write(core: &Patchbay, rows: &[CallRecord]) -> crate::Result<()> {
                 r.bytes_in,
                 r.bytes_out,
                 r.arguments,
-                r.result
+                r.result,
+                r.queued_ms
             ])?;
         }
         tx.execute(

@@ -1,6 +1,6 @@
-//! How a portal session's request reaches a member: over its warm session, within the
-//! member's time bound, with the client's cancellation carried through, and what a failure
-//! means for the member's health.
+//! How a portal session's request reaches a member: in its turn (a member may take only some
+//! calls at once), over its warm session, within its time bound, with the client's
+//! cancellation carried through, and what a failure means for the member's health.
 
 use std::time::Duration;
 
@@ -11,8 +11,8 @@ use super::handler::PortalHandler;
 use crate::live::Session;
 
 /// How long one request may wait on its server before the client hears that it timed out
-/// (the server is told to cancel it), unless the member has a bound of its own.
-const UPSTREAM_TIMEOUT: Duration = Duration::from_secs(300);
+/// (the server is told to cancel it), unless the member, the portal or the server has a bound.
+pub const DEFAULT_UPSTREAM_TIMEOUT_SECS: u32 = 300;
 
 impl PortalHandler {
     /// Sends one request to a member's server over its warm session (opened again first if it
@@ -25,6 +25,55 @@ impl PortalHandler {
         server_id: &str,
         what: &str,
         context: &RequestContext<RoleServer>,
+        send: impl AsyncFn(&Session) -> Result<T, rmcp::ServiceError>,
+    ) -> Result<T, McpError> {
+        self.forward_queued(server_id, what, context, send).await.0
+    }
+
+    /// `forward`, and how long the request waited for its turn under the member's limit.
+    pub(super) async fn forward_queued<T>(
+        &self,
+        server_id: &str,
+        what: &str,
+        context: &RequestContext<RoleServer>,
+        send: impl AsyncFn(&Session) -> Result<T, rmcp::ServiceError>,
+    ) -> (Result<T, McpError>, Duration) {
+        let catalog = self.state.catalog().await.ok();
+        let limit = catalog
+            .as_ref()
+            .and_then(|c| c.limits.get(server_id).copied());
+        let turn = tokio::select! {
+            turn = self.state.turns.take(server_id, limit) => turn,
+            _ = context.ct.cancelled() => {
+                let err = McpError::internal_error(
+                    format!("{what} was cancelled by the client while it waited for its turn"),
+                    None,
+                );
+                return (Err(err), Duration::ZERO);
+            }
+        };
+        let bound = catalog
+            .as_ref()
+            .and_then(|c| c.timeouts.get(server_id).copied())
+            .unwrap_or(DEFAULT_UPSTREAM_TIMEOUT_SECS);
+        let outcome = self
+            .forward_now(
+                server_id,
+                what,
+                context,
+                Duration::from_secs(bound.into()),
+                send,
+            )
+            .await;
+        (outcome, turn.waited)
+    }
+
+    async fn forward_now<T>(
+        &self,
+        server_id: &str,
+        what: &str,
+        context: &RequestContext<RoleServer>,
+        limit: Duration,
         send: impl AsyncFn(&Session) -> Result<T, rmcp::ServiceError>,
     ) -> Result<T, McpError> {
         let unreachable = async |e: crate::Error| {
@@ -46,13 +95,6 @@ impl PortalHandler {
             };
         }
         crate::live::client_roots::note_user(&session, self.client_id, &context.peer).await;
-        let limit = self
-            .state
-            .catalog()
-            .await
-            .ok()
-            .and_then(|c| c.timeouts.get(server_id).copied())
-            .map_or(UPSTREAM_TIMEOUT, |secs| Duration::from_secs(secs.into()));
         let outcome = tokio::select! {
             outcome = tokio::time::timeout(limit, send(&session)) => outcome,
             _ = context.ct.cancelled() => {

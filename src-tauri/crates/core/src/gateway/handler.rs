@@ -359,11 +359,14 @@ impl ServerHandler for PortalHandler {
             .map(|a| serde_json::to_string(a).unwrap_or_default());
         let catalog = self.state.catalog().await?;
         let target = catalog.tool(&request.name);
-        let outcome = match target {
-            None => Err(McpError::invalid_params(
-                format!("this portal serves no tool named '{}'", request.name),
-                None,
-            )),
+        let (outcome, queued) = match target {
+            None => (
+                Err(McpError::invalid_params(
+                    format!("this portal serves no tool named '{}'", request.name),
+                    None,
+                )),
+                std::time::Duration::ZERO,
+            ),
             Some(target) => {
                 let mut upstream = request.clone();
                 upstream.name = target.upstream.clone().into();
@@ -380,7 +383,7 @@ impl ServerHandler for PortalHandler {
                     request: context.id.clone(),
                 };
                 let what = format!("'{}'", request.name);
-                self.forward(&target.server_id, &what, &context, async move |s| {
+                self.forward_queued(&target.server_id, &what, &context, async move |s| {
                     relayed_calls::call_tool(
                         s,
                         upstream.clone(),
@@ -414,6 +417,7 @@ impl ServerHandler for PortalHandler {
             server_id: target.map(|t| t.server_id.clone()),
             tool: request.name.to_string(),
             duration_ms: started.elapsed().as_millis() as u32,
+            queued_ms: queued.as_millis() as u32,
             outcome: match &outcome {
                 Ok(CallToolResponse::Complete(r)) if r.is_error == Some(true) => "tool_error",
                 Ok(CallToolResponse::Complete(_)) => "ok",

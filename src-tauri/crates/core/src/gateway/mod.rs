@@ -16,10 +16,12 @@ mod log_relay;
 mod lookup;
 mod portal_state;
 mod resource_updates;
+mod turns;
 mod upstreams;
 
 pub use bridge::{BridgeTarget, bridge};
 pub use call_query::CallQuery;
 pub use calllog::{CALLS_KEPT, CallRecord};
 pub(crate) use changes::watch_store;
+pub use forward::DEFAULT_UPSTREAM_TIMEOUT_SECS;
 pub use http::{Gateway, GatewayStatus, start, start_claimed};

@@ -57,6 +57,8 @@ pub(crate) struct PortalState {
     events: broadcast::Sender<ListsChanged>,
     /// Sessions (and, for stateless clients, requests) being served now.
     pub open_sessions: AtomicUsize,
+    /// Turns of the members limited to some calls at once, across the portal's sessions.
+    pub turns: super::turns::Turns,
 }
 
 impl PortalState {
@@ -78,6 +80,7 @@ impl PortalState {
             peers: Mutex::default(),
             events: broadcast::channel(16).0,
             open_sessions: AtomicUsize::new(0),
+            turns: Default::default(),
         });
         tokio::spawn(announce_changes(Arc::downgrade(&state), changes));
         state

@@ -1,12 +1,15 @@
 //! Portals: one local MCP endpoint, served by the built-in gateway, bundling the approved
 //! tools of several servers (SPEC §1).
 
+mod member_ops;
 mod model;
 mod ops;
 pub(crate) mod repo;
 pub(crate) mod served;
 pub(crate) mod slug;
 
+pub use member_ops::MemberSetting;
+pub(crate) use member_ops::checked_timeout;
 pub use model::*;
 
 /// The gateway's port: `PATCHBAY_GATEWAY_PORT`, else this default.

@@ -21,6 +21,9 @@ pub struct Portal {
     pub token_redacted: Option<String>,
     /// Whether call arguments and results are logged (off by default).
     pub log_payloads: bool,
+    /// How long its members' requests may take, in seconds, unless a member has its own
+    /// bound; none: each server's, else 300 s.
+    pub timeout_secs: Option<u32>,
     pub created_at: String,
     pub updated_at: String,
     /// Present on `get`.
@@ -50,8 +53,14 @@ pub struct PortalMember {
     pub prefix: String,
     /// The prefix was set by the user.
     pub custom_prefix: bool,
-    /// How long its requests may take here, in seconds; none: the gateway's default (300).
+    /// Its own bound on how long its requests may take here, in seconds, if set.
     pub timeout_secs: Option<u32>,
+    /// The bound that applies: its own, else the portal's, else the server's, else 300 s.
+    pub effective_timeout_secs: u32,
+    /// Its resources and resource templates are served here.
+    pub resources_enabled: bool,
+    /// How many of its calls run at once here; none: no limit.
+    pub max_concurrent: Option<u32>,
     pub is_enabled: bool,
     pub default_disabled: bool,
     /// Its health (seed 004's member `status`): a member that is not `active` may serve
@@ -118,4 +127,6 @@ pub struct PortalPatch {
     pub description: Option<String>,
     pub secure: Option<bool>,
     pub log_payloads: Option<bool>,
+    /// Seconds, 1 to 3600; 0 clears the bound.
+    pub timeout_secs: Option<u32>,
 }

@@ -42,7 +42,7 @@ fn name_part(value: &str, field: &str, lengths: std::ops::RangeInclusive<usize>)
     Ok(value.to_string())
 }
 
-fn member_prefix(value: &str) -> Result<String> {
+pub(super) fn member_prefix(value: &str) -> Result<String> {
     name_part(value, "prefix", 0..=32)
 }
 
@@ -51,7 +51,11 @@ fn alias(value: &str) -> Result<String> {
 }
 
 /// Rolls the change back (the caller's transaction) when two members would serve one name.
-fn refuse_clash(tx: &rusqlite::Connection, portal_name: &str, portal_id: &str) -> Result<()> {
+pub(super) fn refuse_clash(
+    tx: &rusqlite::Connection,
+    portal_name: &str,
+    portal_id: &str,
+) -> Result<()> {
     match repo::name_clash(tx, portal_id)? {
         Some(name) => Err(Error::conflict(
             "prefix",
@@ -62,9 +66,6 @@ fn refuse_clash(tx: &rusqlite::Connection, portal_name: &str, portal_id: &str) -
         None => Ok(()),
     }
 }
-
-/// The longest a member's requests may be given (an hour).
-const MAX_MEMBER_TIMEOUT_SECS: u32 = 3600;
 
 impl Patchbay {
     pub fn create_portal(&self, workspace_id: &str, input: NewPortal) -> Result<Portal> {
@@ -92,6 +93,7 @@ impl Patchbay {
                     secure,
                     token_redacted: token.as_ref().map(Secret::hint),
                     log_payloads: false,
+                    timeout_secs: None,
                     created_at: now.clone(),
                     updated_at: now.clone(),
                     servers: None,
@@ -162,6 +164,9 @@ impl Patchbay {
             }
             if let Some(secure) = patch.secure {
                 p.secure = secure;
+            }
+            if let Some(secs) = patch.timeout_secs {
+                p.timeout_secs = super::member_ops::checked_timeout(Some(secs).filter(|s| *s > 0))?;
             }
             if let Some(log) = patch.log_payloads {
                 p.log_payloads = log;
@@ -273,70 +278,6 @@ impl Patchbay {
                     "server",
                     format!("'{}' is already in portal '{}'", s.name, p.name),
                 ));
-            }
-            refuse_clash(tx, &p.name, &p.id)?;
-            Ok(p.id)
-        })?;
-        self.get_portal(workspace_id, &id)
-    }
-
-    /// Sets how long a member's requests may take in this portal (`None`: the default).
-    pub fn set_member_timeout(
-        &self,
-        workspace_id: &str,
-        portal: &str,
-        server: &str,
-        timeout_secs: Option<u32>,
-    ) -> Result<Portal> {
-        if let Some(secs) = timeout_secs
-            && !(1..=MAX_MEMBER_TIMEOUT_SECS).contains(&secs)
-        {
-            return Err(Error::validation(
-                "timeout",
-                format!(
-                    "a timeout of {secs} s is out of range: give 1 to {MAX_MEMBER_TIMEOUT_SECS} seconds"
-                ),
-            ));
-        }
-        let id = self.store().write(|tx| {
-            let p = repo::find(tx, workspace_id, portal)?.portal;
-            let s = servers::find(tx, workspace_id, server, Scope::Live)?.server;
-            let changed = tx.execute(
-                "UPDATE portal_servers SET timeout_secs = ?3 WHERE portal_id = ?1 AND server_id = ?2",
-                params![p.id, s.id, timeout_secs],
-            )?;
-            if changed == 0 {
-                return Err(Error::not_found(format!(
-                    "'{}' is not in portal '{}'; add it with `patchbay portal add-server`",
-                    s.name, p.name
-                )));
-            }
-            Ok(p.id)
-        })?;
-        self.get_portal(workspace_id, &id)
-    }
-
-    /// Sets a member's name prefix (`None`: the default `<slug>__`; `Some("")`: none).
-    pub fn set_member_prefix(
-        &self,
-        workspace_id: &str,
-        portal: &str,
-        server: &str,
-        prefix: Option<&str>,
-    ) -> Result<Portal> {
-        let prefix = prefix.map(member_prefix).transpose()?;
-        let id = self.store().write(|tx| {
-            let p = repo::find(tx, workspace_id, portal)?.portal;
-            let s = servers::find(tx, workspace_id, server, Scope::Live)?.server;
-            let changed = tx.execute(
-                "UPDATE portal_servers SET prefix = ?3 WHERE portal_id = ?1 AND server_id = ?2",
-                params![p.id, s.id, prefix],
-            )?;
-            if changed == 0 {
-                return Err(Error::not_found(format!(
-                    "'{}' is not in portal '{}'; add it with `patchbay portal add-server`",
-                    s.name, p.name
-                )));
             }
             refuse_clash(tx, &p.name, &p.id)?;
             Ok(p.id)

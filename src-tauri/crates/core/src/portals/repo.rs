@@ -16,7 +16,7 @@ pub(crate) struct PortalRow {
 }
 
 const COLUMNS: &str = "id, workspace_id, name, description, slug, secure, token_ref, token_hint,
-    log_payloads, created_at, updated_at";
+    log_payloads, created_at, updated_at, timeout_secs";
 
 fn from_row(row: &Row) -> rusqlite::Result<PortalRow> {
     let slug: String = row.get(4)?;
@@ -32,6 +32,7 @@ fn from_row(row: &Row) -> rusqlite::Result<PortalRow> {
             secure: row.get(5)?,
             token_redacted: row.get(7)?,
             log_payloads: row.get(8)?,
+            timeout_secs: row.get(11)?,
             created_at: row.get(9)?,
             updated_at: row.get(10)?,
             servers: None,
@@ -45,7 +46,7 @@ pub(crate) fn insert(tx: &Connection, row: &PortalRow) -> Result<()> {
     let p = &row.portal;
     tx.execute(
         &format!(
-            "INSERT INTO portals ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+            "INSERT INTO portals ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
         ),
         params![
             p.id,
@@ -58,7 +59,8 @@ pub(crate) fn insert(tx: &Connection, row: &PortalRow) -> Result<()> {
             p.token_redacted,
             p.log_payloads,
             p.created_at,
-            p.updated_at
+            p.updated_at,
+            p.timeout_secs
         ],
     )
     .map_err(|e| conflict_or(e, &p.name))?;
@@ -69,7 +71,7 @@ pub(crate) fn update(tx: &Connection, row: &PortalRow) -> Result<()> {
     let p = &row.portal;
     tx.execute(
         "UPDATE portals SET name = ?2, description = ?3, slug = ?4, secure = ?5, token_ref = ?6,
-            token_hint = ?7, log_payloads = ?8, updated_at = ?9 WHERE id = ?1",
+            token_hint = ?7, log_payloads = ?8, updated_at = ?9, timeout_secs = ?10 WHERE id = ?1",
         params![
             p.id,
             p.name,
@@ -79,7 +81,8 @@ pub(crate) fn update(tx: &Connection, row: &PortalRow) -> Result<()> {
             row.token_ref,
             p.token_redacted,
             p.log_payloads,
-            p.updated_at
+            p.updated_at,
+            p.timeout_secs
         ],
     )
     .map_err(|e| conflict_or(e, &p.name))?;
@@ -161,15 +164,22 @@ struct Health {
     auth_type: AuthType,
     prefix: Option<String>,
     timeout_secs: Option<u32>,
+    resources_enabled: bool,
+    max_concurrent: Option<u32>,
+    /// The bound that applies: the member's, else the portal's, else the server's.
+    effective_timeout: Option<u32>,
 }
 
 /// The members of a portal with their health and each tool's effective state.
 pub(crate) fn members(conn: &Connection, portal_id: &str) -> Result<Vec<PortalMember>> {
     let mut stmt = conn.prepare(
         "SELECT s.id, s.name, s.is_enabled, m.default_disabled, s.status, s.error_message,
-            s.last_synced, s.last_successful_sync, s.auth_type, m.prefix, m.timeout_secs
+            s.last_synced, s.last_successful_sync, s.auth_type, m.prefix, m.timeout_secs,
+            m.resources_enabled, m.max_concurrent,
+            COALESCE(m.timeout_secs, p.timeout_secs, s.timeout_secs)
          FROM portal_servers m
          JOIN servers s ON s.id = m.server_id
+         JOIN portals p ON p.id = m.portal_id
          WHERE m.portal_id = ?1 AND s.deleted_at IS NULL ORDER BY s.name COLLATE NOCASE",
     )?;
     let servers = stmt
@@ -185,6 +195,9 @@ pub(crate) fn members(conn: &Connection, portal_id: &str) -> Result<Vec<PortalMe
                 auth_type: r.get::<_, String>(8)?.parse().unwrap_or(AuthType::None),
                 prefix: r.get(9)?,
                 timeout_secs: r.get(10)?,
+                resources_enabled: r.get(11)?,
+                max_concurrent: r.get(12)?,
+                effective_timeout: r.get(13)?,
             };
             Ok((
                 r.get::<_, String>(0)?,
@@ -268,6 +281,11 @@ pub(crate) fn members(conn: &Connection, portal_id: &str) -> Result<Vec<PortalMe
             slug,
             custom_prefix: health.prefix.is_some(),
             timeout_secs: health.timeout_secs,
+            effective_timeout_secs: health
+                .effective_timeout
+                .unwrap_or(crate::gateway::DEFAULT_UPSTREAM_TIMEOUT_SECS),
+            resources_enabled: health.resources_enabled,
+            max_concurrent: health.max_concurrent,
             prefix,
             is_enabled,
             default_disabled,

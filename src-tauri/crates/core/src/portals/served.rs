@@ -25,8 +25,10 @@ pub(crate) struct ServedCatalog {
     pub resources: Vec<ServedItem>,
     pub resource_templates: Vec<ServedItem>,
     pub log_payloads: bool,
-    /// Members' own time bounds (seconds), where set.
+    /// The time bound (seconds) of each member whose bound is not the default.
     pub timeouts: std::collections::HashMap<String, u32>,
+    /// How many calls each limited member takes at once.
+    pub limits: std::collections::HashMap<String, u32>,
 }
 
 impl ServedCatalog {
@@ -74,8 +76,11 @@ pub(crate) fn served_catalog(conn: &Connection, portal_id: &str) -> Result<Serve
         if !member.is_enabled {
             continue;
         }
-        if let Some(secs) = member.timeout_secs {
-            catalog.timeouts.insert(member.server_id.clone(), secs);
+        catalog
+            .timeouts
+            .insert(member.server_id.clone(), member.effective_timeout_secs);
+        if let Some(n) = member.max_concurrent {
+            catalog.limits.insert(member.server_id.clone(), n);
         }
         let served = |stmt: &mut rusqlite::CachedStatement, name: &str, exposed: &str| {
             let text: String = stmt.query_row(params![member.server_id, name], |r| r.get(0))?;
@@ -96,7 +101,9 @@ pub(crate) fn served_catalog(conn: &Connection, portal_id: &str) -> Result<Serve
             let item = served(&mut prompt_stmt, &prompt.name, &prompt.exposed_name)?;
             catalog.prompts.push(item);
         }
-        add_resources(&mut catalog, &mut caps_stmt, &member.server_id, &mut uris)?;
+        if member.resources_enabled {
+            add_resources(&mut catalog, &mut caps_stmt, &member.server_id, &mut uris)?;
+        }
     }
     Ok(catalog)
 }
@@ -108,6 +115,14 @@ pub(crate) fn served_server_catalog(conn: &Connection, server_id: &str) -> Resul
     let enabled = crate::servers::repo::live_by_id(conn, server_id)?.is_some_and(|(_, on)| on);
     if !enabled {
         return Ok(catalog);
+    }
+    let timeout: Option<u32> = conn.query_row(
+        "SELECT timeout_secs FROM servers WHERE id = ?1",
+        [server_id],
+        |r| r.get(0),
+    )?;
+    if let Some(secs) = timeout {
+        catalog.timeouts.insert(server_id.to_string(), secs);
     }
     for (table, into) in [
         ("server_tools", &mut catalog.tools),

@@ -76,6 +76,7 @@ pub(crate) fn new_row(
             created_at: now.to_string(),
             updated_at: now.to_string(),
             deleted_at: None,
+            timeout_secs: None,
             tools: None,
         },
         env: Vec::new(),
@@ -158,6 +159,9 @@ pub(crate) fn patched_row(
     }
     if let Some(description) = &patch.description {
         s.description = validate::description(description)?;
+    }
+    if let Some(secs) = patch.timeout_secs {
+        s.timeout_secs = crate::portals::checked_timeout(Some(secs).filter(|secs| *secs > 0))?;
     }
     if let Some(enabled) = patch.is_enabled {
         s.is_enabled = enabled;

@@ -110,6 +110,9 @@ pub struct Server {
     pub created_at: String,
     pub updated_at: String,
     pub deleted_at: Option<String>,
+    /// How long its requests may take in the portals it is in, in seconds (unless the portal
+    /// or the member has a bound of its own); none: 300 s.
+    pub timeout_secs: Option<u32>,
     /// Present when the list asked for `include=tools`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
@@ -180,6 +183,8 @@ pub struct ServerPatch {
     #[ts(as = "Option<String>", optional)]
     pub api_key: Option<Secret>,
     pub is_enabled: Option<bool>,
+    /// Seconds, 1 to 3600, its requests may take in portals; 0 clears the bound.
+    pub timeout_secs: Option<u32>,
 }
 
 /// Which servers a list shows.
