@@ -4,8 +4,10 @@
 //! straight to the server, through a Patchbay portal (`patchbay serve`, release build, secure
 //! portal with its bearer token), and through a peer aggregator, the FastMCP proxy (PyPI
 //! `fastmcp`, tests/bench/fastmcp_proxy.py) as it comes (a fresh upstream session per request)
-//! and on one shared session. At concurrency 1: latency p50/p99 and the time
-//! added to a direct call; at 1 and 16 clients: calls per second. The three run interleaved in
+//! and on one shared session. In the shapes real clients use: one session sending one call at
+//! a time (latency p50/p99 and the time added to a direct call, calls per second), one
+//! session with 16 calls in flight (each its own POST and connection: p50, calls per second),
+//! and 16 sessions (calls per second). The three run interleaved in
 //! rounds, so drift on the machine hits all alike. Then the resident memory of
 //! `patchbay serve` idle and after 100,000 calls through it.
 //!
@@ -70,6 +72,37 @@ async fn sequential(target: &Target, calls: usize) -> Vec<Duration> {
     }
     let _ = client.cancel().await;
     out
+}
+
+/// One session with `in_flight` calls at a time (a client sending parallel calls: each its own
+/// POST, so its own connection), `calls` in all; calls per second and each call's latency.
+async fn one_session_parallel(
+    target: &Arc<Target>,
+    in_flight: usize,
+    calls: usize,
+) -> (f64, Vec<Duration>) {
+    let client = Arc::new(connect(target).await);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for i in 0..in_flight {
+        let (client, target) = (Arc::clone(&client), Arc::clone(target));
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            for n in (i..calls).step_by(in_flight) {
+                latencies.push(call(&client, &target.tool, n).await);
+            }
+            latencies
+        }));
+    }
+    let mut latencies = Vec::with_capacity(calls);
+    for task in tasks {
+        latencies.extend(task.await.expect("a call task"));
+    }
+    let rate = calls as f64 / started.elapsed().as_secs_f64();
+    if let Ok(client) = Arc::try_unwrap(client) {
+        let _ = client.cancel().await;
+    }
+    (rate, latencies)
 }
 
 /// `clients` sessions calling at once, `calls` in all; calls per second.
@@ -198,51 +231,79 @@ fn main() {
         }
         let idle_rss = rss_kib(serve_pid);
 
-        let mut latencies: Vec<Vec<Duration>> = vec![Vec::new(); targets.len()];
-        let mut single: Vec<f64> = vec![0.0; targets.len()];
-        let mut sixteen: Vec<Vec<f64>> = vec![Vec::new(); targets.len()];
+        let n = targets.len();
+        let mut latencies: Vec<Vec<Duration>> = vec![Vec::new(); n];
+        let mut single: Vec<f64> = vec![0.0; n];
+        let mut parallel: Vec<Vec<f64>> = vec![Vec::new(); n];
+        let mut parallel_latencies: Vec<Vec<Duration>> = vec![Vec::new(); n];
+        let mut sixteen: Vec<Vec<f64>> = vec![Vec::new(); n];
         for _ in 0..rounds {
             for (i, t) in targets.iter().enumerate() {
                 let started = Instant::now();
                 latencies[i].extend(sequential(t, per_round).await);
                 single[i] += started.elapsed().as_secs_f64();
+                let (rate, each) = one_session_parallel(t, 16, concurrent_calls).await;
+                parallel[i].push(rate);
+                parallel_latencies[i].extend(each);
                 sixteen[i].push(concurrent(t, 16, concurrent_calls).await);
             }
         }
         println!(
-            "gateway: one tool call (server-everything echo), {} calls at c=1 and {} rounds of {} at c=16 each:",
+            "gateway: one tool call (server-everything echo); {} calls on one session one at a time, \
+             {} rounds of {} on one session 16 at a time, and on 16 sessions:",
             rounds * per_round,
             rounds,
             concurrent_calls
         );
         println!(
-            "  {:<28} {:>8} {:>8} {:>10} {:>10} {:>12} {:>9}",
-            "", "p50 ms", "p99 ms", "p50 added", "p99 added", "calls/s c=1", "c=16"
+            "  {:<30} {:>7} {:>7} {:>7} {:>7} | {:>13} | {:>7} {:>7} {:>13} | {:>13}",
+            "",
+            "p50 ms",
+            "p99 ms",
+            "+p50",
+            "+p99",
+            "calls/s",
+            "p50 ms",
+            "+p50",
+            "calls/s",
+            "calls/s"
         );
-        let (d50, d99) = (
+        println!(
+            "  {:<30} {:>31} | {:>13} | {:>31} | {:>13}",
+            "", "one session, 1 in flight", "", "one session, 16 in flight", "16 sessions"
+        );
+        let base = (
             percentile(&mut latencies[0].clone(), 0.5),
             percentile(&mut latencies[0].clone(), 0.99),
+            (rounds * per_round) as f64 / single[0],
+            support::median(parallel[0].clone()),
+            percentile(&mut parallel_latencies[0].clone(), 0.5),
+            support::median(sixteen[0].clone()),
         );
-        let d1 = (rounds * per_round) as f64 / single[0];
-        let d16 = support::median(sixteen[0].clone());
         for (i, t) in targets.iter().enumerate() {
             let (p50, p99) = (
                 percentile(&mut latencies[i], 0.5),
                 percentile(&mut latencies[i], 0.99),
             );
             let c1 = (rounds * per_round) as f64 / single[i];
+            let par = support::median(parallel[i].clone());
+            let par50 = percentile(&mut parallel_latencies[i], 0.5);
             let c16 = support::median(sixteen[i].clone());
             println!(
-                "  {:<28} {:>8.3} {:>8.3} {:>10.3} {:>10.3} {:>6.0} {:>4.2}x {:>5.0} {:>4.2}x",
+                "  {:<30} {:>7.3} {:>7.3} {:>7.3} {:>7.3} | {:>6.0} {:>5.2}x | {:>7.3} {:>7.3} {:>6.0} {:>5.2}x | {:>6.0} {:>5.2}x",
                 t.name,
                 p50,
                 p99,
-                p50 - d50,
-                p99 - d99,
+                p50 - base.0,
+                p99 - base.1,
                 c1,
-                c1 / d1,
+                c1 / base.2,
+                par50,
+                par50 - base.4,
+                par,
+                par / base.3,
                 c16,
-                c16 / d16
+                c16 / base.5
             );
         }
 
