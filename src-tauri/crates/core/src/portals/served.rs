@@ -32,8 +32,17 @@ pub(crate) struct ServedCatalog {
 }
 
 impl ServedCatalog {
-    pub fn tool(&self, exposed: &str) -> Option<&ServedItem> {
-        self.tools.iter().find(|t| t.exposed == exposed)
+    /// The tool served as `name`; else the one served tool whose server calls it `name`: an
+    /// MCP App (`ui://` resource) calls its server's tools by the server's own names.
+    pub fn tool(&self, name: &str) -> Option<&ServedItem> {
+        if let Some(tool) = self.tools.iter().find(|t| t.exposed == name) {
+            return Some(tool);
+        }
+        let mut own = self.tools.iter().filter(|t| t.upstream == name);
+        match (own.next(), own.next()) {
+            (Some(tool), None) => Some(tool),
+            _ => None,
+        }
     }
 
     pub fn prompt(&self, exposed: &str) -> Option<&ServedItem> {
@@ -207,6 +216,35 @@ mod tests {
             upstream: exposed.into(),
             definition: Value::Null,
         }
+    }
+
+    #[test]
+    fn a_tool_is_found_by_its_exposed_name_else_by_its_servers_own_when_only_one_has_it() {
+        let served = |exposed: &str, server: &str, upstream: &str| ServedItem {
+            upstream: upstream.into(),
+            ..item(exposed, server)
+        };
+        let catalog = ServedCatalog {
+            tools: vec![
+                served("a__show", "a", "show"),
+                served("b__show", "b", "show"),
+                served("a__chart", "a", "chart"),
+            ],
+            ..ServedCatalog::default()
+        };
+        assert_eq!(
+            catalog.tool("b__show").map(|t| t.server_id.as_str()),
+            Some("b")
+        );
+        assert_eq!(
+            catalog.tool("chart").map(|t| t.exposed.as_str()),
+            Some("a__chart")
+        );
+        assert!(
+            catalog.tool("show").is_none(),
+            "two members call a tool 'show'"
+        );
+        assert!(catalog.tool("nothing").is_none());
     }
 
     #[test]
