@@ -11,7 +11,7 @@ use rmcp::handler::server::ServerHandler;
 #[allow(deprecated)] // logging: SEP-2577 deprecates it; initialize-era clients use it
 use rmcp::model::SetLevelRequestParams;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CompleteRequestParams, CompleteResult,
+    CacheScope, CallToolRequestParams, CallToolResponse, CompleteRequestParams, CompleteResult,
     GetPromptRequestParams, GetPromptResponse, Implementation, ListPromptsResult,
     ListResourceTemplatesResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
     ReadResourceRequestParams, ReadResourceResponse, Reference, ServerCapabilities, ServerConfig,
@@ -67,6 +67,11 @@ impl Drop for PortalHandler {
         self.state.open_sessions.fetch_sub(1, Ordering::Relaxed);
     }
 }
+
+/// How long a client may treat a listing as fresh (2026-07-28 clients; SEP-2549): not at all,
+/// since a portal changes whenever a member, an approval or a server does (clients that listen
+/// hear of each change); and it is the portal's token holder's alone.
+const LIST_TTL_MS: u64 = 0;
 
 fn definitions<T: DeserializeOwned>(items: &[ServedItem]) -> Vec<T> {
     items
@@ -226,7 +231,9 @@ impl ServerHandler for PortalHandler {
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, McpError> {
         let catalog = self.state.catalog().await?;
-        Ok(ListToolsResult::with_all_items(definitions(&catalog.tools)))
+        Ok(ListToolsResult::with_all_items(definitions(&catalog.tools))
+            .with_ttl_ms(LIST_TTL_MS)
+            .with_cache_scope(CacheScope::Private))
     }
 
     async fn list_prompts(
@@ -235,9 +242,11 @@ impl ServerHandler for PortalHandler {
         _context: RequestContext<RoleServer>,
     ) -> Result<ListPromptsResult, McpError> {
         let catalog = self.state.catalog().await?;
-        Ok(ListPromptsResult::with_all_items(definitions(
-            &catalog.prompts,
-        )))
+        Ok(
+            ListPromptsResult::with_all_items(definitions(&catalog.prompts))
+                .with_ttl_ms(LIST_TTL_MS)
+                .with_cache_scope(CacheScope::Private),
+        )
     }
 
     async fn list_resources(
@@ -246,9 +255,11 @@ impl ServerHandler for PortalHandler {
         _context: RequestContext<RoleServer>,
     ) -> Result<ListResourcesResult, McpError> {
         let catalog = self.state.catalog().await?;
-        Ok(ListResourcesResult::with_all_items(definitions(
-            &catalog.resources,
-        )))
+        Ok(
+            ListResourcesResult::with_all_items(definitions(&catalog.resources))
+                .with_ttl_ms(LIST_TTL_MS)
+                .with_cache_scope(CacheScope::Private),
+        )
     }
 
     async fn list_resource_templates(
@@ -257,9 +268,11 @@ impl ServerHandler for PortalHandler {
         _context: RequestContext<RoleServer>,
     ) -> Result<ListResourceTemplatesResult, McpError> {
         let catalog = self.state.catalog().await?;
-        Ok(ListResourceTemplatesResult::with_all_items(definitions(
-            &catalog.resource_templates,
-        )))
+        Ok(
+            ListResourceTemplatesResult::with_all_items(definitions(&catalog.resource_templates))
+                .with_ttl_ms(LIST_TTL_MS)
+                .with_cache_scope(CacheScope::Private),
+        )
     }
 
     /// Completion of a prompt's or a resource template's argument, by the member that
