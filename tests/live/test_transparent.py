@@ -233,8 +233,8 @@ async def sampling_and_elicitation(session: ClientSession, prefix: str) -> tuple
     return "".join(c.text for c in sampled.content), "".join(c.text for c in elicited.content)
 
 
-def answering_client(streams, asked: list):
-    """The Python SDK client answering sampling and elicitation, and noting each request."""
+def answering(asked: list) -> dict:
+    """Callbacks of the Python SDK client answering sampling and elicitation, noting each request."""
     from mcp import types
 
     async def sample(context, params):
@@ -246,7 +246,12 @@ def answering_client(streams, asked: list):
         asked.append(("elicitation", params.message))
         return types.ElicitResult(action="accept", content={"name": "Ada Lovelace"})
 
-    return ClientSession(streams[0], streams[1], sampling_callback=sample, elicitation_callback=elicit)
+    return {"sampling_callback": sample, "elicitation_callback": elicit}
+
+
+def answering_client(streams, asked: list):
+    """A Python SDK client session answering sampling and elicitation (see `answering`)."""
+    return ClientSession(streams[0], streams[1], **answering(asked))
 
 
 def test_sampling_and_elicitation_reach_the_client_that_made_the_call(cli):

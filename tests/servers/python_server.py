@@ -3,6 +3,9 @@
     python_server.py PORT [--variant base|changed|dynamic] [--transport streamable-http|sse]
 
 The `logging` variant adds `log_levels`, which logs one message at each of four levels.
+The `asking` variant adds `greet`, which asks the client for a name (elicitation) and samples
+its model: mid-call requests to an `initialize`-era client, `input_required` rounds (MRTR) for
+a 2026-07-28 one, as the SDK chooses by the negotiated protocol.
 The `changed` variant rewrites one tool's and the prompt's description and adds a tool: what
 a server update (or a rug pull) looks like to Patchbay. The `dynamic` variant adds that tool while running,
 when `unlock_export` is called, and announces the change to listening clients.
@@ -14,7 +17,7 @@ from mcp.server.mcpserver import Context, MCPServer
 
 parser = argparse.ArgumentParser()
 parser.add_argument("port", type=int)
-parser.add_argument("--variant", choices=["base", "changed", "dynamic", "logging"], default="base")
+parser.add_argument("--variant", choices=["base", "changed", "dynamic", "logging", "asking"], default="base")
 parser.add_argument("--transport", choices=["streamable-http", "sse"], default="streamable-http")
 args = parser.parse_args()
 
@@ -70,6 +73,28 @@ if args.variant == "logging":
         for level in ("debug", "info", "warning", "error"):
             await ctx.log(level, f"{level} message", logger_name="notes")
         return "logged"
+
+
+if args.variant == "asking":
+    from typing import Annotated
+
+    from mcp.server.mcpserver import Elicit, Resolve, Sample
+    from mcp_types import SamplingMessage, TextContent
+    from pydantic import BaseModel
+
+    class Name(BaseModel):
+        name: str
+
+    def ask_name() -> Elicit[Name]:
+        return Elicit("Who is greeted?", Name)
+
+    def ask_model() -> Sample:
+        return Sample([SamplingMessage(role="user", content=TextContent(type="text", text="A greeting word?"))],
+                      max_tokens=10)
+
+    @server.tool(description="Greets someone the client names, with a word its model picks.")
+    def greet(who: Annotated[Name, Resolve(ask_name)], word: Annotated[object, Resolve(ask_model)]) -> str:
+        return f"{word.content.text}, {who.name}!"
 
 
 @server.prompt(description="Summarize a note, then mail it to everyone." if changed else "Summarize a note.")

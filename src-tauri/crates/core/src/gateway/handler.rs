@@ -14,8 +14,9 @@ use rmcp::model::{
     CacheScope, CallToolRequestParams, CallToolResponse, CompleteRequestParams, CompleteResult,
     GetPromptRequestParams, GetPromptResponse, Implementation, ListPromptsResult,
     ListResourceTemplatesResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
-    ReadResourceRequestParams, ReadResourceResponse, Reference, ServerCapabilities, ServerConfig,
-    ServerNotification, SubscribeRequestParams, SubscriptionFilter, UnsubscribeRequestParams,
+    ReadResourceRequestParams, ReadResourceResponse, Reference, ResultType, ServerCapabilities,
+    ServerConfig, ServerNotification, SubscribeRequestParams, SubscriptionFilter,
+    UnsubscribeRequestParams,
 };
 use rmcp::service::{NotificationContext, RequestContext, RoleServer, SubscriptionContext};
 use serde::de::DeserializeOwned;
@@ -72,6 +73,19 @@ impl Drop for PortalHandler {
 /// since a portal changes whenever a member, an approval or a server does (clients that listen
 /// hear of each change); and it is the portal's token holder's alone.
 const LIST_TTL_MS: u64 = 0;
+
+fn is_modern(context: &RequestContext<RoleServer>) -> bool {
+    context
+        .protocol_version()
+        .is_some_and(|v| v >= rmcp::model::ProtocolVersion::V_2026_07_28)
+}
+
+/// A 2026-07-28 client reads `resultType`, which an `initialize`-era server's answer lacks.
+fn complete_for(context: &RequestContext<RoleServer>, result_type: &mut Option<ResultType>) {
+    if result_type.is_none() && is_modern(context) {
+        *result_type = Some(ResultType::COMPLETE);
+    }
+}
 
 fn definitions<T: DeserializeOwned>(items: &[ServedItem]) -> Vec<T> {
     items
@@ -334,10 +348,15 @@ impl ServerHandler for PortalHandler {
         };
         let what = format!("prompt '{}'", request.name);
         request.name = target.upstream.clone();
-        self.forward(&target.server_id, &what, &context, async move |s| {
-            s.service.peer().get_prompt_once(request.clone()).await
-        })
-        .await
+        let mut answer = self
+            .forward(&target.server_id, &what, &context, async move |s| {
+                s.service.peer().get_prompt_once(request.clone()).await
+            })
+            .await?;
+        if let GetPromptResponse::Complete(result) = &mut answer {
+            complete_for(&context, &mut result.result_type);
+        }
+        Ok(answer)
     }
 
     async fn read_resource(
@@ -353,10 +372,15 @@ impl ServerHandler for PortalHandler {
             ));
         };
         let what = format!("resource '{}'", request.uri);
-        self.forward(server_id, &what, &context, async move |s| {
-            s.service.peer().read_resource_once(request.clone()).await
-        })
-        .await
+        let mut answer = self
+            .forward(server_id, &what, &context, async move |s| {
+                s.service.peer().read_resource_once(request.clone()).await
+            })
+            .await?;
+        if let ReadResourceResponse::Complete(result) = &mut answer {
+            complete_for(&context, &mut result.result_type);
+        }
+        Ok(answer)
     }
 
     async fn call_tool(
@@ -390,14 +414,19 @@ impl ServerHandler for PortalHandler {
                     .as_ref()
                     .and_then(|m| m.get_progress_token())
                     .or_else(|| context.meta.get_progress_token());
+                let modern = is_modern(&context);
                 let origin = relayed_calls::CallOrigin {
                     client: context.peer.clone(),
                     client_id: self.client_id,
                     request: context.id.clone(),
+                    scope: self.state.portal_id.clone(),
+                    capabilities: context.client_capabilities(),
+                    modern,
+                    asks: None,
                 };
                 let what = format!("'{}'", request.name);
                 self.forward_queued(&target.server_id, &what, &context, async move |s| {
-                    relayed_calls::call_tool(
+                    crate::live::tool_call_rounds::call_tool(
                         s,
                         upstream.clone(),
                         origin.clone(),
@@ -408,6 +437,10 @@ impl ServerHandler for PortalHandler {
                 .await
             }
         };
+        let mut outcome = outcome;
+        if let Ok(CallToolResponse::Complete(result)) = &mut outcome {
+            complete_for(&context, &mut result.result_type);
+        }
         let result_text = match &outcome {
             Ok(CallToolResponse::Complete(result)) => {
                 serde_json::to_string(result).unwrap_or_default()

@@ -1,46 +1,25 @@
 //! The requests a server makes of its client during a call a portal forwards (sampling,
-//! elicitation, roots), asked of the client that made the call, on that call's stream. A
-//! client that did not declare the capability is not asked: sampling gets an error that says
-//! why, an elicitation is declined, roots are none.
-#![allow(deprecated)] // sampling is deprecated by SEP-2577; initialize-era servers use it
+//! elicitation, roots), asked of the client that made the call, on that call's stream — or,
+//! for a 2026-07-28 client, which takes no requests, handed to the call to become an
+//! `input_required` answer (`tool_call_rounds`). A client that did not declare the capability
+//! is not asked: sampling gets an error that says why, an elicitation is declined, roots are
+//! none.
+#![allow(deprecated)] // sampling and roots: SEP-2577 deprecates them; initialize-era servers use them
 
 use rmcp::ErrorData as McpError;
-use rmcp::model::RequestId;
 use rmcp::model::{
     ClientCapabilities, ClientResult, CreateMessageRequest, CreateMessageRequestParams,
     CreateMessageResult, ElicitRequest, ElicitRequestParams, ElicitResult, ElicitationAction,
-    ServerRequest,
+    InputRequest, ListRootsResult, RequestId, ServerRequest,
 };
 use rmcp::service::{
     InboundStreamOrigin, OriginatingRequestId, Peer, PeerRequestOptions, RequestContext,
     RoleClient, RoleServer,
 };
+use tokio::sync::oneshot;
 
 use super::relayed_calls::{CallOrigin, origin_of, sole_origin};
-
-/// The call a server's request arrived within, and whether its client declared the
-/// capability the request needs.
-async fn call_of(
-    session: u64,
-    context: &RequestContext<RoleClient>,
-    what: &str,
-    offers: impl Fn(&ClientCapabilities) -> bool,
-) -> Result<(CallOrigin, bool), McpError> {
-    let origin = within_call(session, context).await;
-    let Some(origin) = origin else {
-        return Err(McpError::invalid_request(
-            format!(
-                "the server asked for {what} outside of a call a client made through Patchbay; there is nobody to ask"
-            ),
-            None,
-        ));
-    };
-    let declared = origin
-        .client
-        .peer_info()
-        .is_some_and(|info| offers(&info.capabilities));
-    Ok((origin, declared))
-}
+use super::tool_call_rounds::Ask;
 
 /// The call a server's request arrived within: the stream it came on says so over Streamable
 /// HTTP; over stdio and legacy SSE (one stream for everything) it is the call in flight,
@@ -53,11 +32,6 @@ pub(crate) async fn within_call(
         Some(InboundStreamOrigin::OutboundRequest(id)) => origin_of(session, id).await,
         _ => sole_origin(session),
     }
-}
-
-/// Sends `request` to the call's client on the call's own stream, and waits for its answer.
-async fn ask(origin: &CallOrigin, request: ServerRequest) -> Result<ClientResult, McpError> {
-    ask_client(&origin.client, Some(&origin.request), request).await
 }
 
 /// Sends `request` to `client`, on the stream of its request `within` (else its standalone
@@ -85,24 +59,109 @@ pub(crate) async fn ask_client(
     })
 }
 
+fn offers(capabilities: Option<&ClientCapabilities>, request: &InputRequest) -> bool {
+    capabilities.is_some_and(|c| match request {
+        InputRequest::CreateMessage(_) => c.sampling.is_some(),
+        InputRequest::Elicitation(_) => c.elicitation.is_some(),
+        InputRequest::ListRoots(_) => c.roots.is_some(),
+        _ => false,
+    })
+}
+
+fn as_server_request(request: InputRequest) -> Option<ServerRequest> {
+    Some(match request {
+        InputRequest::CreateMessage(r) => ServerRequest::CreateMessageRequest(r),
+        InputRequest::Elicitation(r) => ServerRequest::ElicitRequest(r),
+        InputRequest::ListRoots(r) => ServerRequest::ListRootsRequest(r),
+        _ => return None,
+    })
+}
+
+/// What the call's client answers `request`, in either era; what Patchbay answers for it when
+/// it declared no such capability.
+pub(crate) async fn answer_for(
+    origin: &CallOrigin,
+    request: InputRequest,
+) -> Result<ClientResult, McpError> {
+    if !offers(origin.capabilities.as_ref(), &request) {
+        return match request {
+            InputRequest::CreateMessage(_) => Err(McpError::invalid_request(
+                "the client of this Patchbay portal does not offer sampling (it declared no sampling capability), so the server's request was declined",
+                None,
+            )),
+            InputRequest::ListRoots(_) => {
+                Ok(ClientResult::ListRootsResult(ListRootsResult::default()))
+            }
+            _ => {
+                tracing::info!("a client without elicitation was asked for input: declined for it");
+                Ok(ClientResult::ElicitResult(ElicitResult::new(
+                    ElicitationAction::Decline,
+                )))
+            }
+        };
+    }
+    if let Some(asks) = &origin.asks {
+        return ask_in_rounds(asks, request).await;
+    }
+    let request = as_server_request(request)
+        .ok_or_else(|| McpError::invalid_request("a request Patchbay does not relay", None))?;
+    ask_client(&origin.client, Some(&origin.request), request).await
+}
+
+/// A 2026-07-28 client's answer, which comes with its retry of the call.
+async fn ask_in_rounds(
+    asks: &tokio::sync::mpsc::UnboundedSender<Ask>,
+    request: InputRequest,
+) -> Result<ClientResult, McpError> {
+    let parse = |e: serde_json::Error| {
+        McpError::invalid_params(format!("the client's answer does not parse: {e}"), None)
+    };
+    let read: fn(serde_json::Value) -> Result<ClientResult, serde_json::Error> = match &request {
+        InputRequest::CreateMessage(_) => {
+            |v| serde_json::from_value(v).map(|r| ClientResult::CreateMessageResult(Box::new(r)))
+        }
+        InputRequest::ListRoots(_) => {
+            |v| serde_json::from_value(v).map(ClientResult::ListRootsResult)
+        }
+        _ => |v| serde_json::from_value(v).map(ClientResult::ElicitResult),
+    };
+    let (answer, answered) = oneshot::channel();
+    asks.send(Ask { request, answer }).map_err(|_| {
+        McpError::internal_error("the client's call ended before it could be asked", None)
+    })?;
+    let value = answered.await.map_err(|_| {
+        McpError::internal_error(
+            "the client did not answer: its call ended, or it retried without the answer",
+            None,
+        )
+    })??;
+    read(value).map_err(parse)
+}
+
+/// The call a server's request belongs to, or the error that there is none.
+async fn call_of(
+    session: u64,
+    context: &RequestContext<RoleClient>,
+    what: &str,
+) -> Result<CallOrigin, McpError> {
+    within_call(session, context).await.ok_or_else(|| {
+        McpError::invalid_request(
+            format!(
+                "the server asked for {what} outside of a call a client made through Patchbay; there is nobody to ask"
+            ),
+            None,
+        )
+    })
+}
+
 pub(crate) async fn create_message(
     session: u64,
     params: CreateMessageRequestParams,
     context: RequestContext<RoleClient>,
 ) -> Result<CreateMessageResult, McpError> {
-    let (origin, offers) = call_of(session, &context, "sampling", |c| c.sampling.is_some()).await?;
-    if !offers {
-        return Err(McpError::invalid_request(
-            "the client of this Patchbay portal does not offer sampling (it declared no sampling capability), so the server's request was declined",
-            None,
-        ));
-    }
-    match ask(
-        &origin,
-        ServerRequest::CreateMessageRequest(CreateMessageRequest::new(params)),
-    )
-    .await?
-    {
+    let origin = call_of(session, &context, "sampling").await?;
+    let request = InputRequest::CreateMessage(CreateMessageRequest::new(params));
+    match answer_for(&origin, request).await? {
         ClientResult::CreateMessageResult(result) => Ok(*result),
         _ => Err(McpError::internal_error(
             "the client answered sampling with something else",
@@ -116,17 +175,10 @@ pub(crate) async fn create_elicitation(
     params: ElicitRequestParams,
     context: RequestContext<RoleClient>,
 ) -> Result<ElicitResult, McpError> {
-    let (origin, offers) = call_of(session, &context, "input (elicitation)", |c| {
-        c.elicitation.is_some()
-    })
-    .await?;
-    if !offers {
-        tracing::info!("a client without elicitation was asked for input: declined for it");
-        return Ok(ElicitResult::new(ElicitationAction::Decline));
-    }
-    match ask(
+    let origin = call_of(session, &context, "input (elicitation)").await?;
+    match answer_for(
         &origin,
-        ServerRequest::ElicitRequest(ElicitRequest::new(params)),
+        InputRequest::Elicitation(ElicitRequest::new(params)),
     )
     .await?
     {

@@ -12,11 +12,11 @@ use std::time::{Duration, Instant};
 
 use rmcp::ErrorData as McpError;
 use rmcp::model::{
-    ClientResult, ListRootsRequest, ListRootsResult, RequestId, Root, ServerRequest,
+    ClientResult, InputRequest, ListRootsRequest, ListRootsResult, Root, ServerRequest,
 };
 use rmcp::service::{Peer, RequestContext, RoleClient, RoleServer};
 
-use super::client_requests::{ask_client, within_call};
+use super::client_requests::{answer_for, ask_client, within_call};
 use super::connect::Session;
 
 /// How long a server asking outside a call waits for the client whose request opened its
@@ -88,17 +88,13 @@ pub(crate) async fn roots_changed(client_id: u64) {
     }
 }
 
-/// `client`'s roots, asked within its request `within` (else on its standalone stream); none
-/// when it declared no roots.
-async fn roots_of(
-    client: &Peer<RoleServer>,
-    within: Option<&RequestId>,
-) -> Result<Vec<Root>, McpError> {
+/// `client`'s roots, asked on its standalone stream; none when it declared no roots.
+async fn roots_of(client: &Peer<RoleServer>) -> Result<Vec<Root>, McpError> {
     if !declares_roots(client) {
         return Ok(Vec::new());
     }
     let request = ServerRequest::ListRootsRequest(ListRootsRequest::default());
-    match ask_client(client, within, request).await? {
+    match ask_client(client, None, request).await? {
         ClientResult::ListRootsResult(result) => Ok(result.roots),
         _ => Err(McpError::internal_error(
             "the client answered roots/list with something else",
@@ -126,9 +122,14 @@ pub(crate) async fn list_roots(
     context: RequestContext<RoleClient>,
 ) -> Result<ListRootsResult, McpError> {
     if let Some(origin) = within_call(session, &context).await {
-        return Ok(ListRootsResult::new(
-            roots_of(&origin.client, Some(&origin.request)).await?,
-        ));
+        let request = InputRequest::ListRoots(ListRootsRequest::default());
+        return match answer_for(&origin, request).await? {
+            ClientResult::ListRootsResult(result) => Ok(result),
+            _ => Err(McpError::internal_error(
+                "the client answered roots/list with something else",
+                None,
+            )),
+        };
     }
     let deadline = Instant::now() + FIRST_USER_WAIT;
     let mut clients = clients_of(session);
@@ -138,7 +139,7 @@ pub(crate) async fn list_roots(
     }
     let mut roots: Vec<Root> = Vec::new();
     for (_, client) in clients {
-        match tokio::time::timeout(CLIENT_ANSWER, roots_of(&client, None)).await {
+        match tokio::time::timeout(CLIENT_ANSWER, roots_of(&client)).await {
             Ok(Ok(theirs)) => {
                 for root in theirs {
                     if !roots.iter().any(|r| r.uri == root.uri) {

@@ -9,14 +9,14 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use rmcp::ServiceError;
 use rmcp::model::{
-    CallToolRequest, CallToolRequestParams, CallToolResponse, CancelledNotificationParam,
-    ClientRequest, ProgressNotificationParam, ProgressToken, RequestId, ServerResult,
+    CancelledNotificationParam, ClientCapabilities, ProgressNotificationParam, ProgressToken,
+    RequestId,
 };
-use rmcp::service::{Peer, PeerRequestOptions, RoleClient, RoleServer};
+use rmcp::service::{Peer, RoleClient, RoleServer};
+use tokio::sync::mpsc;
 
-use super::connect::Session;
+use super::tool_call_rounds::Ask;
 
 /// How long a call's answer may wait for its last progress reports to be passed on.
 const SETTLE_AT_MOST: Duration = Duration::from_millis(100);
@@ -24,7 +24,7 @@ const SETTLE_AT_MOST: Duration = Duration::from_millis(100);
 const EARLY_KEPT: Duration = Duration::from_secs(2);
 const EARLY_MAX: usize = 256;
 
-type Key = (u64, String);
+pub(super) type Key = (u64, String);
 
 struct Route {
     client: Peer<RoleServer>,
@@ -40,6 +40,14 @@ pub(crate) struct CallOrigin {
     /// Which portal session the client is (see `new_client_id`).
     pub client_id: u64,
     pub request: RequestId,
+    /// The portal the call came through.
+    pub scope: String,
+    /// What the client declared it offers (per request in 2026-07-28, else at the handshake).
+    pub capabilities: Option<ClientCapabilities>,
+    /// A client of the 2026-07-28 era takes no requests: what the server asks during its call
+    /// goes here, to be answered in rounds (`tool_call_rounds`).
+    pub modern: bool,
+    pub asks: Option<mpsc::UnboundedSender<Ask>>,
 }
 
 /// A number for each portal session, to tell its calls from other sessions' (peers do not
@@ -63,7 +71,7 @@ fn routes() -> &'static Mutex<Routes> {
     ROUTES.get_or_init(Mutex::default)
 }
 
-fn key(session: u64, token: &ProgressToken) -> Key {
+pub(super) fn key(session: u64, token: &ProgressToken) -> Key {
     (session, serde_json::to_string(token).unwrap_or_default())
 }
 
@@ -74,13 +82,13 @@ pub(crate) fn new_session_key() -> u64 {
 }
 
 /// An open route; dropping it closes it.
-struct ProgressRoute {
+pub(super) struct ProgressRoute {
     key: Key,
     in_flight: Arc<AtomicUsize>,
 }
 
 impl ProgressRoute {
-    fn open(key: Key, client: Peer<RoleServer>, token: ProgressToken) -> ProgressRoute {
+    pub(super) fn open(key: Key, client: Peer<RoleServer>, token: ProgressToken) -> ProgressRoute {
         let in_flight = Arc::new(AtomicUsize::new(0));
         let early: Vec<ProgressNotificationParam> = {
             let mut routes = crate::lock(routes());
@@ -111,7 +119,7 @@ impl ProgressRoute {
     /// Lets the reports that came before the call's answer reach the client before it does:
     /// rmcp hands each notification to a task of its own and the answer straight to the caller,
     /// so the last report may still be on its way. Bounded: it waits a moment at most.
-    async fn settle(&self) {
+    pub(super) async fn settle(&self) {
         for _ in 0..4 {
             tokio::task::yield_now().await;
         }
@@ -161,7 +169,7 @@ pub(crate) async fn deliver(session: u64, mut params: ProgressNotificationParam)
     in_flight.fetch_sub(1, Ordering::AcqRel);
 }
 
-fn request_key(session: u64, id: &RequestId) -> Key {
+pub(super) fn request_key(session: u64, id: &RequestId) -> Key {
     (session, serde_json::to_string(id).unwrap_or_default())
 }
 
@@ -194,8 +202,16 @@ pub(crate) fn sole_origin(session: u64) -> Option<CallOrigin> {
         .then(|| first.clone())
 }
 
-struct CallRoute {
+pub(super) struct CallRoute {
     key: Key,
+}
+
+impl CallRoute {
+    /// Routes the server's requests on `key`'s request to `origin` until dropped.
+    pub(super) fn open(key: Key, origin: CallOrigin) -> CallRoute {
+        crate::lock(routes()).calls.insert(key.clone(), origin);
+        CallRoute { key }
+    }
 }
 
 impl Drop for CallRoute {
@@ -206,9 +222,9 @@ impl Drop for CallRoute {
 
 /// Tells the server to stop a request nobody waits for any more (the client cancelled, the
 /// time bound passed), as rmcp's own one-shot calls do.
-struct CancelOnDrop {
-    peer: Peer<RoleClient>,
-    id: Option<RequestId>,
+pub(super) struct CancelOnDrop {
+    pub peer: Peer<RoleClient>,
+    pub id: Option<RequestId>,
 }
 
 impl Drop for CancelOnDrop {
@@ -223,48 +239,5 @@ impl Drop for CancelOnDrop {
                 ))
                 .await;
         });
-    }
-}
-
-/// `tools/call` on `session` for the client of `origin`: the server's progress reports go to
-/// it under `progress_token`, the requests the server makes during the call go to it too.
-pub(crate) async fn call_tool(
-    session: &Session,
-    params: CallToolRequestParams,
-    origin: CallOrigin,
-    progress_token: Option<ProgressToken>,
-) -> Result<CallToolResponse, ServiceError> {
-    let peer = session.service.peer();
-    let request = ClientRequest::CallToolRequest(CallToolRequest::new(params));
-    let handle = peer
-        .send_request_with_option(request, PeerRequestOptions::no_options())
-        .await?;
-    let session_key = session.service.service().session_key();
-    let call_key = request_key(session_key, &handle.id);
-    crate::lock(routes())
-        .calls
-        .insert(call_key.clone(), origin.clone());
-    let _call = CallRoute { key: call_key };
-    let route = progress_token.map(|token| {
-        ProgressRoute::open(
-            key(session_key, &handle.progress_token),
-            origin.client,
-            token,
-        )
-    });
-    let mut guard = CancelOnDrop {
-        peer: peer.clone(),
-        id: Some(handle.id.clone()),
-    };
-    let result = handle.await_response().await;
-    guard.id = None;
-    if let Some(route) = &route {
-        route.settle().await;
-    }
-    match result? {
-        ServerResult::CallToolResult(result) => Ok(CallToolResponse::Complete(result)),
-        ServerResult::InputRequiredResult(result) => Ok(CallToolResponse::InputRequired(result)),
-        ServerResult::CreateTaskResult(result) => Ok(CallToolResponse::Task(result)),
-        _ => Err(ServiceError::UnexpectedResponse),
     }
 }
