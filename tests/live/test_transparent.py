@@ -309,6 +309,22 @@ def test_sampling_and_elicitation_reach_the_client_that_made_the_call(cli):
         assert sampled.is_error and "does not offer sampling" in text, sampled
         assert "declined" in "".join(c.text for c in elicited.content).lower()
 
+        # Each request the server made is in the portal's log, under the call's tool.
+        import time
+
+        def asked_log():
+            calls = cli.json("portal", "log", "Work", "--limit", "50")["calls"]
+            return sorted((c["tool"], c["method"], c["outcome"]) for c in calls if c["method"] != "tools/call")
+
+        deadline = time.monotonic() + 30  # the log is written in batches
+        while len(got := asked_log()) < 6 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert got == sorted(
+            [("every__trigger-sampling-request", "sampling/createMessage", "ok"),
+             ("every__trigger-elicitation-request", "elicitation/create", "ok")] * 2
+            + [("every__trigger-sampling-request", "sampling/createMessage", "answered_for_client"),
+               ("every__trigger-elicitation-request", "elicitation/create", "answered_for_client")]), got
+
 
 def rooted_client(streams, roots: list[str], asked: list):
     """The Python SDK client answering roots/list with `roots` (changeable), noting each ask."""

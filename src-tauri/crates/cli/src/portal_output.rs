@@ -89,7 +89,11 @@ impl Output {
             .map(|c| {
                 vec![
                     c.at.clone(),
-                    c.tool.clone(),
+                    if c.method == "tools/call" {
+                        c.tool.clone()
+                    } else {
+                        format!("{} ← {}", c.tool, c.method)
+                    },
                     c.outcome.clone(),
                     if c.queued_ms > 0 {
                         format!("{} ms ({} queued)", c.duration_ms, c.queued_ms)

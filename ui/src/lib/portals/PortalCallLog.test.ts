@@ -15,6 +15,7 @@ function call(portal: string, server: string | null, tool: string, outcome: stri
     tool,
     duration_ms: 3,
     queued_ms: 0,
+    method: "tools/call",
     outcome,
     error: outcome === "error" ? `${tool} failed` : null,
     bytes_in: 10,

@@ -89,7 +89,7 @@ pub enum PortalCommand {
         #[arg(long)]
         tool: Option<String>,
         /// Only calls that ended so.
-        #[arg(long, value_parser = ["ok", "tool_error", "error", "input_required", "task"])]
+        #[arg(long, value_parser = ["ok", "tool_error", "error", "input_required", "task", "answered_for_client"])]
         outcome: Option<String>,
         #[arg(long, default_value_t = 50)]
         limit: u32,

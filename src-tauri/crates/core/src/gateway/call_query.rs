@@ -39,7 +39,7 @@ impl Patchbay {
             let p = crate::portals::repo::find(c, workspace_id, portal)?.portal;
             let mut sql = String::from(
                 "SELECT at, portal_id, server_id, tool, duration_ms, outcome, error, bytes_in,
-                    bytes_out, arguments, result, queued_ms
+                    bytes_out, arguments, result, queued_ms, method
                  FROM portal_calls WHERE portal_id = ?",
             );
             let mut params = vec![SqlValue::Text(p.id)];
@@ -78,6 +78,7 @@ impl Patchbay {
                         arguments: r.get(9)?,
                         result: r.get(10)?,
                         queued_ms: r.get(11)?,
+                        method: r.get(12)?,
                     })
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;

@@ -21,11 +21,16 @@ pub struct CallRecord {
     pub portal_id: String,
     pub server_id: Option<String>,
     pub tool: String,
+    /// `tools/call`, or a request the server made of the client during that tool's call:
+    /// `sampling/createMessage`, `elicitation/create`, `roots/list`.
+    pub method: String,
     pub duration_ms: u32,
     /// How long of it the call waited for its turn under the member's limit of calls at once.
     pub queued_ms: u32,
     /// `ok`, `tool_error` (the tool answered with isError), `error`, `input_required` (the
-    /// server asked the client for input first) or `task` (the call became a task).
+    /// server asked the client for input first) or `task` (the call became a task); for a
+    /// server's request, `ok` (the client answered), `error`, or `answered_for_client` (the
+    /// client did not offer it: Patchbay declined).
     pub outcome: String,
     pub error: Option<String>,
     pub bytes_in: u32,
@@ -92,8 +97,8 @@ fn write(core: &Patchbay, rows: &[CallRecord]) -> crate::Result<()> {
     core.store().write(|tx| {
         let mut insert = tx.prepare_cached(
             "INSERT INTO portal_calls (at, portal_id, server_id, tool, duration_ms, outcome, error,
-                bytes_in, bytes_out, arguments, result, queued_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                bytes_in, bytes_out, arguments, result, queued_ms, method)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         )?;
         for r in rows {
             insert.execute(params![
@@ -108,7 +113,8 @@ fn write(core: &Patchbay, rows: &[CallRecord]) -> crate::Result<()> {
                 r.bytes_out,
                 r.arguments,
                 r.result,
-                r.queued_ms
+                r.queued_ms,
+                r.method
             ])?;
         }
         tx.execute(

@@ -63,6 +63,35 @@ impl PortalHandler {
     }
 }
 
+impl PortalHandler {
+    /// Notes in the call log each request a member's server makes of the client during a call
+    /// of `tool` (a portal's log; one server's endpoint has none).
+    fn ask_log(&self, server_id: &str, tool: &str) -> Option<relayed_calls::AskLog> {
+        if self.state.source == Source::Server {
+            return None;
+        }
+        let (log, portal_id) = (self.log.clone(), self.state.portal_id.clone());
+        let (server_id, tool) = (server_id.to_string(), tool.to_string());
+        Some(std::sync::Arc::new(move |method, outcome, took, error| {
+            log.record(CallRecord {
+                at: crate::clock::now(),
+                portal_id: portal_id.clone(),
+                server_id: Some(server_id.clone()),
+                tool: tool.clone(),
+                method: method.into(),
+                duration_ms: took.as_millis() as u32,
+                queued_ms: 0,
+                outcome: outcome.into(),
+                error,
+                bytes_in: 0,
+                bytes_out: 0,
+                arguments: None,
+                result: None,
+            });
+        }))
+    }
+}
+
 impl Drop for PortalHandler {
     fn drop(&mut self) {
         self.state.open_sessions.fetch_sub(1, Ordering::Relaxed);
@@ -423,6 +452,7 @@ impl ServerHandler for PortalHandler {
                     capabilities: context.client_capabilities(),
                     modern,
                     asks: None,
+                    log: self.ask_log(&target.server_id, &request.name),
                 };
                 let what = format!("'{}'", request.name);
                 self.forward_queued(&target.server_id, &what, &context, async move |s| {
@@ -462,6 +492,7 @@ impl ServerHandler for PortalHandler {
             portal_id: self.state.portal_id.clone(),
             server_id: target.map(|t| t.server_id.clone()),
             tool: request.name.to_string(),
+            method: "tools/call".into(),
             duration_ms: started.elapsed().as_millis() as u32,
             queued_ms: queued.as_millis() as u32,
             outcome: match &outcome {

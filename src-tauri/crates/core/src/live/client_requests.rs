@@ -77,29 +77,58 @@ fn as_server_request(request: InputRequest) -> Option<ServerRequest> {
     })
 }
 
+fn method_of(request: &InputRequest) -> &'static str {
+    match request {
+        InputRequest::CreateMessage(_) => "sampling/createMessage",
+        InputRequest::ListRoots(_) => "roots/list",
+        _ => "elicitation/create",
+    }
+}
+
 /// What the call's client answers `request`, in either era; what Patchbay answers for it when
-/// it declared no such capability.
+/// it declared no such capability. Each is noted in the call's log.
 pub(crate) async fn answer_for(
     origin: &CallOrigin,
     request: InputRequest,
 ) -> Result<ClientResult, McpError> {
-    if !offers(origin.capabilities.as_ref(), &request) {
-        return match request {
-            InputRequest::CreateMessage(_) => Err(McpError::invalid_request(
-                "the client of this Patchbay portal does not offer sampling (it declared no sampling capability), so the server's request was declined",
-                None,
-            )),
-            InputRequest::ListRoots(_) => {
-                Ok(ClientResult::ListRootsResult(ListRootsResult::default()))
-            }
-            _ => {
-                tracing::info!("a client without elicitation was asked for input: declined for it");
-                Ok(ClientResult::ElicitResult(ElicitResult::new(
-                    ElicitationAction::Decline,
-                )))
-            }
+    let started = std::time::Instant::now();
+    let method = method_of(&request);
+    let offered = offers(origin.capabilities.as_ref(), &request);
+    let answer = if offered {
+        asked(origin, request).await
+    } else {
+        answered_for_client(request)
+    };
+    if let Some(log) = &origin.log {
+        let outcome = match (&answer, offered) {
+            (Err(_), true) => "error",
+            (_, false) => "answered_for_client",
+            (Ok(_), true) => "ok",
         };
+        let error = answer.as_ref().err().map(|e| e.message.to_string());
+        log(method, outcome, started.elapsed(), error);
     }
+    answer
+}
+
+/// Patchbay's answer for a client that does not offer what the server asks.
+fn answered_for_client(request: InputRequest) -> Result<ClientResult, McpError> {
+    match request {
+        InputRequest::CreateMessage(_) => Err(McpError::invalid_request(
+            "the client of this Patchbay portal does not offer sampling (it declared no sampling capability), so the server's request was declined",
+            None,
+        )),
+        InputRequest::ListRoots(_) => Ok(ClientResult::ListRootsResult(ListRootsResult::default())),
+        _ => {
+            tracing::info!("a client without elicitation was asked for input: declined for it");
+            Ok(ClientResult::ElicitResult(ElicitResult::new(
+                ElicitationAction::Decline,
+            )))
+        }
+    }
+}
+
+async fn asked(origin: &CallOrigin, request: InputRequest) -> Result<ClientResult, McpError> {
     if let Some(asks) = &origin.asks {
         return ask_in_rounds(asks, request).await;
     }

@@ -48,7 +48,14 @@ pub(crate) struct CallOrigin {
     /// goes here, to be answered in rounds (`tool_call_rounds`).
     pub modern: bool,
     pub asks: Option<mpsc::UnboundedSender<Ask>>,
+    /// Where each request the server makes of the client during the call is noted.
+    pub log: Option<AskLog>,
 }
+
+/// Notes one request a server made of a call's client: its method, how it ended (`ok`,
+/// `error`, `answered_for_client`), how long it took, the error.
+pub(crate) type AskLog =
+    Arc<dyn Fn(&'static str, &'static str, Duration, Option<String>) + Send + Sync>;
 
 /// A number for each portal session, to tell its calls from other sessions' (peers do not
 /// compare).

@@ -22,6 +22,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0012_member_timeout.sql"),
     include_str!("migrations/0013_prompt_review.sql"),
     include_str!("migrations/0014_limits.sql"),
+    include_str!("migrations/0015_call_methods.sql"),
 ];
 
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
