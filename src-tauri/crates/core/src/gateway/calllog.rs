@@ -41,7 +41,7 @@ pub struct CallRecord {
 }
 
 enum Entry {
-    Call(CallRecord),
+    Call(Box<CallRecord>),
     /// Answered once every call sent before it is written.
     Flush(oneshot::Sender<()>),
 }
@@ -58,7 +58,7 @@ impl CallLog {
                 let (mut rows, mut flushed) = (Vec::new(), Vec::new());
                 for entry in batch.drain(..) {
                     match entry {
-                        Entry::Call(record) => rows.push(record),
+                        Entry::Call(record) => rows.push(*record),
                         Entry::Flush(done) => flushed.push(done),
                     }
                 }
@@ -79,7 +79,7 @@ impl CallLog {
 
     /// Never blocks the call: when the log is backed up, the record is dropped (and said so).
     pub fn record(&self, record: CallRecord) {
-        if self.0.try_send(Entry::Call(record)).is_err() {
+        if self.0.try_send(Entry::Call(Box::new(record))).is_err() {
             tracing::warn!("the call log is backed up; a call went unlogged");
         }
     }
