@@ -63,6 +63,8 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::portals::set_portal_tool,
         commands::portals::set_portal_prompt,
         commands::portals::update_member,
+        commands::portals::window_input_requests,
+        commands::portals::answer_window_input_request,
         commands::portals::portal_calls,
         commands::portals::set_member_prefix,
         commands::clients::list_clients,
@@ -91,6 +93,15 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .setup(|app| {
             let state = AppState::open()?;
+            // The gateway asks the user here, for clients that cannot, while this is held.
+            match patchbay_core::asked_in_window::hold_window_presence(&state.data_dir) {
+                Ok(presence) => {
+                    app.manage(presence);
+                }
+                Err(err) => {
+                    tracing::warn!(error = %err, "servers' questions will not be asked here")
+                }
+            }
             app.manage(state);
             // A desktop without a tray (a bare X server) still gets the window.
             if let Err(err) = tray::install(app.handle()) {

@@ -1,5 +1,6 @@
 //! Portal commands: thin calls into the core.
 
+use patchbay_core::asked_in_window::{WindowInputAnswer, WindowInputRequest};
 use patchbay_core::gateway::{CallQuery, CallRecord};
 use patchbay_core::portals::{MemberSetting, NewPortal, Portal, PortalPatch};
 use serde::Deserialize;
@@ -255,6 +256,32 @@ pub async fn portal_calls(
 ) -> CommandResult<Vec<CallRecord>> {
     core(state, move |c| {
         c.portal_calls(&input.workspace, &input.portal, &input.query)
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct WindowAnswerInput {
+    pub id: String,
+    pub answer: WindowInputAnswer,
+}
+
+/// Input servers ask of portal clients that cannot give it, waiting for the user here.
+#[tauri::command]
+pub async fn window_input_requests(
+    state: State<'_, AppState>,
+) -> CommandResult<Vec<WindowInputRequest>> {
+    core(state, move |c| c.window_input_requests()).await
+}
+
+#[tauri::command]
+pub async fn answer_window_input_request(
+    state: State<'_, AppState>,
+    input: WindowAnswerInput,
+) -> CommandResult<()> {
+    core(state, move |c| {
+        c.answer_window_input_request(&input.id, input.answer)
     })
     .await
 }

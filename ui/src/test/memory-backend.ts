@@ -18,6 +18,8 @@ import type { SyncReport } from "../lib/bindings/SyncReport";
 import type { ToolDetail } from "../lib/bindings/ToolDetail";
 import type { PromptDetail } from "../lib/bindings/PromptDetail";
 import type { MemberSetting } from "../lib/bindings/MemberSetting";
+import type { WindowInputAnswer } from "../lib/bindings/WindowInputAnswer";
+import type { WindowInputRequest } from "../lib/bindings/WindowInputRequest";
 import type { Portal } from "../lib/bindings/Portal";
 import type { CallQuery } from "../lib/bindings/CallQuery";
 import type { ClientInfo } from "../lib/bindings/ClientInfo";
@@ -714,6 +716,21 @@ export class MemoryBackend implements Backend {
 
   /** Links the UI opened in the browser. */
   opened: string[] = [];
+
+  /** Questions waiting in the window, and the answers given (newest last). */
+  windowQuestions: WindowInputRequest[] = [];
+  windowAnswers: { id: string; answer: WindowInputAnswer }[] = [];
+
+  async windowInputRequests() {
+    return this.windowQuestions.filter((q) => !this.windowAnswers.some((a) => a.id === q.id));
+  }
+
+  async answerWindowInputRequest(id: string, answer: WindowInputAnswer) {
+    if (!this.windowQuestions.some((q) => q.id === id) || this.windowAnswers.some((a) => a.id === id)) {
+      fail("not_found", "the request is no longer waiting");
+    }
+    this.windowAnswers.push({ id, answer });
+  }
 
   async openUrl(url: string) {
     this.opened.push(url);

@@ -1,5 +1,6 @@
 //! Patchbay's core: everything the desktop app and the CLI do, with no dependency on either.
 
+pub mod asked_in_window;
 pub mod catalog;
 pub mod clients;
 mod clock;

@@ -39,6 +39,8 @@ import type { ToolCallResult } from "../bindings/ToolCallResult";
 import type { ToolDetail } from "../bindings/ToolDetail";
 import type { DefinitionDiff } from "../bindings/DefinitionDiff";
 import type { PromptDetail } from "../bindings/PromptDetail";
+import type { WindowInputAnswer } from "../bindings/WindowInputAnswer";
+import type { WindowInputRequest } from "../bindings/WindowInputRequest";
 import type { MemberSetting } from "../bindings/MemberSetting";
 import type { Workspace } from "../bindings/Workspace";
 
@@ -131,6 +133,9 @@ export interface Backend {
   entrySnippet(workspace: string, target: string, client: string, transport?: EntryTransport): Promise<EntrySnippet>;
   /** Shows a file or folder in the OS file manager. */
   revealPath(path: string): Promise<void>;
+  /** Questions servers ask of portal clients that cannot answer them, waiting for the user. */
+  windowInputRequests(): Promise<WindowInputRequest[]>;
+  answerWindowInputRequest(id: string, answer: WindowInputAnswer): Promise<void>;
   /** Opens an http(s) link in the user's browser. */
   openUrl(url: string): Promise<void>;
 }

@@ -49,6 +49,8 @@ import type { MemberSettingInput } from "../bindings/MemberSettingInput";
 import type { PortalPromptInput } from "../bindings/PortalPromptInput";
 import type { PromptApprovalInput } from "../bindings/PromptApprovalInput";
 import type { PromptDetail } from "../bindings/PromptDetail";
+import type { WindowAnswerInput } from "../bindings/WindowAnswerInput";
+import type { WindowInputRequest } from "../bindings/WindowInputRequest";
 import type { PromptRef } from "../bindings/PromptRef";
 import type { ToolRef } from "../bindings/ToolRef";
 import type { UnsavedTest } from "../bindings/UnsavedTest";
@@ -235,6 +237,9 @@ export function tauriBackend(): Backend {
     getSettings: () => call<Settings>("get_settings"),
     updateSettings: (patch) => call<Settings>("update_settings", patch satisfies SettingsPatch),
     setStartAtLogin: (enabled) => call<LoginService>("set_start_at_login", { enabled } satisfies StartAtLoginInput),
+    windowInputRequests: () => call<WindowInputRequest[]>("window_input_requests"),
+    answerWindowInputRequest: (id, answer) =>
+      call<void>("answer_window_input_request", { id, answer } satisfies WindowAnswerInput),
     openUrl: async (url) => {
       try {
         await openUrl(url);

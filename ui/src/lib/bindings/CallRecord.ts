@@ -13,8 +13,9 @@ queued_ms: number,
 /**
  * `ok`, `tool_error` (the tool answered with isError), `error`, `input_required` (the
  * server asked the client for input first) or `task` (the call became a task); for a
- * server's request, `ok` (the client answered), `error`, or `answered_for_client` (the
- * client did not offer it: Patchbay declined).
+ * server's request, `ok` (the client answered), `error`, `answered_for_client` (the
+ * client did not offer it: Patchbay declined) or `asked_in_window` (the user answered in
+ * the Patchbay window instead).
  */
 outcome: string, error: string | null, bytes_in: number, bytes_out: number, 
 /**

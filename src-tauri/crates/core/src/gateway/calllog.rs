@@ -29,8 +29,9 @@ pub struct CallRecord {
     pub queued_ms: u32,
     /// `ok`, `tool_error` (the tool answered with isError), `error`, `input_required` (the
     /// server asked the client for input first) or `task` (the call became a task); for a
-    /// server's request, `ok` (the client answered), `error`, or `answered_for_client` (the
-    /// client did not offer it: Patchbay declined).
+    /// server's request, `ok` (the client answered), `error`, `answered_for_client` (the
+    /// client did not offer it: Patchbay declined) or `asked_in_window` (the user answered in
+    /// the Patchbay window instead).
     pub outcome: String,
     pub error: Option<String>,
     pub bytes_in: u32,

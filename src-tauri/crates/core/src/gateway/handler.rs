@@ -453,6 +453,14 @@ impl ServerHandler for PortalHandler {
                     modern,
                     asks: None,
                     log: self.ask_log(&target.server_id, &request.name),
+                    window: (self.state.source == Source::Portal).then(|| {
+                        crate::asked_in_window::WindowAsk {
+                            core: Arc::clone(&self.core),
+                            portal_id: self.state.portal_id.clone(),
+                            server_id: target.server_id.clone(),
+                            tool: request.name.to_string(),
+                        }
+                    }),
                 };
                 let what = format!("'{}'", request.name);
                 self.forward_queued(&target.server_id, &what, &context, async move |s| {

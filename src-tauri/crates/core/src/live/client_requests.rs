@@ -85,8 +85,9 @@ fn method_of(request: &InputRequest) -> &'static str {
     }
 }
 
-/// What the call's client answers `request`, in either era; what Patchbay answers for it when
-/// it declared no such capability. Each is noted in the call's log.
+/// What the call's client answers `request`, in either era; when it declared no such
+/// capability, what the user answers in the Patchbay window (elicitation, the window open), else
+/// what Patchbay answers for it. Each is noted in the call's log.
 pub(crate) async fn answer_for(
     origin: &CallOrigin,
     request: InputRequest,
@@ -94,16 +95,19 @@ pub(crate) async fn answer_for(
     let started = std::time::Instant::now();
     let method = method_of(&request);
     let offered = offers(origin.capabilities.as_ref(), &request);
-    let answer = if offered {
-        asked(origin, request).await
+    let (answer, how) = if offered {
+        (asked(origin, request).await, "ok")
+    } else if let (Some(window), InputRequest::Elicitation(ask)) = (&origin.window, &request)
+        && let Some(answer) = window.ask(&ask.params).await
+    {
+        (Ok(ClientResult::ElicitResult(answer)), "asked_in_window")
     } else {
-        answered_for_client(request)
+        (answered_for_client(request), "answered_for_client")
     };
     if let Some(log) = &origin.log {
-        let outcome = match (&answer, offered) {
-            (Err(_), true) => "error",
-            (_, false) => "answered_for_client",
-            (Ok(_), true) => "ok",
+        let outcome = match &answer {
+            Err(_) if offered => "error",
+            _ => how,
         };
         let error = answer.as_ref().err().map(|e| e.message.to_string());
         log(method, outcome, started.elapsed(), error);

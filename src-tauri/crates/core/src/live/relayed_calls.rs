@@ -50,6 +50,8 @@ pub(crate) struct CallOrigin {
     pub asks: Option<mpsc::UnboundedSender<Ask>>,
     /// Where each request the server makes of the client during the call is noted.
     pub log: Option<AskLog>,
+    /// Where input is asked of the user when the client cannot give it (a portal's call).
+    pub window: Option<crate::asked_in_window::WindowAsk>,
 }
 
 /// Notes one request a server made of a call's client: its method, how it ended (`ok`,

@@ -1,6 +1,7 @@
 -- The call log holds, beside tool calls, the requests a server made of the client during one
 -- (sampling/createMessage, elicitation/create, roots/list), under that call's tool; such a
--- request may end `answered_for_client` (the client did not offer it: Patchbay declined).
+-- request may end `answered_for_client` (the client did not offer it: Patchbay declined) or
+-- `asked_in_window` (the user answered in the Patchbay window instead).
 -- SQLite cannot change a CHECK, so the table is rebuilt, rows and ids kept.
 CREATE TABLE portal_calls_new (
     id           INTEGER PRIMARY KEY,
@@ -10,7 +11,8 @@ CREATE TABLE portal_calls_new (
     tool         TEXT NOT NULL,
     duration_ms  INTEGER NOT NULL,
     outcome      TEXT NOT NULL CHECK (outcome IN
-        ('ok', 'tool_error', 'error', 'input_required', 'task', 'answered_for_client')),
+        ('ok', 'tool_error', 'error', 'input_required', 'task', 'answered_for_client',
+         'asked_in_window')),
     error        TEXT,
     bytes_in     INTEGER NOT NULL,
     bytes_out    INTEGER NOT NULL,

@@ -1,0 +1,73 @@
+"""A server asks for input during a call whose client cannot give it (the client declared no
+elicitation): the Patchbay window asks the user with the server's own form, and the answer
+reaches the server; the call log says it was asked in the window."""
+
+import asyncio
+import json
+import socket
+import threading
+import time
+
+from mcp_servers import everything, free_port
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from test_servers import by_testid, shot, wait
+
+
+def listening(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(1)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+async def call_through(url: str, token: str, tool: str) -> str:
+    """A call by a client that declares no elicitation (the SDK's default); all its text."""
+    from contextlib import AsyncExitStack
+
+    from portal_client import bearer, open_session
+
+    async with AsyncExitStack() as stack:
+        session = await open_session(stack, url, bearer(token))
+        await session.initialize()
+        result = await session.call_tool(tool, {})
+        return "\n".join(getattr(c, "text", "") for c in result.content)
+
+
+def test_the_window_asks_what_a_client_cannot(env, launch):
+    with everything("streamableHttp") as upstream:
+        env.cli("server", "create", "--name", "every", "--url", upstream, "--sync")
+        portal = json.loads(env.cli("portal", "create", "--name", "Work", "--json").stdout)
+        env.cli("portal", "add-server", "Work", "every")
+        port = free_port()
+        driver = launch(PATCHBAY_GATEWAY_PORT=str(port))
+        deadline = time.monotonic() + 60  # the app starts the gateway
+        while not listening(port):
+            assert time.monotonic() < deadline, "the app's gateway never listened"
+            time.sleep(0.1)
+
+        answer: dict = {}
+        url = f"http://127.0.0.1:{port}/mcp/work"
+        caller = threading.Thread(target=lambda: answer.update(text=asyncio.run(
+            call_through(url, portal["token"], "every__trigger-elicitation-request"))))
+        caller.start()
+        try:
+            dialog = wait(driver).until(EC.visibility_of_element_located(by_testid("window-input-dialog")))
+            assert "every__trigger-elicitation-request" in dialog.text
+            assert "Please provide inputs" in dialog.find_element(*by_testid("window-input-message")).text
+            dialog.find_element(By.CSS_SELECTOR, "#arg-name").send_keys("Grace Hopper")
+            shot(driver, "30-window-input-form")
+            dialog.find_element(*by_testid("window-input-send")).click()
+            caller.join(120)
+        finally:
+            caller.join(120)
+        assert "Grace Hopper" in answer.get("text", ""), answer
+        wait(driver).until(EC.invisibility_of_element_located(by_testid("window-input-dialog")))
+
+        deadline = time.monotonic() + 30  # the call log is written in batches
+        while time.monotonic() < deadline:
+            calls = json.loads(env.cli("portal", "log", "Work", "--json").stdout)["calls"]
+            asked = [c["outcome"] for c in calls if c["method"] == "elicitation/create"]
+            if asked:
+                break
+            time.sleep(0.2)
+        assert asked == ["asked_in_window"], calls
