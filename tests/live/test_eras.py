@@ -18,16 +18,17 @@ def text_of(result) -> str:
     return "".join(getattr(c, "text", "") for c in result.content)
 
 
-async def ask(url: str, headers: dict, modern: bool, calls: list[tuple[str, dict]]):
+async def ask(url, headers: dict, modern: bool, calls: list[tuple[str, dict]]):
     """A Python SDK client of one era answering sampling and elicitation (as noted), making
-    `calls`; it drives `input_required` rounds itself."""
+    `calls`; it drives `input_required` rounds itself. `url` may be the stdio entry's
+    parameters instead."""
     import httpx2
     from mcp import Client
 
     asked: list = []
+    mode = "2026-07-28" if modern else "legacy"
     async with httpx2.AsyncClient(headers=headers, timeout=60) as http:
-        transport = streamable_http_client(url, http_client=http)
-        mode = "2026-07-28" if modern else "legacy"
+        transport = streamable_http_client(url, http_client=http) if isinstance(url, str) else url
         async with Client(transport, mode=mode, **answering(asked)) as client:
             texts = [text_of(await client.call_tool(name, args)) for name, args in calls]
     return texts, sorted(kind for kind, _ in asked)
@@ -45,11 +46,16 @@ def test_a_2026_server_asking_in_rounds_reaches_clients_of_both_eras(cli):
         cli.json("portal", "add-server", "Work", "asker")
         address = cli.json("gateway", "start")["address"]
 
+        from mcp import StdioServerParameters
+
+        entry = StdioServerParameters(command=cli.binary, args=["bridge", portal["id"]], env=cli.env)
         expected = (["sampled-by-client, Ada Lovelace!"], ["elicitation", "sampling"])
         for modern in (False, True):
             assert asyncio.run(ask(url, {}, modern, [("greet", {})])) == expected, f"direct, modern={modern}"
             got = asyncio.run(ask(f"{address}/mcp/work", bearer(portal), modern, [("asker__greet", {})]))
             assert got == expected, f"through the portal, modern={modern}"
+            got = asyncio.run(ask(entry, {}, modern, [("asker__greet", {})]))
+            assert got == expected, f"through the stdio entry, modern={modern}"
 
 
 def test_an_initialize_era_server_asking_during_the_call_reaches_a_2026_client_in_rounds(cli):
