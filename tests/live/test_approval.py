@@ -94,8 +94,14 @@ def served_soon(address: str, token: str, wanted) -> dict:
     (a test of it) holds, or the last answer after a generous bound."""
     import time
 
+    def attempt():
+        try:
+            return served_prompts(address, token)
+        except Exception:  # a listed prompt went between the listing and getting it: again
+            return None
+
     deadline = time.monotonic() + 30
-    while not wanted(got := served_prompts(address, token)) and time.monotonic() < deadline:
+    while ((got := attempt()) is None or not wanted(got)) and time.monotonic() < deadline:
         pass
     return got
 

@@ -1,6 +1,8 @@
 //! Store changes made anywhere — this process, the CLI, the app — as a generation number.
 //! SQLite's `data_version` on a connection of its own moves whenever another connection
-//! commits, so a cheap poll sees every write without the writers knowing of the gateway.
+//! commits, so a cheap poll sees every write without the writers knowing of the gateway; of
+//! those, only writes that move `config_generation` (what is served and how; not the call
+//! log the gateway writes on every call) count as changes.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -39,12 +41,22 @@ pub(crate) fn watch_store(path: Option<PathBuf>) -> watch::Receiver<u64> {
                 conn.query_row("PRAGMA data_version", [], |r| r.get::<_, i64>(0))
                     .ok()
             };
-            let mut last = version(&conn);
+            let config = |conn: &Connection| {
+                conn.query_row("SELECT n FROM config_generation", [], |r| r.get::<_, i64>(0))
+                    .ok()
+            };
+            let (mut last, mut last_config) = (version(&conn), config(&conn));
             while !tx.is_closed() {
                 std::thread::sleep(POLL);
                 let now = version(&conn);
-                if now != last {
-                    last = now;
+                if now == last {
+                    continue;
+                }
+                last = now;
+                let now_config = config(&conn);
+                // Unreadable (a store not migrated yet): every commit counts.
+                if now_config != last_config || now_config.is_none() {
+                    last_config = now_config;
                     tx.send_modify(|generation| *generation += 1);
                 }
             }
@@ -53,4 +65,53 @@ pub(crate) fn watch_store(path: Option<PathBuf>) -> watch::Receiver<u64> {
         tracing::warn!(error = %err, "cannot start the store watcher");
     }
     rx
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::store::Store;
+
+    fn config_generation(store: &Store) -> i64 {
+        store
+            .read(|c| Ok(c.query_row("SELECT n FROM config_generation", [], |r| r.get(0))?))
+            .unwrap()
+    }
+
+    #[test]
+    fn what_is_served_moves_the_generation_and_the_call_log_does_not() {
+        let store = Store::open_in_memory().unwrap();
+        let start = config_generation(&store);
+        store
+            .write(|tx| {
+                tx.execute_batch(
+                    "INSERT INTO workspaces (id, name, is_default, created_at, updated_at)
+                         VALUES ('w', 'default', 1, 't', 't');
+                     INSERT INTO portals (id, workspace_id, name, description, slug, secure,
+                         log_payloads, created_at, updated_at)
+                         VALUES ('p', 'w', 'Work', '', 'work', 1, 0, 't', 't');",
+                )?;
+                Ok(())
+            })
+            .unwrap();
+        let configured = config_generation(&store);
+        assert_eq!(configured, start + 2);
+        store
+            .write(|tx| {
+                tx.execute(
+                    "INSERT INTO portal_calls (at, portal_id, tool, duration_ms, outcome,
+                        bytes_in, bytes_out) VALUES ('t', 'p', 'x', 1, 'ok', 0, 0)",
+                    [],
+                )?;
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(config_generation(&store), configured, "a call is no change");
+        store
+            .write(|tx| {
+                tx.execute("UPDATE portals SET log_payloads = 1 WHERE id = 'p'", [])?;
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(config_generation(&store), configured + 1);
+    }
 }
