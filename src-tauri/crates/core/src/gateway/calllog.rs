@@ -102,7 +102,8 @@ fn write(core: &Patchbay, rows: &[CallRecord]) -> crate::Result<()> {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         )?;
         for r in rows {
-            insert.execute(params![
+            // A row the table refuses (a constraint) is left out, not the batch with it.
+            let inserted = insert.execute(params![
                 r.at,
                 r.portal_id,
                 r.server_id,
@@ -116,7 +117,10 @@ fn write(core: &Patchbay, rows: &[CallRecord]) -> crate::Result<()> {
                 r.result,
                 r.queued_ms,
                 r.method
-            ])?;
+            ]);
+            if let Err(err) = inserted {
+                tracing::warn!(error = %err, tool = %r.tool, "a call could not be logged");
+            }
         }
         tx.execute(
             "DELETE FROM portal_calls WHERE id <= (SELECT MAX(id) FROM portal_calls) - ?1",
@@ -124,4 +128,60 @@ fn write(core: &Patchbay, rows: &[CallRecord]) -> crate::Result<()> {
         )?;
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(outcome: &str) -> CallRecord {
+        CallRecord {
+            at: "t".into(),
+            portal_id: "p".into(),
+            server_id: None,
+            tool: format!("tool-{outcome}"),
+            method: "tools/call".into(),
+            duration_ms: 1,
+            queued_ms: 0,
+            outcome: outcome.into(),
+            error: None,
+            bytes_in: 0,
+            bytes_out: 0,
+            arguments: None,
+            result: None,
+        }
+    }
+
+    #[test]
+    fn a_row_the_table_refuses_does_not_take_the_batch_with_it() {
+        let store = crate::store::Store::open_in_memory().unwrap();
+        let secrets = Arc::new(crate::secrets::MemorySecretStore::default());
+        let core = Patchbay::new(store, secrets).unwrap();
+        core.store()
+            .write(|tx| {
+                tx.execute_batch(
+                    "INSERT INTO workspaces (id, name, is_default, created_at, updated_at)
+                         VALUES ('w', 'other', 0, 't', 't');
+                     INSERT INTO portals (id, workspace_id, name, description, slug, secure,
+                         log_payloads, created_at, updated_at)
+                         VALUES ('p', 'w', 'Work', '', 'work', 1, 0, 't', 't');",
+                )?;
+                Ok(())
+            })
+            .unwrap();
+        write(
+            &core,
+            &[record("ok"), record("no-such-outcome"), record("error")],
+        )
+        .unwrap();
+        let tools: Vec<String> = core
+            .store()
+            .read(|c| {
+                let mut stmt = c.prepare("SELECT tool FROM portal_calls ORDER BY id")?;
+                let rows = stmt.query_map([], |r| r.get(0))?;
+                Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+            })
+            .unwrap();
+        assert_eq!(tools, ["tool-ok", "tool-error"]);
+    }
 }
