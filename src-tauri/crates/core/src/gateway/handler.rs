@@ -14,14 +14,14 @@ use rmcp::model::{
     CacheScope, CallToolRequestParams, CallToolResponse, CompleteRequestParams, CompleteResult,
     GetPromptRequestParams, GetPromptResponse, Implementation, ListPromptsResult,
     ListResourceTemplatesResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
-    ReadResourceRequestParams, ReadResourceResponse, Reference, ResultType, ServerCapabilities,
-    ServerConfig, ServerNotification, SubscribeRequestParams, SubscriptionFilter,
-    UnsubscribeRequestParams,
+    ReadResourceRequestParams, ReadResourceResponse, Reference, ServerCapabilities, ServerConfig,
+    ServerNotification, SubscribeRequestParams, SubscriptionFilter, UnsubscribeRequestParams,
 };
 use rmcp::service::{NotificationContext, RequestContext, RoleServer, SubscriptionContext};
 use serde::de::DeserializeOwned;
 use tokio::sync::broadcast::error::RecvError;
 
+use super::call_origin::complete_for;
 use super::calllog::{CallLog, CallRecord};
 use super::log_relay::LogRelay;
 use super::portal_state::{PortalState, Source};
@@ -35,7 +35,7 @@ pub(crate) struct PortalHandler {
     pub(super) core: Arc<Patchbay>,
     pub(super) state: Arc<PortalState>,
     pub(super) upstreams: Arc<Upstreams>,
-    log: CallLog,
+    pub(super) log: CallLog,
     /// The members' log messages at the level this client set.
     server_log: LogRelay,
     subscriptions: ResourceSubscriptions,
@@ -63,35 +63,6 @@ impl PortalHandler {
     }
 }
 
-impl PortalHandler {
-    /// Notes in the call log each request a member's server makes of the client during a call
-    /// of `tool` (a portal's log; one server's endpoint has none).
-    fn ask_log(&self, server_id: &str, tool: &str) -> Option<relayed_calls::AskLog> {
-        if self.state.source == Source::Server {
-            return None;
-        }
-        let (log, portal_id) = (self.log.clone(), self.state.portal_id.clone());
-        let (server_id, tool) = (server_id.to_string(), tool.to_string());
-        Some(std::sync::Arc::new(move |method, outcome, took, error| {
-            log.record(CallRecord {
-                at: crate::clock::now(),
-                portal_id: portal_id.clone(),
-                server_id: Some(server_id.clone()),
-                tool: tool.clone(),
-                method: method.into(),
-                duration_ms: took.as_millis() as u32,
-                queued_ms: 0,
-                outcome: outcome.into(),
-                error,
-                bytes_in: 0,
-                bytes_out: 0,
-                arguments: None,
-                result: None,
-            });
-        }))
-    }
-}
-
 impl Drop for PortalHandler {
     fn drop(&mut self) {
         self.state.open_sessions.fetch_sub(1, Ordering::Relaxed);
@@ -102,19 +73,6 @@ impl Drop for PortalHandler {
 /// since a portal changes whenever a member, an approval or a server does (clients that listen
 /// hear of each change); and it is the portal's token holder's alone.
 const LIST_TTL_MS: u64 = 0;
-
-fn is_modern(context: &RequestContext<RoleServer>) -> bool {
-    context
-        .protocol_version()
-        .is_some_and(|v| v >= rmcp::model::ProtocolVersion::V_2026_07_28)
-}
-
-/// A 2026-07-28 client reads `resultType`, which an `initialize`-era server's answer lacks.
-fn complete_for(context: &RequestContext<RoleServer>, result_type: &mut Option<ResultType>) {
-    if result_type.is_none() && is_modern(context) {
-        *result_type = Some(ResultType::COMPLETE);
-    }
-}
 
 fn definitions<T: DeserializeOwned>(items: &[ServedItem]) -> Vec<T> {
     items
@@ -443,25 +401,7 @@ impl ServerHandler for PortalHandler {
                     .as_ref()
                     .and_then(|m| m.get_progress_token())
                     .or_else(|| context.meta.get_progress_token());
-                let modern = is_modern(&context);
-                let origin = relayed_calls::CallOrigin {
-                    client: context.peer.clone(),
-                    client_id: self.client_id,
-                    request: context.id.clone(),
-                    scope: self.state.portal_id.clone(),
-                    capabilities: context.client_capabilities(),
-                    modern,
-                    asks: None,
-                    log: self.ask_log(&target.server_id, &request.name),
-                    window: (self.state.source == Source::Portal).then(|| {
-                        crate::asked_in_window::WindowAsk {
-                            core: Arc::clone(&self.core),
-                            portal_id: self.state.portal_id.clone(),
-                            server_id: target.server_id.clone(),
-                            tool: request.name.to_string(),
-                        }
-                    }),
-                };
+                let origin = self.call_origin(&context, &target.server_id, &request.name);
                 let what = format!("'{}'", request.name);
                 self.forward_queued(&target.server_id, &what, &context, async move |s| {
                     crate::live::tool_call_rounds::call_tool(

@@ -5,6 +5,7 @@
 
 mod bridge;
 mod bridge_link;
+mod call_origin;
 mod call_query;
 mod calllog;
 mod changes;
