@@ -6,6 +6,8 @@ The `logging` variant adds `log_levels`, which logs one message at each of four 
 The `asking` variant adds `greet`, which asks the client for a name (elicitation) and samples
 its model: mid-call requests to an `initialize`-era client, `input_required` rounds (MRTR) for
 a 2026-07-28 one, as the SDK chooses by the negotiated protocol.
+The `apps` variant is an MCP App (`io.modelcontextprotocol/ui`): `clock`, bound to the `ui://`
+resource `ui://clock/app.html` that the host renders.
 The `changed` variant rewrites one tool's and the prompt's description and adds a tool: what
 a server update (or a rug pull) looks like to Patchbay. The `dynamic` variant adds that tool while running,
 when `unlock_export` is called, and announces the change to listening clients.
@@ -17,11 +19,26 @@ from mcp.server.mcpserver import Context, MCPServer
 
 parser = argparse.ArgumentParser()
 parser.add_argument("port", type=int)
-parser.add_argument("--variant", choices=["base", "changed", "dynamic", "logging", "asking"], default="base")
+parser.add_argument("--variant", choices=["base", "changed", "dynamic", "logging", "asking", "apps"], default="base")
 parser.add_argument("--transport", choices=["streamable-http", "sse"], default="streamable-http")
 args = parser.parse_args()
 
-server = MCPServer("patchbay-test-python")
+CLOCK_UI = "ui://clock/app.html"
+extensions = []
+if args.variant == "apps":
+    from mcp.server.apps import Apps, ResourceCsp
+
+    apps = Apps()
+
+    @apps.tool(resource_uri=CLOCK_UI, visibility=["model", "app"], description="Shows the time on a clock face.")
+    def clock() -> str:
+        return "12:00"
+
+    apps.add_html_resource(CLOCK_UI, "<!doctype html><title>Clock</title><p id=time>12:00</p>",
+                           csp=ResourceCsp(connect_domains=["https://time.example"]), prefers_border=True)
+    extensions.append(apps)
+
+server = MCPServer("patchbay-test-python", extensions=extensions)
 changed = args.variant == "changed"
 
 

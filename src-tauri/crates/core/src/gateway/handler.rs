@@ -12,10 +12,11 @@ use rmcp::handler::server::ServerHandler;
 use rmcp::model::SetLevelRequestParams;
 use rmcp::model::{
     CacheScope, CallToolRequestParams, CallToolResponse, CompleteRequestParams, CompleteResult,
-    GetPromptRequestParams, GetPromptResponse, Implementation, ListPromptsResult,
-    ListResourceTemplatesResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
-    ReadResourceRequestParams, ReadResourceResponse, Reference, ServerCapabilities, ServerConfig,
-    ServerNotification, SubscribeRequestParams, SubscriptionFilter, UnsubscribeRequestParams,
+    DiscoverResult, GetPromptRequestParams, GetPromptResponse, Implementation,
+    InitializeRequestParams, InitializeResult, ListPromptsResult, ListResourceTemplatesResult,
+    ListResourcesResult, ListToolsResult, PaginatedRequestParams, ReadResourceRequestParams,
+    ReadResourceResponse, Reference, ServerCapabilities, ServerConfig, ServerNotification,
+    SubscribeRequestParams, SubscriptionFilter, UnsubscribeRequestParams,
 };
 use rmcp::service::{NotificationContext, RequestContext, RoleServer, SubscriptionContext};
 use serde::de::DeserializeOwned;
@@ -96,6 +97,7 @@ impl ServerHandler for PortalHandler {
             .enable_completions()
             .build();
         let mut info = ServerConfig::new(capabilities);
+        info.capabilities.extensions = self.state.extensions();
         let kind = match self.state.source {
             Source::Portal => "portal",
             Source::Server => "server",
@@ -105,6 +107,27 @@ impl ServerHandler for PortalHandler {
             env!("CARGO_PKG_VERSION"),
         );
         info
+    }
+
+    async fn initialize(
+        &self,
+        request: InitializeRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<InitializeResult, McpError> {
+        context.peer.set_peer_info(request.clone());
+        self.state.catalog().await?; // what get_info declares is current
+        self.negotiate_initialize(&request)
+    }
+
+    async fn discover(
+        &self,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<DiscoverResult, McpError> {
+        self.state.catalog().await?;
+        Ok(DiscoverResult::from_server_info(
+            self.supported_protocol_versions().into_owned(),
+            self.get_info(),
+        ))
     }
 
     #[allow(deprecated)] // logging: SEP-2577 deprecates it; initialize-era clients use it
@@ -401,7 +424,7 @@ impl ServerHandler for PortalHandler {
                     .as_ref()
                     .and_then(|m| m.get_progress_token())
                     .or_else(|| context.meta.get_progress_token());
-                let origin = self.call_origin(&context, &target.server_id, &request.name);
+                let origin = self.call_origin(&context, &target.server_id, &target.exposed);
                 let what = format!("'{}'", request.name);
                 self.forward_queued(&target.server_id, &what, &context, async move |s| {
                     crate::live::tool_call_rounds::call_tool(
@@ -439,7 +462,8 @@ impl ServerHandler for PortalHandler {
             at,
             portal_id: self.state.portal_id.clone(),
             server_id: target.map(|t| t.server_id.clone()),
-            tool: request.name.to_string(),
+            // An app calls by the server's own name: the log names the tool as the portal serves it.
+            tool: target.map_or_else(|| request.name.to_string(), |t| t.exposed.clone()),
             method: "tools/call".into(),
             duration_ms: started.elapsed().as_millis() as u32,
             queued_ms: queued.as_millis() as u32,

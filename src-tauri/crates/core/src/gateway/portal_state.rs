@@ -111,6 +111,19 @@ impl PortalState {
         Ok(catalog)
     }
 
+    /// The extensions the catalog last read declares (`get_info` cannot wait for a read).
+    pub fn extensions(&self) -> Option<rmcp::model::ExtensionCapabilities> {
+        let cache = lock(&self.cache);
+        let (_, catalog) = cache.as_ref()?;
+        let declared = catalog.extensions.iter().map(|(id, settings)| {
+            (
+                id.clone(),
+                settings.as_object().cloned().unwrap_or_default(),
+            )
+        });
+        Some(declared.collect()).filter(|e: &rmcp::model::ExtensionCapabilities| !e.is_empty())
+    }
+
     /// A session of the `initialize` era, told of changes by plain notifications.
     pub fn add_peer(&self, peer: Peer<RoleServer>) {
         let mut peers = lock(&self.peers);

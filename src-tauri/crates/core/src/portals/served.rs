@@ -29,7 +29,14 @@ pub(crate) struct ServedCatalog {
     pub timeouts: std::collections::HashMap<String, u32>,
     /// How many calls each limited member takes at once.
     pub limits: std::collections::HashMap<String, u32>,
+    /// The extensions (SEP-2133) of the members that the portal passes on, with the settings
+    /// the first member declaring each gave.
+    pub extensions: serde_json::Map<String, Value>,
 }
+
+/// Extensions a portal can pass on unchanged: MCP Apps add nothing but `_meta` and resources.
+/// One that adds methods is not declared to clients until the gateway routes those methods.
+const PASSED_EXTENSIONS: &[&str] = &["io.modelcontextprotocol/ui"];
 
 impl ServedCatalog {
     /// The tool served as `name`; else the one served tool whose server calls it `name`: an
@@ -113,6 +120,7 @@ pub(crate) fn served_catalog(conn: &Connection, portal_id: &str) -> Result<Serve
         if member.resources_enabled {
             add_resources(&mut catalog, &mut caps_stmt, &member.server_id, &mut uris)?;
         }
+        add_extensions(conn, &mut catalog, &member.server_id)?;
     }
     Ok(catalog)
 }
@@ -158,7 +166,25 @@ pub(crate) fn served_server_catalog(conn: &Connection, server_id: &str) -> Resul
     let mut caps_stmt = conn.prepare_cached(CAPABILITIES)?;
     let mut uris = std::collections::HashSet::new();
     add_resources(&mut catalog, &mut caps_stmt, server_id, &mut uris)?;
+    add_extensions(conn, &mut catalog, server_id)?;
     Ok(catalog)
+}
+
+/// The passed extensions a server declared at its last sync (its stored `server_info`).
+fn add_extensions(conn: &Connection, catalog: &mut ServedCatalog, server_id: &str) -> Result<()> {
+    let mut stmt = conn.prepare_cached("SELECT server_info FROM servers WHERE id = ?1")?;
+    let info: Option<String> = stmt.query_row([server_id], |r| r.get(0))?;
+    let info: Value = info
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default();
+    if let Some(declared) = info["capabilities"]["extensions"].as_object() {
+        for (id, settings) in declared {
+            if PASSED_EXTENSIONS.contains(&id.as_str()) && !catalog.extensions.contains_key(id) {
+                catalog.extensions.insert(id.clone(), settings.clone());
+            }
+        }
+    }
+    Ok(())
 }
 
 const CAPABILITIES: &str = "SELECT kind, key, definition FROM server_capabilities
