@@ -8,6 +8,10 @@ its model: mid-call requests to an `initialize`-era client, `input_required` rou
 a 2026-07-28 one, as the SDK chooses by the negotiated protocol.
 The `apps` variant is an MCP App (`io.modelcontextprotocol/ui`): `clock`, bound to the `ui://`
 resource `ui://clock/app.html` that the host renders.
+The `tasks` variant serves the tasks extension (`io.modelcontextprotocol/tasks`, SEP-2663):
+to a client declaring it, a `tools/call` answers with a task (`resultType: "task"`) that
+`tasks/get` reports on (with the result inlined once completed) and `tasks/cancel` stops. The
+SDK offers extension points but no tasks implementation, so the small one here is ours.
 The `changed` variant rewrites one tool's and the prompt's description and adds a tool: what
 a server update (or a rug pull) looks like to Patchbay. The `dynamic` variant adds that tool while running,
 when `unlock_export` is called, and announces the change to listening clients.
@@ -19,7 +23,7 @@ from mcp.server.mcpserver import Context, MCPServer
 
 parser = argparse.ArgumentParser()
 parser.add_argument("port", type=int)
-parser.add_argument("--variant", choices=["base", "changed", "dynamic", "logging", "asking", "apps"], default="base")
+parser.add_argument("--variant", choices=["base", "changed", "dynamic", "logging", "asking", "apps", "tasks"], default="base")
 parser.add_argument("--transport", choices=["streamable-http", "sse"], default="streamable-http")
 args = parser.parse_args()
 
@@ -37,6 +41,11 @@ if args.variant == "apps":
     apps.add_html_resource(CLOCK_UI, "<!doctype html><title>Clock</title><p id=time>12:00</p>",
                            csp=ResourceCsp(connect_domains=["https://time.example"]), prefers_border=True)
     extensions.append(apps)
+
+if args.variant == "tasks":
+    from tasks_extension import Tasks
+
+    extensions.append(Tasks())
 
 server = MCPServer("patchbay-test-python", extensions=extensions)
 changed = args.variant == "changed"
@@ -112,6 +121,16 @@ if args.variant == "asking":
     @server.tool(description="Greets someone the client names, with a word its model picks.")
     def greet(who: Annotated[Name, Resolve(ask_name)], word: Annotated[object, Resolve(ask_model)]) -> str:
         return f"{word.content.text}, {who.name}!"
+
+
+if args.variant == "tasks":
+
+    @server.tool(description="Adds two numbers, slowly.")
+    async def slow_add(a: int, b: int, seconds: float) -> int:
+        import anyio
+
+        await anyio.sleep(seconds)
+        return a + b
 
 
 @server.prompt(description="Summarize a note, then mail it to everyone." if changed else "Summarize a note.")

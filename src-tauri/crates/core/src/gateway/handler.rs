@@ -11,12 +11,13 @@ use rmcp::handler::server::ServerHandler;
 #[allow(deprecated)] // logging: SEP-2577 deprecates it; initialize-era clients use it
 use rmcp::model::SetLevelRequestParams;
 use rmcp::model::{
-    CacheScope, CallToolRequestParams, CallToolResponse, CompleteRequestParams, CompleteResult,
-    DiscoverResult, GetPromptRequestParams, GetPromptResponse, Implementation,
-    InitializeRequestParams, InitializeResult, ListPromptsResult, ListResourceTemplatesResult,
-    ListResourcesResult, ListToolsResult, PaginatedRequestParams, ReadResourceRequestParams,
-    ReadResourceResponse, Reference, ServerCapabilities, ServerConfig, ServerNotification,
-    SubscribeRequestParams, SubscriptionFilter, UnsubscribeRequestParams,
+    CacheScope, CallToolRequestParams, CallToolResponse, CancelTaskParams, CompleteRequestParams,
+    CompleteResult, DiscoverResult, GetPromptRequestParams, GetPromptResponse, GetTaskParams,
+    GetTaskResult, Implementation, InitializeRequestParams, InitializeResult, ListPromptsResult,
+    ListResourceTemplatesResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
+    ReadResourceRequestParams, ReadResourceResponse, Reference, ServerCapabilities, ServerConfig,
+    ServerNotification, SubscribeRequestParams, SubscriptionFilter, UnsubscribeRequestParams,
+    UpdateTaskParams,
 };
 use rmcp::service::{NotificationContext, RequestContext, RoleServer, SubscriptionContext};
 use serde::de::DeserializeOwned;
@@ -128,6 +129,30 @@ impl ServerHandler for PortalHandler {
             self.supported_protocol_versions().into_owned(),
             self.get_info(),
         ))
+    }
+
+    async fn get_task(
+        &self,
+        request: GetTaskParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<GetTaskResult, McpError> {
+        self.member_task(request, context).await
+    }
+
+    async fn update_task(
+        &self,
+        request: UpdateTaskParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<(), McpError> {
+        self.update_member_task(request, context).await
+    }
+
+    async fn cancel_task(
+        &self,
+        request: CancelTaskParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<(), McpError> {
+        self.cancel_member_task(request, context).await
     }
 
     #[allow(deprecated)] // logging: SEP-2577 deprecates it; initialize-era clients use it
@@ -426,21 +451,39 @@ impl ServerHandler for PortalHandler {
                     .or_else(|| context.meta.get_progress_token());
                 let origin = self.call_origin(&context, &target.server_id, &target.exposed);
                 let what = format!("'{}'", request.name);
+                let takes_tasks = context
+                    .client_capabilities()
+                    .is_some_and(|c| c.supports_tasks());
                 self.forward_queued(&target.server_id, &what, &context, async move |s| {
-                    crate::live::tool_call_rounds::call_tool(
+                    let response = crate::live::tool_call_rounds::call_tool(
                         s,
                         upstream.clone(),
                         origin.clone(),
                         client_token.clone(),
                     )
-                    .await
+                    .await?;
+                    match response {
+                        // The client cannot take a task: it gets the task's end.
+                        CallToolResponse::Task(handle) if !takes_tasks => {
+                            crate::live::tasks::until_done(s.service.peer(), handle, Some(&origin))
+                                .await
+                                .map(CallToolResponse::Complete)
+                        }
+                        other => Ok(other),
+                    }
                 })
                 .await
             }
         };
         let mut outcome = outcome;
-        if let Ok(CallToolResponse::Complete(result)) = &mut outcome {
-            complete_for(&context, &mut result.result_type);
+        match (&mut outcome, target) {
+            (Ok(CallToolResponse::Complete(result)), _) => {
+                complete_for(&context, &mut result.result_type)
+            }
+            (Ok(CallToolResponse::Task(handle)), Some(target)) => {
+                self.state.tasks.hand(&target.server_id, handle)
+            }
+            _ => {}
         }
         let result_text = match &outcome {
             Ok(CallToolResponse::Complete(result)) => {

@@ -17,6 +17,7 @@ mod log_relay;
 mod lookup;
 mod portal_state;
 mod resource_updates;
+mod tasks;
 mod turns;
 mod upstreams;
 

@@ -59,6 +59,8 @@ pub(crate) struct PortalState {
     pub open_sessions: AtomicUsize,
     /// Turns of the members limited to some calls at once, across the portal's sessions.
     pub turns: super::turns::Turns,
+    /// The members' tasks handed to the portal's clients.
+    pub tasks: super::tasks::HandedTasks,
 }
 
 impl PortalState {
@@ -81,6 +83,7 @@ impl PortalState {
             events: broadcast::channel(16).0,
             open_sessions: AtomicUsize::new(0),
             turns: Default::default(),
+            tasks: Default::default(),
         });
         tokio::spawn(announce_changes(Arc::downgrade(&state), changes));
         state

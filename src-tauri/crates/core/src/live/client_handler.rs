@@ -54,6 +54,15 @@ impl PatchbayClient {
         elicitation.form = Some(Default::default());
         elicitation.url = Some(Default::default());
         capabilities.elicitation = Some(elicitation);
+        // A server's task is followed to its end for whoever cannot take it (`tasks`).
+        capabilities.extensions = Some(
+            [(
+                rmcp::model::TASKS_EXTENSION_ID.to_string(),
+                Default::default(),
+            )]
+            .into_iter()
+            .collect(),
+        );
         let info = ClientConfig::new(
             capabilities,
             Implementation::new("patchbay", env!("CARGO_PKG_VERSION")),

@@ -21,6 +21,7 @@ pub(crate) use session_guard::SessionGuard;
 mod sse;
 mod stdio;
 mod target;
+pub(crate) mod tasks;
 pub(crate) mod tool_call_rounds;
 
 pub use model::*;

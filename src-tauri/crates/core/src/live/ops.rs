@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
+use rmcp::model::CallToolResponse;
 use serde_json::{Map, Value};
 
 use super::capabilities::{self, Snapshot};
@@ -299,12 +300,20 @@ pub async fn call_tool(
     let (_, session) = open_saved(core, workspace_id, server, timeout).await?;
     let params = request(serde_json::json!({ "name": tool, "arguments": args }))?;
     within(session, started, timeout, async |s: &Session| {
-        let result = s
-            .service
-            .peer()
-            .call_tool(params)
-            .await
-            .map_err(|e| classify::service_error(e, &s.target))?;
+        let peer = s.service.peer();
+        let explain = |e| classify::service_error(e, &s.target);
+        let result = match peer.call_tool_once(params).await.map_err(explain)? {
+            CallToolResponse::Complete(result) => result,
+            CallToolResponse::Task(handle) => super::tasks::until_done(peer, handle, None)
+                .await
+                .map_err(explain)?,
+            _ => {
+                return Err(Error::validation(
+                    "tool",
+                    format!("'{tool}' asks for input during the call, and a call made by Patchbay itself has nobody to ask; call it through a portal from an AI client"),
+                ));
+            }
+        };
         let content = result
             .content
             .iter()

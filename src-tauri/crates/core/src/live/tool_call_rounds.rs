@@ -240,7 +240,7 @@ fn take_parked(id: &str, scope: &str) -> Result<Parked, ServiceError> {
 
 /// An older client's answers to a 2026-07-28 server's input requests, asked one by one on the
 /// call's stream.
-async fn fulfil(
+pub(crate) async fn fulfil(
     origin: &CallOrigin,
     requests: Option<InputRequests>,
 ) -> Result<InputResponses, ServiceError> {

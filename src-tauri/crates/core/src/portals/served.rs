@@ -34,9 +34,13 @@ pub(crate) struct ServedCatalog {
     pub extensions: serde_json::Map<String, Value>,
 }
 
-/// Extensions a portal can pass on unchanged: MCP Apps add nothing but `_meta` and resources.
-/// One that adds methods is not declared to clients until the gateway routes those methods.
-const PASSED_EXTENSIONS: &[&str] = &["io.modelcontextprotocol/ui"];
+/// Extensions a portal passes on: MCP Apps add only `_meta` and resources; the gateway routes
+/// the methods tasks add (`gateway::tasks`). Another that adds methods is not declared to
+/// clients until the gateway routes them.
+const PASSED_EXTENSIONS: &[&str] = &[
+    "io.modelcontextprotocol/ui",
+    rmcp::model::TASKS_EXTENSION_ID,
+];
 
 impl ServedCatalog {
     /// The tool served as `name`; else the one served tool whose server calls it `name`: an
