@@ -85,6 +85,19 @@ pub(crate) struct WindowAsk {
     pub tool: String,
 }
 
+/// What a server may ask the user to open: a web page over HTTPS, or over HTTP on this machine
+/// (a local consent page). Never a file, a script or another scheme a browser hands elsewhere.
+fn openable(link: &str) -> bool {
+    let Ok(url) = url::Url::parse(link) else {
+        return false;
+    };
+    match url.scheme() {
+        "https" => url.host().is_some(),
+        "http" => matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]")),
+        _ => false,
+    }
+}
+
 fn decode(action: &str, content: Option<Value>) -> Option<ElicitResult> {
     serde_json::from_value(serde_json::json!({ "action": action, "content": content })).ok()
 }
@@ -108,6 +121,12 @@ impl WindowAsk {
                 None,
             ),
             ElicitRequestParams::UrlElicitationParams { message, url, .. } => {
+                if !openable(url) {
+                    tracing::info!(
+                        "a server asked to open a link that is not a web page: declined"
+                    );
+                    return None;
+                }
                 ("url", message.clone(), None, Some(url.clone()))
             }
             _ => return None,
@@ -245,5 +264,25 @@ impl Patchbay {
             ));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_web_pages_are_offered_to_open() {
+        assert!(openable("https://consent.example/approve?step=1"));
+        assert!(openable("http://127.0.0.1:8123/consent"));
+        for hostile in [
+            "http://consent.example/",
+            "file:///etc/passwd",
+            "javascript:alert(1)",
+            "smb://share/x",
+            "not a url",
+        ] {
+            assert!(!openable(hostile), "{hostile}");
+        }
     }
 }
