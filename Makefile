@@ -13,7 +13,7 @@ NPM ?= npm
 # virtual display and WebKit's WebDriver for the end-to-end tests.
 CORE_PACKAGES := gcc libc6-dev
 APP_PACKAGES := $(CORE_PACKAGES) build-essential pkg-config file libssl-dev libwebkit2gtk-4.1-dev \
-	libxdo-dev libayatana-appindicator3-dev librsvg2-dev
+	libxdo-dev libayatana-appindicator3-dev librsvg2-dev xdg-utils
 TEST_PACKAGES := $(APP_PACKAGES) dbus gnome-keyring libsecret-tools xvfb xauth fonts-dejavu-core \
 	webkit2gtk-driver python3-venv
 

@@ -1,6 +1,7 @@
 """A server asks for input during a call whose client cannot give it (the client declared no
 elicitation): the Patchbay window asks the user with the server's own form, and the answer
-reaches the server; the call log says it was asked in the window."""
+reaches the server; the call log says it was asked in the window. A URL-mode elicitation
+shows the host the link leads to, and the link opens in the browser only when the user asks."""
 
 import asyncio
 import json
@@ -20,7 +21,7 @@ def listening(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
-async def call_through(url: str, token: str, tool: str) -> str:
+async def call_through(url: str, token: str, tool: str, args: dict | None = None) -> str:
     """A call by a client that declares no elicitation (the SDK's default); all its text."""
     from contextlib import AsyncExitStack
 
@@ -29,24 +30,30 @@ async def call_through(url: str, token: str, tool: str) -> str:
     async with AsyncExitStack() as stack:
         session = await open_session(stack, url, bearer(token))
         await session.initialize()
-        result = await session.call_tool(tool, {})
+        result = await session.call_tool(tool, args or {})
         return "\n".join(getattr(c, "text", "") for c in result.content)
+
+
+def everything_in_the_window(env, launch, upstream: str, **app_env: str):
+    """server-everything in portal Work, served by the app's gateway: the driver, the
+    portal, and the portal's URL."""
+    env.cli("server", "create", "--name", "every", "--url", upstream, "--sync")
+    portal = json.loads(env.cli("portal", "create", "--name", "Work", "--json").stdout)
+    env.cli("portal", "add-server", "Work", "every")
+    port = free_port()
+    driver = launch(PATCHBAY_GATEWAY_PORT=str(port), **app_env)
+    deadline = time.monotonic() + 60  # the app starts the gateway
+    while not listening(port):
+        assert time.monotonic() < deadline, "the app's gateway never listened"
+        time.sleep(0.1)
+    return driver, portal, f"http://127.0.0.1:{port}/mcp/work"
 
 
 def test_the_window_asks_what_a_client_cannot(env, launch):
     with everything("streamableHttp") as upstream:
-        env.cli("server", "create", "--name", "every", "--url", upstream, "--sync")
-        portal = json.loads(env.cli("portal", "create", "--name", "Work", "--json").stdout)
-        env.cli("portal", "add-server", "Work", "every")
-        port = free_port()
-        driver = launch(PATCHBAY_GATEWAY_PORT=str(port))
-        deadline = time.monotonic() + 60  # the app starts the gateway
-        while not listening(port):
-            assert time.monotonic() < deadline, "the app's gateway never listened"
-            time.sleep(0.1)
+        driver, portal, url = everything_in_the_window(env, launch, upstream)
 
         answer: dict = {}
-        url = f"http://127.0.0.1:{port}/mcp/work"
         caller = threading.Thread(target=lambda: answer.update(text=asyncio.run(
             call_through(url, portal["token"], "every__trigger-elicitation-request"))))
         caller.start()
@@ -71,3 +78,35 @@ def test_the_window_asks_what_a_client_cannot(env, launch):
                 break
             time.sleep(0.2)
         assert asked == ["asked_in_window"], calls
+
+
+def test_a_url_elicitation_shows_its_host_and_opens_only_when_the_user_asks(env, launch, tmp_path):
+    # The browser is a recorder (no browser can be driven here); the system's opener
+    # (xdg-open, which honours BROWSER) is the real one.
+    opened = tmp_path / "opened"
+    browser = tmp_path / "browser"
+    browser.write_text(f'#!/bin/sh\nprintf "%s\\n" "$1" >> "{opened}"\n')
+    browser.chmod(0o755)
+    link = "https://consent.example/approve?step=1"
+    with everything("streamableHttp") as upstream:
+        driver, portal, url = everything_in_the_window(env, launch, upstream, BROWSER=str(browser))
+        answer: dict = {}
+        caller = threading.Thread(target=lambda: answer.update(text=asyncio.run(call_through(
+            url, portal["token"], "every__trigger-url-elicitation", {"url": link, "message": "Approve the demo"}))))
+        caller.start()
+        try:
+            dialog = wait(driver).until(EC.visibility_of_element_located(by_testid("window-input-dialog")))
+            assert "Approve the demo" in dialog.find_element(*by_testid("window-input-message")).text
+            assert dialog.find_element(*by_testid("window-input-host")).text == "consent.example"
+            shot(driver, "31-window-input-url")
+            assert not opened.exists(), "nothing opens before the user asks"
+            dialog.find_element(*by_testid("window-input-open")).click()
+            deadline = time.monotonic() + 60
+            while not (opened.exists() and opened.read_text().strip()):
+                assert time.monotonic() < deadline, "the browser was never asked to open the link"
+                time.sleep(0.1)
+            assert opened.read_text().split() == [link]
+            dialog.find_element(*by_testid("window-input-send")).click()
+        finally:
+            caller.join(120)
+        assert "User completed the URL elicitation flow" in answer.get("text", ""), answer
