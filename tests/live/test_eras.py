@@ -58,6 +58,33 @@ def test_a_2026_server_asking_in_rounds_reaches_clients_of_both_eras(cli):
             assert got == expected, f"through the stdio entry, modern={modern}"
 
 
+async def prompt_text(url, headers: dict, modern: bool, name: str):
+    """The `greeting` prompt as a Python SDK client of one era gets it, answering what it is asked."""
+    import httpx2
+    from mcp import Client
+
+    asked: list = []
+    mode = "2026-07-28" if modern else "legacy"
+    async with httpx2.AsyncClient(headers=headers, timeout=60) as http:
+        async with Client(streamable_http_client(url, http_client=http), mode=mode, **answering(asked)) as client:
+            prompt = await client.get_prompt(name)
+    return prompt.messages[0].content.text, [kind for kind, _ in asked]
+
+
+def test_a_2026_prompt_asking_in_rounds_reaches_clients_of_both_eras(cli):
+    with python_server("asking") as url:
+        cli.json("server", "create", "--name", "asker", "--url", url, "--sync")
+        portal = cli.json("portal", "create", "--name", "Work")
+        cli.json("portal", "add-server", "Work", "asker")
+        address = cli.json("gateway", "start")["address"]
+
+        expected = ("Greet Ada Lovelace warmly.", ["elicitation"])
+        assert asyncio.run(prompt_text(url, {}, True, "greeting")) == expected
+        for modern in (True, False):
+            got = asyncio.run(prompt_text(f"{address}/mcp/work", bearer(portal), modern, "asker__greeting"))
+            assert got == expected, f"through the portal, modern={modern}"
+
+
 def test_an_initialize_era_server_asking_during_the_call_reaches_a_2026_client_in_rounds(cli):
     with everything("streamableHttp") as url:
         portal, address = everything_portal(cli, url)

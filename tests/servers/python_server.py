@@ -5,7 +5,8 @@
 The `logging` variant adds `log_levels`, which logs one message at each of four levels.
 The `asking` variant adds `greet`, which asks the client for a name (elicitation) and samples
 its model: mid-call requests to an `initialize`-era client, `input_required` rounds (MRTR) for
-a 2026-07-28 one, as the SDK chooses by the negotiated protocol.
+a 2026-07-28 one, as the SDK chooses by the negotiated protocol; and the prompt `greeting`,
+which answers `input_required` (2026-07-28 only) until it is told a name.
 The `apps` variant is an MCP App (`io.modelcontextprotocol/ui`): `clock`, bound to the `ui://`
 resource `ui://clock/app.html` that the host renders.
 The `tasks` variant serves the tasks extension (`io.modelcontextprotocol/tasks`, SEP-2663):
@@ -121,6 +122,17 @@ if args.variant == "asking":
     @server.tool(description="Greets someone the client names, with a word its model picks.")
     def greet(who: Annotated[Name, Resolve(ask_name)], word: Annotated[object, Resolve(ask_model)]) -> str:
         return f"{word.content.text}, {who.name}!"
+
+    from mcp_types import ElicitRequest, ElicitRequestFormParams, InputRequiredResult
+
+    @server.prompt(description="A greeting for someone the client names (asked in rounds).")
+    def greeting(ctx: Context):
+        answer = (ctx.input_responses or {}).get("who")
+        if answer is None:
+            schema = {"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]}
+            ask = ElicitRequest(params=ElicitRequestFormParams(message="Who is greeted?", requested_schema=schema))
+            return InputRequiredResult(input_requests={"who": ask})
+        return f"Greet {answer.content['name']} warmly."
 
 
 if args.variant == "tasks":

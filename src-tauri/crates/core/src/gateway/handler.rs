@@ -30,6 +30,7 @@ use super::portal_state::{PortalState, Source};
 use super::resource_updates::ResourceSubscriptions;
 use super::upstreams::Upstreams;
 use crate::Patchbay;
+use crate::live::answered_in_rounds::answered;
 use crate::live::relayed_calls;
 use crate::portals::served::ServedItem;
 
@@ -382,10 +383,15 @@ impl ServerHandler for PortalHandler {
             ));
         };
         let what = format!("prompt '{}'", request.name);
+        let origin = self.call_origin(&context, &target.server_id, &target.exposed);
         request.name = target.upstream.clone();
         let mut answer = self
             .forward(&target.server_id, &what, &context, async move |s| {
-                s.service.peer().get_prompt_once(request.clone()).await
+                let peer = s.service.peer().clone();
+                answered(&origin, request.clone(), async move |p| {
+                    peer.get_prompt_once(p).await
+                })
+                .await
             })
             .await?;
         if let GetPromptResponse::Complete(result) = &mut answer {
@@ -407,9 +413,14 @@ impl ServerHandler for PortalHandler {
             ));
         };
         let what = format!("resource '{}'", request.uri);
+        let origin = self.call_origin(&context, server_id, &request.uri);
         let mut answer = self
             .forward(server_id, &what, &context, async move |s| {
-                s.service.peer().read_resource_once(request.clone()).await
+                let peer = s.service.peer().clone();
+                answered(&origin, request.clone(), async move |p| {
+                    peer.read_resource_once(p).await
+                })
+                .await
             })
             .await?;
         if let ReadResourceResponse::Complete(result) = &mut answer {

@@ -1,5 +1,6 @@
 //! Talking to live MCP servers: connection tests, capability sync and calls.
 
+pub(crate) mod answered_in_rounds;
 mod approval;
 mod capabilities;
 mod classify;
