@@ -36,6 +36,12 @@ import type { CallRecord } from "../lib/bindings/CallRecord";
 import type { GatewayReport } from "../lib/bindings/GatewayReport";
 import type { Workspace } from "../lib/bindings/Workspace";
 
+/** A stand-in for the core's tokenizer (o200k_base): the component tests check how counts are
+ * shown and summed, not what a tokenizer makes of a definition. */
+function tokensOf(name: string, description: string): number {
+  return Math.ceil((name.length + description.length) / 4) + 10;
+}
+
 /** A tool as a fake server offers it. */
 export type OfferedTool = { name: string; description: string; input_schema?: Record<string, unknown> };
 
@@ -269,7 +275,7 @@ export class MemoryBackend implements Backend {
         name: o.name, title: null, description: o.description, input_schema: o.input_schema ?? { type: "object" },
         output_schema: null, annotations: null, approval_state: state, changed: approved !== null && approved !== o.description,
         is_new: approved === null, content_hash: o.description, first_seen: old?.first_seen ?? t, updated_at: t,
-        approved_description: approved,
+        approved_description: approved, tokens: tokensOf(o.name, o.description),
       };
     });
     this.tools.set(server.id, tools);
@@ -399,20 +405,23 @@ export class MemoryBackend implements Backend {
         const o = this.overrides.get(`${p.id}/${s.id}/${t.name}`);
         const enabled = o ? o.enabled : !m.defaultDisabled;
         const alias = o?.alias ?? null;
+        const exposed_name = alias ?? `${prefix}${t.name}`;
         return {
-          name: t.name, exposed_name: alias ?? `${prefix}${t.name}`, alias, enabled, approval_state: t.approval_state,
-          served: enabled && s.is_enabled && t.approval_state === "approved",
+          name: t.name, exposed_name, alias, enabled, approval_state: t.approval_state,
+          served: enabled && s.is_enabled && t.approval_state === "approved", tokens: tokensOf(exposed_name, t.description),
         };
       });
       const prompts = (this.prompts.get(s.id) ?? []).map((t) => {
         const o = this.promptOverrides.get(`${p.id}/${s.id}/${t.name}`);
         const enabled = o ? o.enabled : !m.defaultDisabled;
         const alias = o?.alias ?? null;
+        const exposed_name = alias ?? `${prefix}${t.name}`;
         return {
-          name: t.name, exposed_name: alias ?? `${prefix}${t.name}`, alias, enabled, approval_state: t.approval_state,
-          served: enabled && s.is_enabled && t.approval_state === "approved",
+          name: t.name, exposed_name, alias, enabled, approval_state: t.approval_state,
+          served: enabled && s.is_enabled && t.approval_state === "approved", tokens: tokensOf(exposed_name, t.description ?? ""),
         };
       });
+      const tokens = [...tools, ...prompts].filter((x) => x.served).reduce((sum, x) => sum + x.tokens, 0);
       return {
         server_id: s.id, name: s.name, slug, prefix, custom_prefix: m.prefix != null,
         timeout_secs: m.timeout ?? null, effective_timeout_secs: m.timeout ?? 300, resources_enabled: m.resources ?? true,
@@ -421,9 +430,10 @@ export class MemoryBackend implements Backend {
         last_successful_sync: s.last_successful_sync, auth_type: s.auth_type,
         tools, updated_tools: [], prompts,
         updated_prompts: (this.prompts.get(s.id) ?? []).filter((t) => t.changed).map((t) => t.name),
+        tokens,
       };
     });
-    return { ...p, servers, token: undefined };
+    return { ...p, servers, token: undefined, tokens: servers.reduce((sum, m) => sum + m.tokens, 0) };
   }
 
   async listPortals(workspace: string) {
@@ -446,15 +456,21 @@ export class MemoryBackend implements Backend {
     const token = secure ? `pbp_${id().replace(/-/g, "")}` : undefined;
     const p: Portal = {
       id: id(), workspace_id: workspace, name, description: input.description ?? "", slug, url: `http://127.0.0.1:47821/mcp/${slug}`,
-      secure, token_redacted: token ? `…${token.slice(-4)}` : null, log_payloads: false, timeout_secs: null, created_at: t, updated_at: t,
+      secure, token_redacted: token ? `…${token.slice(-4)}` : null, log_payloads: false, timeout_secs: null, token_budget: null, created_at: t, updated_at: t,
     };
     this.portals.push(p);
     return { ...this.view(p), token };
   }
 
-  async updatePortal(workspace: string, key: string, patch: { name?: string; description?: string; secure?: boolean; log_payloads?: boolean }) {
+  async updatePortal(
+    workspace: string,
+    key: string,
+    patch: { name?: string; description?: string; secure?: boolean; log_payloads?: boolean; token_budget?: number },
+  ) {
     const p = this.portal(workspace, key);
-    Object.assign(p, Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)));
+    const { token_budget, ...rest } = patch;
+    Object.assign(p, Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)));
+    if (token_budget !== undefined) p.token_budget = token_budget > 0 ? token_budget : null;
     return this.view(p);
   }
 

@@ -118,7 +118,8 @@ impl Output {
 
     pub fn tools(&self, tools: &[ToolDetail]) {
         if self.json {
-            return self.json(&serde_json::json!({ "tools": tools }));
+            let tokens: u32 = tools.iter().map(|t| t.tokens).sum();
+            return self.json(&serde_json::json!({ "tools": tools, "tokens": tokens }));
         }
         if tools.is_empty() {
             outln!("No tools as of the last sync. Sync with: patchbay server sync SERVER");

@@ -34,14 +34,28 @@ impl Output {
         for file in &p.entries_rewritten {
             outln!("  rewrote the installed entry in {file}");
         }
+        if let Some(tokens) = p.tokens {
+            let budget = match p.token_budget {
+                Some(b) if tokens > b => format!(" — over its budget of {b}"),
+                Some(b) => format!(" of a budget of {b}"),
+                None => String::new(),
+            };
+            outln!(
+                "  costs a model {tokens} tokens ({}){budget}",
+                patchbay_core::portals::tokens::ENCODING
+            );
+        }
         for m in p.servers.iter().flatten() {
             let served = m.tools.iter().filter(|t| t.served).count();
             outln!(
-                "  {} ({}): {}, {served} of {} tools served{}",
+                "  {} ({}): {}, {served} of {} tools served{}{}",
                 m.name,
                 m.slug,
                 m.status,
                 m.tools.len(),
+                m.tokens
+                    .map(|t| format!(", {t} tokens"))
+                    .unwrap_or_default(),
                 if m.updated_tools.is_empty() {
                     String::new()
                 } else {

@@ -60,6 +60,9 @@ pub struct ExportedPortal {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub timeout_secs: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub token_budget: Option<u32>,
     pub servers: Vec<ExportedMember>,
 }
 
@@ -220,6 +223,7 @@ impl Patchbay {
                 secure: p.secure,
                 log_payloads: p.log_payloads,
                 timeout_secs: p.timeout_secs,
+                token_budget: p.token_budget,
                 servers: members,
             });
         }
@@ -374,13 +378,14 @@ impl Patchbay {
             if let Some(token) = created.token.clone() {
                 report.portal_tokens.insert(created.name.clone(), token);
             }
-            if p.log_payloads || p.timeout_secs.is_some() {
+            if p.log_payloads || p.timeout_secs.is_some() || p.token_budget.is_some() {
                 self.update_portal(
                     &ws.id,
                     &created.id,
                     PortalPatch {
                         log_payloads: Some(p.log_payloads),
                         timeout_secs: p.timeout_secs,
+                        token_budget: p.token_budget,
                         ..PortalPatch::default()
                     },
                 )?;

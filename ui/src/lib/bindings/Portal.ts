@@ -22,7 +22,17 @@ log_payloads: boolean,
  * How long its members' requests may take, in seconds, unless a member has its own
  * bound; none: each server's, else 300 s.
  */
-timeout_secs: number | null, created_at: string, updated_at: string, 
+timeout_secs: number | null, 
+/**
+ * What its served tools and prompts may cost a model, in tokens; the portal page warns
+ * above it. None: no budget.
+ */
+token_budget: number | null, 
+/**
+ * On `get`: what its served tools and prompts cost, in `o200k_base` tokens (see
+ * `portals::tokens`).
+ */
+tokens?: number, created_at: string, updated_at: string, 
 /**
  * Present on `get`.
  */

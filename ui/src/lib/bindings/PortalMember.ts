@@ -48,4 +48,8 @@ updated_tools: Array<string>, prompts: Array<PortalPrompt>,
 /**
  * Prompts whose definition changed since they were approved (`updated_prompts`).
  */
-updated_prompts: Array<string>, };
+updated_prompts: Array<string>, 
+/**
+ * On `get`: what its served tools and prompts cost, in tokens.
+ */
+tokens?: number, };

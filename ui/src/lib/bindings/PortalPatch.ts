@@ -7,4 +7,8 @@ export type PortalPatch = { name?: string, description?: string, secure?: boolea
 /**
  * Seconds, 1 to 3600; 0 clears the bound.
  */
-timeout_secs?: number, };
+timeout_secs?: number, 
+/**
+ * Tokens; 0 clears the budget.
+ */
+token_budget?: number, };

@@ -16,4 +16,8 @@ enabled: boolean, approval_state: ApprovalState,
 /**
  * Served: enabled here, approved, and its server enabled.
  */
-served: boolean, };
+served: boolean, 
+/**
+ * On `get`: what its definition costs as served, in tokens.
+ */
+tokens?: number, };

@@ -13,4 +13,9 @@ enabled: boolean, approval_state: ApprovalState,
 /**
  * Served: enabled here, approved, and its server enabled.
  */
-served: boolean, };
+served: boolean, 
+/**
+ * On `get`: what its definition costs a model as the portal serves it, in tokens
+ * (counted whether or not it is served, to show what enabling it would cost).
+ */
+tokens?: number, };

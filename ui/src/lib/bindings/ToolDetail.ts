@@ -12,4 +12,9 @@ changed: boolean,
 /**
  * Appeared after the first sync and was never approved.
  */
-is_new: boolean, content_hash: string, first_seen: string, updated_at: string, };
+is_new: boolean, content_hash: string, first_seen: string, updated_at: string, 
+/**
+ * What it costs a model as the server serves it, in `o200k_base` tokens (in a portal its
+ * exposed name changes that a little: `portal get`).
+ */
+tokens: number, };

@@ -161,3 +161,36 @@ test("a member's time bound, calls at once and resources are set on its card", a
   await user.type(screen.getByTestId("member-timeout"), "9999{Enter}");
   expect(await screen.findByText(/out of range/)).toBeTruthy();
 });
+
+test("the context cost shows the total, the costliest tools first, and warns over the budget", async () => {
+  const backend = new MemoryBackend();
+  const ws = backend.defaultWorkspace.id;
+  backend.offered.set("http://127.0.0.1:7777/mcp", [
+    { name: "add", description: "Adds." },
+    { name: "search", description: "Searches every note, by title, body and tag, newest first, in pages." },
+  ]);
+  await backend.createServer(ws, { name: "Notes", url: "http://127.0.0.1:7777/mcp" });
+  await backend.syncServer(ws, "Notes");
+  await backend.createPortal(ws, { name: "Work" });
+  await backend.addPortalServer(ws, "Work", "Notes", false);
+  const portal = await backend.getPortal(ws, "Work");
+  const total = portal.tokens!;
+  const user = userEvent.setup();
+  render(App, { props: { backend } });
+
+  await user.click(await screen.findByRole("button", { name: /Portals/ }));
+  await user.click(await screen.findByText("Work"));
+  expect((await screen.findByTestId("context-total")).textContent).toBe(`${total} tokens`);
+  const rows = within(screen.getByTestId("context-tools")).getAllByRole("row").slice(1);
+  expect(rows.map((r) => r.querySelector("code")!.textContent)).toEqual(["notes__search", "notes__add"]);
+  expect(screen.queryByTestId("context-over")).toBeNull();
+
+  await user.type(screen.getByTestId("context-budget"), `${total - 5}{Enter}`);
+  expect((await screen.findByTestId("context-over")).textContent).toBe("5 above the budget");
+  expect((await backend.getPortal(ws, "Work")).token_budget).toBe(total - 5);
+
+  // Switching a tool off takes its cost off the total.
+  const add = screen.getAllByTestId("portal-tool").find((r) => r.dataset["name"] === "add")!;
+  await user.click(within(add).getByRole("checkbox"));
+  await waitFor(() => expect(screen.queryByTestId("context-over")).toBeNull());
+});

@@ -34,6 +34,10 @@ pub enum PortalCommand {
         /// unless a member has a bound of its own.
         #[arg(long, value_name = "SECS")]
         request_timeout: Option<u32>,
+        /// Warn when its served tools and prompts cost a model more tokens than this (0: no
+        /// budget).
+        #[arg(long, value_name = "TOKENS")]
+        token_budget: Option<u32>,
     },
     Delete {
         portal: String,

@@ -32,6 +32,7 @@ pub fn run(core: &Patchbay, ws: &str, cmd: PortalCommand, out: Output) -> Result
             secure,
             log_payloads,
             request_timeout,
+            token_budget,
         } => {
             let patch = PortalPatch {
                 name,
@@ -39,6 +40,7 @@ pub fn run(core: &Patchbay, ws: &str, cmd: PortalCommand, out: Output) -> Result
                 secure,
                 log_payloads,
                 timeout_secs: request_timeout,
+                token_budget,
             };
             out.portal(&core.update_portal(ws, &portal, patch)?)
         }

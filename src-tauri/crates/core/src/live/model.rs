@@ -107,6 +107,9 @@ pub struct ToolDetail {
     pub content_hash: String,
     pub first_seen: String,
     pub updated_at: String,
+    /// What it costs a model as the server serves it, in `o200k_base` tokens (in a portal its
+    /// exposed name changes that a little: `portal get`).
+    pub tokens: u32,
 }
 
 /// A prompt as stored at the last sync, with its approval.

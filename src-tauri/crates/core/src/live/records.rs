@@ -231,7 +231,7 @@ pub(crate) fn record_failure(
 pub(crate) fn tool_details(conn: &Connection, server_id: &str) -> Result<Vec<ToolDetail>> {
     let mut stmt = conn.prepare(
         "SELECT name, title, description, input_schema, output_schema, annotations, approval_state,
-            content_hash, approved_hash, first_seen, updated_at
+            content_hash, approved_hash, first_seen, updated_at, definition
          FROM server_tools WHERE server_id = ?1 ORDER BY name",
     )?;
     let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
@@ -239,8 +239,15 @@ pub(crate) fn tool_details(conn: &Connection, server_id: &str) -> Result<Vec<Too
         let approval: String = r.get(6)?;
         let content_hash: String = r.get(7)?;
         let approved_hash: Option<String> = r.get(8)?;
+        let name: String = r.get(0)?;
+        let definition: Value = parse(r.get(11)?).unwrap_or_default();
+        let tokens = crate::portals::tokens::served_tool_json(&definition, &name)
+            .as_deref()
+            .map(crate::portals::tokens::tokens_of)
+            .unwrap_or_default();
         Ok(ToolDetail {
-            name: r.get(0)?,
+            name,
+            tokens,
             title: r.get(1)?,
             description: r.get(2)?,
             input_schema: parse(r.get(3)?).unwrap_or_else(|| serde_json::json!({})),

@@ -7,6 +7,7 @@ mod ops;
 pub(crate) mod repo;
 pub(crate) mod served;
 pub(crate) mod slug;
+pub mod tokens;
 
 pub use member_ops::MemberSetting;
 pub(crate) use member_ops::checked_timeout;

@@ -24,6 +24,14 @@ pub struct Portal {
     /// How long its members' requests may take, in seconds, unless a member has its own
     /// bound; none: each server's, else 300 s.
     pub timeout_secs: Option<u32>,
+    /// What its served tools and prompts may cost a model, in tokens; the portal page warns
+    /// above it. None: no budget.
+    pub token_budget: Option<u32>,
+    /// On `get`: what its served tools and prompts cost, in `o200k_base` tokens (see
+    /// `portals::tokens`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub tokens: Option<u32>,
     pub created_at: String,
     pub updated_at: String,
     /// Present on `get`.
@@ -76,6 +84,10 @@ pub struct PortalMember {
     pub prompts: Vec<PortalPrompt>,
     /// Prompts whose definition changed since they were approved (`updated_prompts`).
     pub updated_prompts: Vec<String>,
+    /// On `get`: what its served tools and prompts cost, in tokens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub tokens: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
@@ -90,6 +102,11 @@ pub struct PortalTool {
     pub approval_state: ApprovalState,
     /// Served: enabled here, approved, and its server enabled.
     pub served: bool,
+    /// On `get`: what its definition costs a model as the portal serves it, in tokens
+    /// (counted whether or not it is served, to show what enabling it would cost).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub tokens: Option<u32>,
 }
 
 /// A member's prompt in a portal: reviewed, switched and aliased as tools are.
@@ -105,6 +122,10 @@ pub struct PortalPrompt {
     pub approval_state: ApprovalState,
     /// Served: enabled here, approved, and its server enabled.
     pub served: bool,
+    /// On `get`: what its definition costs as served, in tokens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub tokens: Option<u32>,
 }
 
 /// Input of `create`.
@@ -129,4 +150,6 @@ pub struct PortalPatch {
     pub log_payloads: Option<bool>,
     /// Seconds, 1 to 3600; 0 clears the bound.
     pub timeout_secs: Option<u32>,
+    /// Tokens; 0 clears the budget.
+    pub token_budget: Option<u32>,
 }

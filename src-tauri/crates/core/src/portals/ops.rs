@@ -94,6 +94,8 @@ impl Patchbay {
                     token_redacted: token.as_ref().map(Secret::hint),
                     log_payloads: false,
                     timeout_secs: None,
+                    token_budget: None,
+                    tokens: None,
                     created_at: now.clone(),
                     updated_at: now.clone(),
                     servers: None,
@@ -133,7 +135,10 @@ impl Patchbay {
     pub fn get_portal(&self, workspace_id: &str, ident: &str) -> Result<Portal> {
         self.store().read(|c| {
             let mut portal = repo::find(c, workspace_id, ident)?.portal;
-            portal.servers = Some(repo::members(c, &portal.id)?);
+            let mut members = repo::members(c, &portal.id)?;
+            super::tokens::count_members(c, &mut members)?;
+            portal.tokens = Some(members.iter().filter_map(|m| m.tokens).sum());
+            portal.servers = Some(members);
             Ok(portal)
         })
     }
@@ -170,6 +175,9 @@ impl Patchbay {
             }
             if let Some(log) = patch.log_payloads {
                 p.log_payloads = log;
+            }
+            if let Some(budget) = patch.token_budget {
+                p.token_budget = (budget > 0).then_some(budget);
             }
             if let (Some(key), Some(token)) = (&token_ref, &token) {
                 row.token_ref = Some(key.clone());

@@ -16,7 +16,7 @@ pub(crate) struct PortalRow {
 }
 
 const COLUMNS: &str = "id, workspace_id, name, description, slug, secure, token_ref, token_hint,
-    log_payloads, created_at, updated_at, timeout_secs";
+    log_payloads, created_at, updated_at, timeout_secs, token_budget";
 
 fn from_row(row: &Row) -> rusqlite::Result<PortalRow> {
     let slug: String = row.get(4)?;
@@ -33,6 +33,8 @@ fn from_row(row: &Row) -> rusqlite::Result<PortalRow> {
             token_redacted: row.get(7)?,
             log_payloads: row.get(8)?,
             timeout_secs: row.get(11)?,
+            token_budget: row.get(12)?,
+            tokens: None,
             created_at: row.get(9)?,
             updated_at: row.get(10)?,
             servers: None,
@@ -46,7 +48,7 @@ pub(crate) fn insert(tx: &Connection, row: &PortalRow) -> Result<()> {
     let p = &row.portal;
     tx.execute(
         &format!(
-            "INSERT INTO portals ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+            "INSERT INTO portals ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
         ),
         params![
             p.id,
@@ -60,7 +62,8 @@ pub(crate) fn insert(tx: &Connection, row: &PortalRow) -> Result<()> {
             p.log_payloads,
             p.created_at,
             p.updated_at,
-            p.timeout_secs
+            p.timeout_secs,
+            p.token_budget
         ],
     )
     .map_err(|e| conflict_or(e, &p.name))?;
@@ -71,7 +74,8 @@ pub(crate) fn update(tx: &Connection, row: &PortalRow) -> Result<()> {
     let p = &row.portal;
     tx.execute(
         "UPDATE portals SET name = ?2, description = ?3, slug = ?4, secure = ?5, token_ref = ?6,
-            token_hint = ?7, log_payloads = ?8, updated_at = ?9, timeout_secs = ?10 WHERE id = ?1",
+            token_hint = ?7, log_payloads = ?8, updated_at = ?9, timeout_secs = ?10,
+            token_budget = ?11 WHERE id = ?1",
         params![
             p.id,
             p.name,
@@ -82,7 +86,8 @@ pub(crate) fn update(tx: &Connection, row: &PortalRow) -> Result<()> {
             p.token_redacted,
             p.log_payloads,
             p.updated_at,
-            p.timeout_secs
+            p.timeout_secs,
+            p.token_budget
         ],
     )
     .map_err(|e| conflict_or(e, &p.name))?;
@@ -250,6 +255,7 @@ pub(crate) fn members(conn: &Connection, portal_id: &str) -> Result<Vec<PortalMe
         .map(|(name, approval_state, enabled, alias)| PortalTool {
             exposed_name: exposed_tool_name(&prefix, &name, alias.as_deref()),
             served: served_here(enabled, approval_state),
+            tokens: None,
             name,
             alias,
             enabled,
@@ -269,6 +275,7 @@ pub(crate) fn members(conn: &Connection, portal_id: &str) -> Result<Vec<PortalMe
         .map(|(name, approval_state, enabled, alias)| PortalPrompt {
             exposed_name: exposed_tool_name(&prefix, &name, alias.as_deref()),
             served: served_here(enabled, approval_state),
+            tokens: None,
             name,
             alias,
             enabled,
@@ -276,6 +283,7 @@ pub(crate) fn members(conn: &Connection, portal_id: &str) -> Result<Vec<PortalMe
         })
         .collect();
         out.push(PortalMember {
+            tokens: None,
             server_id,
             name,
             slug,

@@ -25,6 +25,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0015_call_methods.sql"),
     include_str!("migrations/0016_window_input.sql"),
     include_str!("migrations/0017_config_generation.sql"),
+    include_str!("migrations/0018_token_budget.sql"),
 ];
 
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
