@@ -29,7 +29,8 @@ def test_test_sync_approve_and_call_through_the_ui(env, launch):
         wait(driver).until(EC.element_to_be_clickable(by_testid("open-server"))).click()
         wait(driver).until(EC.presence_of_element_located(by_testid("server-page")))
 
-        driver.find_element(*by_testid("test-server")).click()
+        # The page is there before the server it loads: wait for its actions.
+        wait(driver).until(EC.element_to_be_clickable(by_testid("test-server"))).click()
         counts = wait(driver).until(EC.presence_of_element_located(by_testid("test-counts")))
         assert counts.text.startswith("3 tools · 1 prompts")
         shot(driver, "10-connection-test")
