@@ -89,6 +89,15 @@ def test_a_portals_token_counts_are_the_tokenizers_count_of_what_it_serves(cli, 
         listed = cli.json("tool", "list", "every")
         assert listed["tokens"] == sum(t["tokens"] for t in listed["tools"]) > 0
 
+        # What tools/list costs in each mode, as a client receives it.
+        costs = got["listed_tokens"]
+        assert costs["direct"] == sum(served_tools.values())
+        cli.json("portal", "update", "Work", "--mode", "search")
+        search_body, search_tools = until(lambda: served(address, portal["token"], "tools"),
+                                          lambda got: names(got) == {"search_tools", "call_tool"})
+        assert sum(tokens(search_body, search_tools).values()) == \
+            cli.json("portal", "get", "Work")["listed_tokens"]["search"] < costs["direct"] / 4
+
         updated = cli.json("portal", "update", "Work", "--token-budget", "100")
         assert updated["token_budget"] == 100
         assert "over its budget of 100" in cli.run("portal", "get", "Work").stdout

@@ -433,7 +433,10 @@ export class MemoryBackend implements Backend {
         tokens,
       };
     });
-    return { ...p, servers, token: undefined, tokens: servers.reduce((sum, m) => sum + m.tokens, 0) };
+    const direct = servers.flatMap((m) => m.tools).filter((t) => t.served).reduce((sum, t) => sum + t.tokens, 0);
+    const meta = 120; // the search and call tools, as a stand-in count
+    const listed_tokens = { direct, search: meta, hybrid: meta };
+    return { ...p, servers, token: undefined, tokens: servers.reduce((sum, m) => sum + m.tokens, 0), listed_tokens };
   }
 
   async listPortals(workspace: string) {
@@ -456,7 +459,8 @@ export class MemoryBackend implements Backend {
     const token = secure ? `pbp_${id().replace(/-/g, "")}` : undefined;
     const p: Portal = {
       id: id(), workspace_id: workspace, name, description: input.description ?? "", slug, url: `http://127.0.0.1:47821/mcp/${slug}`,
-      secure, token_redacted: token ? `…${token.slice(-4)}` : null, log_payloads: false, timeout_secs: null, token_budget: null, created_at: t, updated_at: t,
+      secure, token_redacted: token ? `…${token.slice(-4)}` : null, log_payloads: false, timeout_secs: null, token_budget: null, mode: "direct", top_n: 5, pinned: [],
+      created_at: t, updated_at: t,
     };
     this.portals.push(p);
     return { ...this.view(p), token };
@@ -465,7 +469,7 @@ export class MemoryBackend implements Backend {
   async updatePortal(
     workspace: string,
     key: string,
-    patch: { name?: string; description?: string; secure?: boolean; log_payloads?: boolean; token_budget?: number },
+    patch: { name?: string; description?: string; secure?: boolean; log_payloads?: boolean; token_budget?: number; mode?: Portal["mode"]; top_n?: number },
   ) {
     const p = this.portal(workspace, key);
     const { token_budget, ...rest } = patch;

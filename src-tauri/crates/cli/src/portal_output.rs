@@ -34,6 +34,21 @@ impl Output {
         for file in &p.entries_rewritten {
             outln!("  rewrote the installed entry in {file}");
         }
+        match p.mode {
+            patchbay_core::portals::PortalMode::Direct => {}
+            patchbay_core::portals::PortalMode::Search => {
+                outln!("  lists a search tool and a call tool instead of its tools")
+            }
+            patchbay_core::portals::PortalMode::Hybrid => outln!(
+                "  lists its {} most used tools{}, a search tool and a call tool",
+                p.top_n,
+                if p.pinned.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {}", p.pinned.join(", "))
+                }
+            ),
+        }
         if let Some(tokens) = p.tokens {
             let budget = match p.token_budget {
                 Some(b) if tokens > b => format!(" — over its budget of {b}"),

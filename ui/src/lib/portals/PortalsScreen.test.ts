@@ -193,4 +193,13 @@ test("the context cost shows the total, the costliest tools first, and warns ove
   const add = screen.getAllByTestId("portal-tool").find((r) => r.dataset["name"] === "add")!;
   await user.click(within(add).getByRole("checkbox"));
   await waitFor(() => expect(screen.queryByTestId("context-over")).toBeNull());
+
+  // Each way of listing says what it costs; choosing one changes the portal.
+  const mode = screen.getByTestId("portal-mode") as HTMLSelectElement;
+  expect(within(mode).getByRole("option", { name: /^A search tool instead — 120 tokens$/ })).toBeTruthy();
+  await user.selectOptions(mode, "hybrid");
+  await waitFor(async () => expect((await backend.getPortal(ws, "Work")).mode).toBe("hybrid"));
+  await user.clear(await screen.findByTestId("portal-top"));
+  await user.type(screen.getByTestId("portal-top"), "2{Enter}");
+  await waitFor(async () => expect((await backend.getPortal(ws, "Work")).top_n).toBe(2));
 });

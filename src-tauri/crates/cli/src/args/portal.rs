@@ -38,6 +38,20 @@ pub enum PortalCommand {
         /// budget).
         #[arg(long, value_name = "TOKENS")]
         token_budget: Option<u32>,
+        /// How it lists its tools: every one (direct), a search tool and a call tool instead
+        /// (search), or those two beside the most used and the pinned ones (hybrid).
+        #[arg(long, value_name = "direct|search|hybrid")]
+        mode: Option<String>,
+        /// In hybrid mode: how many of the tools used most in 30 days are listed.
+        #[arg(long, value_name = "N")]
+        top: Option<u32>,
+        /// In hybrid mode: a tool (by the name clients see) listed whatever its use; repeat
+        /// for more. Replaces the pinned set.
+        #[arg(long = "pin", value_name = "TOOL")]
+        pins: Vec<String>,
+        /// Pin no tool.
+        #[arg(long, conflicts_with = "pins")]
+        no_pins: bool,
     },
     Delete {
         portal: String,

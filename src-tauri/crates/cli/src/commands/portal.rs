@@ -33,6 +33,10 @@ pub fn run(core: &Patchbay, ws: &str, cmd: PortalCommand, out: Output) -> Result
             log_payloads,
             request_timeout,
             token_budget,
+            mode,
+            top,
+            pins,
+            no_pins,
         } => {
             let patch = PortalPatch {
                 name,
@@ -41,6 +45,9 @@ pub fn run(core: &Patchbay, ws: &str, cmd: PortalCommand, out: Output) -> Result
                 log_payloads,
                 timeout_secs: request_timeout,
                 token_budget,
+                mode: mode.as_deref().map(str::parse).transpose()?,
+                top_n: top,
+                pinned: (no_pins || !pins.is_empty()).then_some(pins),
             };
             out.portal(&core.update_portal(ws, &portal, patch)?)
         }

@@ -4,7 +4,6 @@
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::Instant;
 
 use rmcp::ErrorData as McpError;
 use rmcp::handler::server::ServerHandler;
@@ -24,10 +23,11 @@ use serde::de::DeserializeOwned;
 use tokio::sync::broadcast::error::RecvError;
 
 use super::call_origin::complete_for;
-use super::calllog::{CallLog, CallRecord};
+use super::calllog::CallLog;
 use super::log_relay::LogRelay;
 use super::portal_state::{PortalState, Source};
 use super::resource_updates::ResourceSubscriptions;
+use super::tool_search::{self, Meta};
 use super::upstreams::Upstreams;
 use crate::Patchbay;
 use crate::live::answered_in_rounds::answered;
@@ -76,6 +76,13 @@ impl Drop for PortalHandler {
 /// since a portal changes whenever a member, an approval or a server does (clients that listen
 /// hear of each change); and it is the portal's token holder's alone.
 const LIST_TTL_MS: u64 = 0;
+
+fn tools_of<T: DeserializeOwned>(definitions: Vec<serde_json::Value>) -> Vec<T> {
+    definitions
+        .into_iter()
+        .filter_map(|d| serde_json::from_value(d).ok())
+        .collect()
+}
 
 fn definitions<T: DeserializeOwned>(items: &[ServedItem]) -> Vec<T> {
     items
@@ -281,9 +288,14 @@ impl ServerHandler for PortalHandler {
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, McpError> {
         let catalog = self.state.catalog().await?;
-        Ok(ListToolsResult::with_all_items(definitions(&catalog.tools))
+        Ok(
+            ListToolsResult::with_all_items(tools_of(crate::portals::listing::listed(
+                &catalog,
+                catalog.listing.mode,
+            )))
             .with_ttl_ms(LIST_TTL_MS)
-            .with_cache_scope(CacheScope::Private))
+            .with_cache_scope(CacheScope::Private),
+        )
     }
 
     async fn list_prompts(
@@ -434,107 +446,18 @@ impl ServerHandler for PortalHandler {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, McpError> {
-        let started = Instant::now();
-        let at = crate::clock::now();
-        let arguments = request
-            .arguments
-            .as_ref()
-            .map(|a| serde_json::to_string(a).unwrap_or_default());
         let catalog = self.state.catalog().await?;
-        let target = catalog.tool(&request.name);
-        let (outcome, queued) = match target {
-            None => (
-                Err(McpError::invalid_params(
-                    format!("this portal serves no tool named '{}'", request.name),
-                    None,
-                )),
-                std::time::Duration::ZERO,
-            ),
-            Some(target) => {
-                let mut upstream = request.clone();
-                upstream.name = target.upstream.clone().into();
-                // The client's progress token is its own: the server gets the upstream
-                // session's, routed back to this client while the call runs.
-                let client_token = request
-                    .meta
-                    .as_ref()
-                    .and_then(|m| m.get_progress_token())
-                    .or_else(|| context.meta.get_progress_token());
-                let origin = self.call_origin(&context, &target.server_id, &target.exposed);
-                let what = format!("'{}'", request.name);
-                let takes_tasks = context
-                    .client_capabilities()
-                    .is_some_and(|c| c.supports_tasks());
-                self.forward_queued(&target.server_id, &what, &context, async move |s| {
-                    let response = crate::live::tool_call_rounds::call_tool(
-                        s,
-                        upstream.clone(),
-                        origin.clone(),
-                        client_token.clone(),
-                    )
-                    .await?;
-                    match response {
-                        // The client cannot take a task: it gets the task's end.
-                        CallToolResponse::Task(handle) if !takes_tasks => {
-                            crate::live::tasks::until_done(s.service.peer(), handle, Some(&origin))
-                                .await
-                                .map(CallToolResponse::Complete)
-                        }
-                        other => Ok(other),
-                    }
-                })
-                .await
+        match tool_search::meta(&catalog, &request.name) {
+            Some(Meta::Search) => {
+                let mut found = tool_search::search(&catalog, request.arguments.as_ref())?;
+                complete_for(&context, &mut found.result_type);
+                Ok(CallToolResponse::Complete(found))
             }
-        };
-        let mut outcome = outcome;
-        match (&mut outcome, target) {
-            (Ok(CallToolResponse::Complete(result)), _) => {
-                complete_for(&context, &mut result.result_type)
+            Some(Meta::Call) => {
+                let call = tool_search::found_call(&request)?;
+                self.call_served(call, context).await
             }
-            (Ok(CallToolResponse::Task(handle)), Some(target)) => {
-                self.state.tasks.hand(&target.server_id, handle)
-            }
-            _ => {}
+            None => self.call_served(request, context).await,
         }
-        let result_text = match &outcome {
-            Ok(CallToolResponse::Complete(result)) => {
-                serde_json::to_string(result).unwrap_or_default()
-            }
-            Ok(CallToolResponse::InputRequired(result)) => {
-                serde_json::to_string(result).unwrap_or_default()
-            }
-            Ok(CallToolResponse::Task(result)) => serde_json::to_string(result).unwrap_or_default(),
-            Ok(_) => String::new(),
-            Err(err) => err.message.to_string(),
-        };
-        // The call log is a portal's (one server's endpoint has none yet).
-        if self.state.source == Source::Server {
-            return outcome;
-        }
-        let log_payloads = catalog.log_payloads;
-        self.log.record(CallRecord {
-            at,
-            portal_id: self.state.portal_id.clone(),
-            server_id: target.map(|t| t.server_id.clone()),
-            // An app calls by the server's own name: the log names the tool as the portal serves it.
-            tool: target.map_or_else(|| request.name.to_string(), |t| t.exposed.clone()),
-            method: "tools/call".into(),
-            duration_ms: started.elapsed().as_millis() as u32,
-            queued_ms: queued.as_millis() as u32,
-            outcome: match &outcome {
-                Ok(CallToolResponse::Complete(r)) if r.is_error == Some(true) => "tool_error",
-                Ok(CallToolResponse::Complete(_)) => "ok",
-                Ok(CallToolResponse::InputRequired(_)) => "input_required",
-                Ok(_) => "task",
-                Err(_) => "error",
-            }
-            .into(),
-            error: outcome.as_ref().err().map(|e| e.message.to_string()),
-            bytes_in: arguments.as_ref().map_or(0, String::len) as u32,
-            bytes_out: result_text.len() as u32,
-            arguments: arguments.filter(|_| log_payloads),
-            result: log_payloads.then_some(result_text),
-        });
-        outcome
     }
 }

@@ -18,6 +18,8 @@ mod lookup;
 mod portal_state;
 mod resource_updates;
 mod tasks;
+mod tool_call;
+mod tool_search;
 mod turns;
 mod upstreams;
 

@@ -26,7 +26,7 @@ pub(crate) struct ListsChanged {
 impl ListsChanged {
     fn between(before: &ServedCatalog, now: &ServedCatalog) -> ListsChanged {
         ListsChanged {
-            tools: before.tools != now.tools,
+            tools: before.tools != now.tools || before.listing != now.listing,
             prompts: before.prompts != now.prompts,
             resources: before.resources != now.resources
                 || before.resource_templates != now.resource_templates,

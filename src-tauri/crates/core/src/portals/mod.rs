@@ -1,10 +1,12 @@
 //! Portals: one local MCP endpoint, served by the built-in gateway, bundling the approved
 //! tools of several servers (SPEC §1).
 
+pub(crate) mod listing;
 mod member_ops;
 mod model;
 mod ops;
 pub(crate) mod repo;
+pub(crate) mod search;
 pub(crate) mod served;
 pub(crate) mod slug;
 pub mod tokens;

@@ -27,11 +27,21 @@ pub struct Portal {
     /// What its served tools and prompts may cost a model, in tokens; the portal page warns
     /// above it. None: no budget.
     pub token_budget: Option<u32>,
+    /// How it lists its tools to clients.
+    pub mode: PortalMode,
+    /// In `hybrid` mode: how many of the tools used most lately are listed.
+    pub top_n: u32,
+    /// In `hybrid` mode: the tools (by exposed name) listed whatever their use.
+    pub pinned: Vec<String>,
     /// On `get`: what its served tools and prompts cost, in `o200k_base` tokens (see
     /// `portals::tokens`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub tokens: Option<u32>,
+    /// On `get`: what its `tools/list` costs a model in each mode, in tokens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub listed_tokens: Option<ListedTokens>,
     pub created_at: String,
     pub updated_at: String,
     /// Present on `get`.
@@ -47,6 +57,53 @@ pub struct Portal {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[ts(as = "Option<Vec<String>>", optional)]
     pub entries_rewritten: Vec<String>,
+}
+
+/// What a portal's `tools/list` costs a model in each mode, in tokens.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, TS)]
+#[ts(export)]
+pub struct ListedTokens {
+    pub direct: u32,
+    pub search: u32,
+    pub hybrid: u32,
+}
+
+/// How a portal lists its tools: each one (`direct`); a search tool and a call tool in their
+/// place (`search`), for tool sets too big for a model's context; or beside those two the
+/// tools used most lately and the pinned ones (`hybrid`).
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum PortalMode {
+    #[default]
+    Direct,
+    Search,
+    Hybrid,
+}
+
+impl PortalMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PortalMode::Direct => "direct",
+            PortalMode::Search => "search",
+            PortalMode::Hybrid => "hybrid",
+        }
+    }
+}
+
+impl std::str::FromStr for PortalMode {
+    type Err = crate::Error;
+    fn from_str(s: &str) -> crate::Result<PortalMode> {
+        match s {
+            "direct" => Ok(PortalMode::Direct),
+            "search" => Ok(PortalMode::Search),
+            "hybrid" => Ok(PortalMode::Hybrid),
+            other => Err(crate::Error::validation(
+                "mode",
+                format!("'{other}' is not a portal mode; use direct, search or hybrid"),
+            )),
+        }
+    }
 }
 
 /// A member server of a portal, with the tools clients get from it.
@@ -152,4 +209,9 @@ pub struct PortalPatch {
     pub timeout_secs: Option<u32>,
     /// Tokens; 0 clears the budget.
     pub token_budget: Option<u32>,
+    pub mode: Option<PortalMode>,
+    /// 0 to 1000.
+    pub top_n: Option<u32>,
+    /// Replaces the pinned tools (exposed names).
+    pub pinned: Option<Vec<String>>,
 }

@@ -95,7 +95,11 @@ impl Patchbay {
                     log_payloads: false,
                     timeout_secs: None,
                     token_budget: None,
+                    mode: super::PortalMode::Direct,
+                    top_n: 5,
+                    pinned: Vec::new(),
                     tokens: None,
+                    listed_tokens: None,
                     created_at: now.clone(),
                     updated_at: now.clone(),
                     servers: None,
@@ -138,6 +142,8 @@ impl Patchbay {
             let mut members = repo::members(c, &portal.id)?;
             super::tokens::count_members(c, &mut members)?;
             portal.tokens = Some(members.iter().filter_map(|m| m.tokens).sum());
+            let catalog = super::served::served_catalog(c, &portal.id)?;
+            portal.listed_tokens = Some(super::tokens::listed_tokens(&catalog));
             portal.servers = Some(members);
             Ok(portal)
         })
@@ -178,6 +184,32 @@ impl Patchbay {
             }
             if let Some(budget) = patch.token_budget {
                 p.token_budget = (budget > 0).then_some(budget);
+            }
+            if let Some(mode) = patch.mode {
+                p.mode = mode;
+            }
+            if let Some(top) = patch.top_n {
+                if top > 1000 {
+                    return Err(Error::validation("top_n", "list at most 1000 tools by use"));
+                }
+                p.top_n = top;
+            }
+            if let Some(pinned) = &patch.pinned {
+                let mut pinned: Vec<String> = pinned.iter().map(|t| t.trim().to_string()).collect();
+                pinned.retain(|t| !t.is_empty());
+                pinned.sort();
+                pinned.dedup();
+                let known: std::collections::HashSet<String> = repo::members(tx, &p.id)?
+                    .into_iter()
+                    .flat_map(|m| m.tools.into_iter().map(|t| t.exposed_name))
+                    .collect();
+                if let Some(unknown) = pinned.iter().find(|t| !known.contains(*t)) {
+                    return Err(Error::validation(
+                        "pinned",
+                        format!("this portal has no tool named '{unknown}'; pin a tool by the name clients see (portal get)"),
+                    ));
+                }
+                p.pinned = pinned;
             }
             if let (Some(key), Some(token)) = (&token_ref, &token) {
                 row.token_ref = Some(key.clone());

@@ -16,7 +16,7 @@ pub(crate) struct PortalRow {
 }
 
 const COLUMNS: &str = "id, workspace_id, name, description, slug, secure, token_ref, token_hint,
-    log_payloads, created_at, updated_at, timeout_secs, token_budget";
+    log_payloads, created_at, updated_at, timeout_secs, token_budget, mode, top_n, pinned_tools";
 
 fn from_row(row: &Row) -> rusqlite::Result<PortalRow> {
     let slug: String = row.get(4)?;
@@ -34,7 +34,14 @@ fn from_row(row: &Row) -> rusqlite::Result<PortalRow> {
             log_payloads: row.get(8)?,
             timeout_secs: row.get(11)?,
             token_budget: row.get(12)?,
+            mode: row
+                .get::<_, String>(13)?
+                .parse()
+                .unwrap_or(super::PortalMode::Direct),
+            top_n: row.get(14)?,
+            pinned: serde_json::from_str(&row.get::<_, String>(15)?).unwrap_or_default(),
             tokens: None,
+            listed_tokens: None,
             created_at: row.get(9)?,
             updated_at: row.get(10)?,
             servers: None,
@@ -48,7 +55,7 @@ pub(crate) fn insert(tx: &Connection, row: &PortalRow) -> Result<()> {
     let p = &row.portal;
     tx.execute(
         &format!(
-            "INSERT INTO portals ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+            "INSERT INTO portals ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
         ),
         params![
             p.id,
@@ -63,7 +70,10 @@ pub(crate) fn insert(tx: &Connection, row: &PortalRow) -> Result<()> {
             p.created_at,
             p.updated_at,
             p.timeout_secs,
-            p.token_budget
+            p.token_budget,
+            p.mode.as_str(),
+            p.top_n,
+            serde_json::to_string(&p.pinned).unwrap_or_else(|_| "[]".into())
         ],
     )
     .map_err(|e| conflict_or(e, &p.name))?;
@@ -75,7 +85,7 @@ pub(crate) fn update(tx: &Connection, row: &PortalRow) -> Result<()> {
     tx.execute(
         "UPDATE portals SET name = ?2, description = ?3, slug = ?4, secure = ?5, token_ref = ?6,
             token_hint = ?7, log_payloads = ?8, updated_at = ?9, timeout_secs = ?10,
-            token_budget = ?11 WHERE id = ?1",
+            token_budget = ?11, mode = ?12, top_n = ?13, pinned_tools = ?14 WHERE id = ?1",
         params![
             p.id,
             p.name,
@@ -87,7 +97,10 @@ pub(crate) fn update(tx: &Connection, row: &PortalRow) -> Result<()> {
             p.log_payloads,
             p.updated_at,
             p.timeout_secs,
-            p.token_budget
+            p.token_budget,
+            p.mode.as_str(),
+            p.top_n,
+            serde_json::to_string(&p.pinned).unwrap_or_else(|_| "[]".into())
         ],
     )
     .map_err(|e| conflict_or(e, &p.name))?;

@@ -18,7 +18,7 @@ pub(crate) struct ServedItem {
     pub definition: Value,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 pub(crate) struct ServedCatalog {
     pub tools: Vec<ServedItem>,
     pub prompts: Vec<ServedItem>,
@@ -32,7 +32,26 @@ pub(crate) struct ServedCatalog {
     /// The extensions (SEP-2133) of the members that the portal passes on, with the settings
     /// the first member declaring each gave.
     pub extensions: serde_json::Map<String, Value>,
+    /// How the portal lists its tools.
+    pub listing: Listing,
+    /// Its served tools, for the search tool of a `search` or `hybrid` portal.
+    pub index: std::sync::Arc<super::search::ToolIndex>,
 }
+
+/// How a portal lists its tools, and what a `hybrid` listing takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Listing {
+    pub mode: super::PortalMode,
+    /// The exposed names listed whatever their use (`hybrid`).
+    pub pinned: Vec<String>,
+    /// The tools used most lately, most first, as many as `hybrid` lists.
+    pub most_used: Vec<String>,
+    /// The names of the members serving tools, for the search tool's description.
+    pub servers: Vec<String>,
+}
+
+/// How far back "used lately" looks.
+const USED_WITHIN_DAYS: u64 = 30;
 
 /// Extensions a portal passes on: MCP Apps add only `_meta` and resources; the gateway routes
 /// the methods tasks add (`gateway::tasks`). Another that adds methods is not declared to
@@ -91,7 +110,13 @@ pub(crate) fn served_catalog(conn: &Connection, portal_id: &str) -> Result<Serve
         log_payloads,
         ..ServedCatalog::default()
     };
+    let (mode, top_n, pinned): (String, u32, String) = conn.query_row(
+        "SELECT mode, top_n, pinned_tools FROM portals WHERE id = ?1",
+        [portal_id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
     let mut uris = std::collections::HashSet::new();
+    let mut servers = Vec::new();
     for member in members(conn, portal_id)? {
         if !member.is_enabled {
             continue;
@@ -117,6 +142,9 @@ pub(crate) fn served_catalog(conn: &Connection, portal_id: &str) -> Result<Serve
             let item = served(&mut tool_stmt, &tool.name, &tool.exposed_name)?;
             catalog.tools.push(item);
         }
+        if member.tools.iter().any(|t| t.served) {
+            servers.push(member.name.clone());
+        }
         for prompt in member.prompts.iter().filter(|p| p.served) {
             let item = served(&mut prompt_stmt, &prompt.name, &prompt.exposed_name)?;
             catalog.prompts.push(item);
@@ -126,6 +154,23 @@ pub(crate) fn served_catalog(conn: &Connection, portal_id: &str) -> Result<Serve
         }
         add_extensions(conn, &mut catalog, &member.server_id)?;
     }
+    let uses = recent_uses(conn, portal_id)?;
+    let mut most_used: Vec<(&String, &u32)> = uses
+        .iter()
+        .filter(|(tool, _)| catalog.tools.iter().any(|t| &t.exposed == *tool))
+        .collect();
+    most_used.sort_by(|(a, x), (b, y)| y.cmp(x).then(a.cmp(b)));
+    catalog.listing = Listing {
+        mode: mode.parse().unwrap_or_default(),
+        pinned: serde_json::from_str(&pinned).unwrap_or_default(),
+        most_used: most_used
+            .into_iter()
+            .take(top_n as usize)
+            .map(|(t, _)| t.clone())
+            .collect(),
+        servers,
+    };
+    catalog.index = std::sync::Arc::new(super::search::ToolIndex::build(&catalog.tools, &uses));
     Ok(catalog)
 }
 
@@ -172,6 +217,22 @@ pub(crate) fn served_server_catalog(conn: &Connection, server_id: &str) -> Resul
     add_resources(&mut catalog, &mut caps_stmt, server_id, &mut uris)?;
     add_extensions(conn, &mut catalog, server_id)?;
     Ok(catalog)
+}
+
+/// How often each tool (by exposed name) was called through the portal lately.
+fn recent_uses(
+    conn: &Connection,
+    portal_id: &str,
+) -> Result<std::collections::HashMap<String, u32>> {
+    let since = crate::clock::ago(std::time::Duration::from_secs(USED_WITHIN_DAYS * 24 * 3600));
+    let mut stmt = conn.prepare_cached(
+        "SELECT tool, COUNT(*) FROM portal_calls
+         WHERE portal_id = ?1 AND method = 'tools/call' AND at >= ?2 GROUP BY tool",
+    )?;
+    let rows = stmt
+        .query_map(params![portal_id, since], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
 }
 
 /// The passed extensions a server declared at its last sync (its stored `server_info`).

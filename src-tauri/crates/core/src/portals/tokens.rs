@@ -42,6 +42,23 @@ fn served_json<T: serde::de::DeserializeOwned + serde::Serialize>(
     serde_json::to_string(&item).ok()
 }
 
+/// What the portal's `tools/list` costs in each mode.
+pub(crate) fn listed_tokens(catalog: &super::served::ServedCatalog) -> super::ListedTokens {
+    use super::PortalMode;
+    let cost = |mode| -> u32 {
+        super::listing::listed(catalog, mode)
+            .iter()
+            .filter_map(|d| served_tool_json(d, d["name"].as_str().unwrap_or_default()))
+            .map(|json| tokens_of(&json))
+            .sum()
+    };
+    super::ListedTokens {
+        direct: cost(PortalMode::Direct),
+        search: cost(PortalMode::Search),
+        hybrid: cost(PortalMode::Hybrid),
+    }
+}
+
 /// Fills in what each member's tools and prompts cost as the portal would serve them, and
 /// each member's total of what it does serve.
 pub(crate) fn count_members(conn: &Connection, members: &mut [PortalMember]) -> Result<()> {
