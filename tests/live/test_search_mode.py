@@ -3,7 +3,8 @@ client on a `search` portal (npm server-everything and a Python SDK server behin
 only the two meta-tools, finds a tool by what it needs done, calls it through the call tool
 (the call log names the real tool), never finds nor calls a denied or disabled tool, and hears
 `tools/list_changed` when the mode or the served set changes, the search following. A `hybrid`
-portal lists the pinned tools beside the two, and the rest are found by search."""
+portal lists the pinned tools and the ones called most lately beside the two, and the rest are
+found by search; `portal get` counts each tool's calls in 7 and 30 days."""
 
 import asyncio
 from contextlib import AsyncExitStack
@@ -115,5 +116,25 @@ def test_a_hybrid_portal_lists_the_pinned_tools_and_finds_the_rest(cli):
                 echoed = await session.call_tool("every__echo", {"message": "pinned"})
                 assert "pinned" in text(echoed)
                 assert (await found(session, "add two numbers"))[0] == "notes__add"
+                for n in range(2):
+                    added = await session.call_tool("call_tool", {"name": "notes__add", "arguments": {"a": n, "b": 1}})
+                    assert text(added) == str(n + 1)
 
         asyncio.run(scenario())
+
+        # The tool called most lately is listed once the portal lists its top one, and the
+        # portal page's counts show the calls.
+        def calls_of_add():
+            return [t for t in cli.json("portal", "get", "Work")["servers"][1]["tools"] if t["name"] == "add"][0]
+
+        assert until(calls_of_add, lambda t: t["calls_7d"] == 2)["calls_30d"] == 2
+        cli.json("portal", "update", "Work", "--top", "1")
+
+        async def top_listed():
+            async with AsyncExitStack() as stack:
+                session = await open_session(stack, f"{address}/mcp/work", bearer(portal["token"]))
+                await session.initialize()
+                return await listed(session)
+
+        assert until(lambda: asyncio.run(top_listed()), lambda names: "notes__add" in names) == \
+            META | {"every__echo", "notes__add"}

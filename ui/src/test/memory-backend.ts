@@ -62,6 +62,8 @@ export class MemoryBackend implements Backend {
   /** What each fake server (by URL) offers; a URL not here refuses connections. */
   offered = new Map<string, OfferedTool[]>();
   tools = new Map<string, (ToolDetail & { approved_description: string | null })[]>();
+  /** Calls in 7 and 30 days, by exposed name, as the core reads them from the call log. */
+  toolCalls = new Map<string, [number, number]>();
   portals: Portal[] = [];
   overrides = new Map<string, { enabled: boolean; alias: string | null }>();
   /** Prompts by server id, with the description last approved (for diffs). */
@@ -409,6 +411,7 @@ export class MemoryBackend implements Backend {
         return {
           name: t.name, exposed_name, alias, enabled, approval_state: t.approval_state,
           served: enabled && s.is_enabled && t.approval_state === "approved", tokens: tokensOf(exposed_name, t.description),
+          calls_7d: this.toolCalls.get(exposed_name)?.[0] ?? 0, calls_30d: this.toolCalls.get(exposed_name)?.[1] ?? 0,
         };
       });
       const prompts = (this.prompts.get(s.id) ?? []).map((t) => {

@@ -18,4 +18,12 @@ served: boolean,
  * On `get`: what its definition costs a model as the portal serves it, in tokens
  * (counted whether or not it is served, to show what enabling it would cost).
  */
-tokens?: number, };
+tokens?: number, 
+/**
+ * On `get`: its calls through the portal in the last 7 days.
+ */
+calls_7d?: number, 
+/**
+ * On `get`: its calls in the last 30 days.
+ */
+calls_30d?: number, };

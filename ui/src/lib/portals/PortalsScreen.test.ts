@@ -203,3 +203,37 @@ test("the context cost shows the total, the costliest tools first, and warns ove
   await user.type(screen.getByTestId("portal-top"), "2{Enter}");
   await waitFor(async () => expect((await backend.getPortal(ws, "Work")).top_n).toBe(2));
 });
+
+test("tools not called in 30 days are flagged with what disabling them saves", async () => {
+  const backend = new MemoryBackend();
+  const ws = backend.defaultWorkspace.id;
+  backend.offered.set("http://127.0.0.1:7777/mcp", [
+    { name: "add", description: "Adds." },
+    { name: "search", description: "Searches the notes." },
+    { name: "wipe", description: "Wipes every note." },
+  ]);
+  await backend.createServer(ws, { name: "Notes", url: "http://127.0.0.1:7777/mcp" });
+  await backend.syncServer(ws, "Notes");
+  await backend.createPortal(ws, { name: "Work" });
+  await backend.addPortalServer(ws, "Work", "Notes", false);
+  backend.toolCalls.set("notes__add", [3, 12]);
+  const portal = await backend.getPortal(ws, "Work");
+  const cost = (name: string) => portal.servers![0]!.tools.find((t) => t.exposed_name === name)!.tokens!;
+  const user = userEvent.setup();
+  render(App, { props: { backend } });
+
+  await user.click(await screen.findByRole("button", { name: /Portals/ }));
+  await user.click(await screen.findByText("Work"));
+  const unused = await screen.findByTestId("context-unused");
+  expect(within(unused).getAllByTestId("unused-tool").map((r) => r.dataset["name"])).toEqual(["notes__search", "notes__wipe"]);
+  expect(unused.querySelector("summary")!.textContent).toContain(`saves ${cost("notes__search") + cost("notes__wipe")} tokens`);
+  const row = within(screen.getByTestId("context-tools")).getByText("notes__add").closest("tr")!;
+  expect([...row.querySelectorAll("td")].slice(4).map((c) => c.textContent)).toEqual(["3", "12"]);
+
+  await user.click(within(unused).getByRole("button", { name: "Disable notes__wipe in this portal" }));
+  await waitFor(async () => {
+    const wipe = (await backend.getPortal(ws, "Work")).servers![0]!.tools.find((t) => t.name === "wipe")!;
+    expect(wipe.served).toBe(false);
+  });
+  await waitFor(() => expect(within(screen.getByTestId("context-unused")).getAllByTestId("unused-tool")).toHaveLength(1));
+});

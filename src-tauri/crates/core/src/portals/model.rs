@@ -164,6 +164,14 @@ pub struct PortalTool {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub tokens: Option<u32>,
+    /// On `get`: its calls through the portal in the last 7 days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub calls_7d: Option<u32>,
+    /// On `get`: its calls in the last 30 days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub calls_30d: Option<u32>,
 }
 
 /// A member's prompt in a portal: reviewed, switched and aliased as tools are.

@@ -141,6 +141,7 @@ impl Patchbay {
             let mut portal = repo::find(c, workspace_id, ident)?.portal;
             let mut members = repo::members(c, &portal.id)?;
             super::tokens::count_members(c, &mut members)?;
+            super::usage::count_calls(c, &portal.id, &mut members)?;
             portal.tokens = Some(members.iter().filter_map(|m| m.tokens).sum());
             let catalog = super::served::served_catalog(c, &portal.id)?;
             portal.listed_tokens = Some(super::tokens::listed_tokens(&catalog));

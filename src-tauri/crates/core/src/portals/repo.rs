@@ -269,6 +269,8 @@ pub(crate) fn members(conn: &Connection, portal_id: &str) -> Result<Vec<PortalMe
             exposed_name: exposed_tool_name(&prefix, &name, alias.as_deref()),
             served: served_here(enabled, approval_state),
             tokens: None,
+            calls_7d: None,
+            calls_30d: None,
             name,
             alias,
             enabled,
