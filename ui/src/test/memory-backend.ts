@@ -472,7 +472,7 @@ export class MemoryBackend implements Backend {
   async updatePortal(
     workspace: string,
     key: string,
-    patch: { name?: string; description?: string; secure?: boolean; log_payloads?: boolean; token_budget?: number; mode?: Portal["mode"]; top_n?: number },
+    patch: { name?: string; description?: string; secure?: boolean; log_payloads?: boolean; token_budget?: number; mode?: Portal["mode"]; top_n?: number; pinned?: string[] },
   ) {
     const p = this.portal(workspace, key);
     const { token_budget, ...rest } = patch;

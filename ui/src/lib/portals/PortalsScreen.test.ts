@@ -202,6 +202,9 @@ test("the context cost shows the total, the costliest tools first, and warns ove
   await user.clear(await screen.findByTestId("portal-top"));
   await user.type(screen.getByTestId("portal-top"), "2{Enter}");
   await waitFor(async () => expect((await backend.getPortal(ws, "Work")).top_n).toBe(2));
+  // In hybrid mode a tool can be pinned (listed whatever its use) from the cost table.
+  await user.click(await screen.findByRole("checkbox", { name: "List notes__search whatever its use" }));
+  await waitFor(async () => expect((await backend.getPortal(ws, "Work")).pinned).toEqual(["notes__search"]));
 });
 
 test("tools not called in 30 days are flagged with what disabling them saves", async () => {
