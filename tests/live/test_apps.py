@@ -9,6 +9,7 @@ import asyncio
 from mcp.client.streamable_http import streamable_http_client
 from mcp_servers import python_server
 from test_eras import bearer, text_of
+from test_transparent import served_in_work
 from test_member_limits import until
 
 UI = "io.modelcontextprotocol/ui"
@@ -43,10 +44,7 @@ async def app_as_seen(url: str, headers: dict, tool: str, own_name: str | None =
 
 def test_an_mcp_app_looks_the_same_through_a_portal_and_its_calls_reach_the_tool(cli):
     with python_server("apps") as url:
-        cli.json("server", "create", "--name", "clock", "--url", url, "--sync")
-        portal = cli.json("portal", "create", "--name", "Work")
-        cli.json("portal", "add-server", "Work", "clock")
-        address = cli.json("gateway", "start")["address"]
+        portal, address = served_in_work(cli, "clock", url)
 
         direct = asyncio.run(app_as_seen(url, {}, "clock"))
         assert direct["tool_ui"] == {"resourceUri": CLOCK_UI, "visibility": ["model", "app"]}

@@ -10,7 +10,7 @@ from contextlib import AsyncExitStack
 
 from mcp.client.streamable_http import streamable_http_client
 from mcp_servers import everything, python_server
-from test_transparent import answering, everything_portal
+from test_transparent import answering, everything_portal, served_in_work
 
 
 def text_of(result) -> str:
@@ -40,11 +40,8 @@ def bearer(portal: dict) -> dict:
 
 def test_a_2026_server_asking_in_rounds_reaches_clients_of_both_eras(cli):
     with python_server("asking") as url:
-        cli.json("server", "create", "--name", "asker", "--url", url, "--sync")
+        portal, address = served_in_work(cli, "asker", url)
         assert cli.json("server", "get", "asker")["server_info"]["protocol_version"] == "2026-07-28"
-        portal = cli.json("portal", "create", "--name", "Work")
-        cli.json("portal", "add-server", "Work", "asker")
-        address = cli.json("gateway", "start")["address"]
 
         from mcp import StdioServerParameters
 
@@ -73,10 +70,7 @@ async def prompt_text(url, headers: dict, modern: bool, name: str):
 
 def test_a_2026_prompt_asking_in_rounds_reaches_clients_of_both_eras(cli):
     with python_server("asking") as url:
-        cli.json("server", "create", "--name", "asker", "--url", url, "--sync")
-        portal = cli.json("portal", "create", "--name", "Work")
-        cli.json("portal", "add-server", "Work", "asker")
-        address = cli.json("gateway", "start")["address"]
+        portal, address = served_in_work(cli, "asker", url)
 
         expected = ("Greet Ada Lovelace warmly.", ["elicitation"])
         assert asyncio.run(prompt_text(url, {}, True, "greeting")) == expected
@@ -102,10 +96,7 @@ def test_a_2026_request_whose_mcp_method_header_lies_is_refused(cli):
     from mcp import ClientSession
 
     with python_server("asking") as url:
-        cli.json("server", "create", "--name", "asker", "--url", url, "--sync")
-        portal = cli.json("portal", "create", "--name", "Work")
-        cli.json("portal", "add-server", "Work", "asker")
-        address = cli.json("gateway", "start")["address"]
+        portal, address = served_in_work(cli, "asker", url)
 
         async def lying(request):
             if request.headers.get("mcp-method") == "tools/call":

@@ -15,12 +15,18 @@ from portal_client import bearer, open_session
 LONG = "trigger-long-running-operation"
 
 
+def served_in_work(cli, name: str, url: str) -> tuple[dict, str]:
+    """The server at `url` synced as `name` in portal Work, served by the user's gateway: the
+    portal and the gateway's address."""
+    cli.json("server", "create", "--name", name, "--url", url, "--sync")
+    portal = cli.json("portal", "create", "--name", "Work")
+    cli.json("portal", "add-server", "Work", name)
+    return portal, cli.json("gateway", "start")["address"]
+
+
 def everything_portal(cli, url: str) -> tuple[dict, str]:
     """server-everything synced as `every` in portal Work, served by the user's gateway."""
-    cli.json("server", "create", "--name", "every", "--url", url, "--sync")
-    portal = cli.json("portal", "create", "--name", "Work")
-    cli.json("portal", "add-server", "Work", "every")
-    return portal, cli.json("gateway", "start")["address"]
+    return served_in_work(cli, "every", url)
 
 
 async def progress_of(session: ClientSession, tool: str, steps: int) -> list[tuple[float, float | None]]:

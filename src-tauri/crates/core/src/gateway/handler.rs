@@ -455,9 +455,9 @@ impl ServerHandler for PortalHandler {
             }
             Some(Meta::Call) => {
                 let call = tool_search::found_call(&request)?;
-                self.call_served(call, context).await
+                self.call_served(catalog, call, context).await
             }
-            None => self.call_served(request, context).await,
+            None => self.call_served(catalog, request, context).await,
         }
     }
 }

@@ -118,13 +118,7 @@ impl PortalState {
     pub fn extensions(&self) -> Option<rmcp::model::ExtensionCapabilities> {
         let cache = lock(&self.cache);
         let (_, catalog) = cache.as_ref()?;
-        let declared = catalog.extensions.iter().map(|(id, settings)| {
-            (
-                id.clone(),
-                settings.as_object().cloned().unwrap_or_default(),
-            )
-        });
-        Some(declared.collect()).filter(|e: &rmcp::model::ExtensionCapabilities| !e.is_empty())
+        Some(catalog.extensions.clone()).filter(|e| !e.is_empty())
     }
 
     /// A session of the `initialize` era, told of changes by plain notifications.

@@ -4,6 +4,8 @@
 
 use std::time::Instant;
 
+use std::sync::Arc;
+
 use rmcp::ErrorData as McpError;
 use rmcp::model::{CallToolRequestParams, CallToolResponse};
 use rmcp::service::{RequestContext, RoleServer};
@@ -12,21 +14,18 @@ use super::call_origin::complete_for;
 use super::calllog::CallRecord;
 use super::handler::PortalHandler;
 use super::portal_state::Source;
+use crate::portals::served::ServedCatalog;
 
 impl PortalHandler {
-    /// The call of a tool the portal serves (by its exposed name, or the server's own).
+    /// The call of a tool `catalog` serves (by its exposed name, or the server's own).
     pub(super) async fn call_served(
         &self,
+        catalog: Arc<ServedCatalog>,
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, McpError> {
         let started = Instant::now();
         let at = crate::clock::now();
-        let arguments = request
-            .arguments
-            .as_ref()
-            .map(|a| serde_json::to_string(a).unwrap_or_default());
-        let catalog = self.state.catalog().await?;
         let target = catalog.tool(&request.name);
         let (outcome, queued) = match target {
             None => (
@@ -48,8 +47,9 @@ impl PortalHandler {
                     .or_else(|| context.meta.get_progress_token());
                 let origin = self.call_origin(&context, &target.server_id, &target.exposed);
                 let what = format!("'{}'", request.name);
-                let takes_tasks = context
-                    .client_capabilities()
+                let takes_tasks = origin
+                    .capabilities
+                    .as_ref()
                     .is_some_and(|c| c.supports_tasks());
                 self.forward_queued(&target.server_id, &what, &context, async move |s| {
                     let response = crate::live::tool_call_rounds::call_tool(
@@ -82,6 +82,14 @@ impl PortalHandler {
             }
             _ => {}
         }
+        // The call log is a portal's (one server's endpoint has none yet).
+        if self.state.source == Source::Server {
+            return outcome;
+        }
+        let arguments = request
+            .arguments
+            .as_ref()
+            .map(|a| serde_json::to_string(a).unwrap_or_default());
         let result_text = match &outcome {
             Ok(CallToolResponse::Complete(result)) => {
                 serde_json::to_string(result).unwrap_or_default()
@@ -93,10 +101,6 @@ impl PortalHandler {
             Ok(_) => String::new(),
             Err(err) => err.message.to_string(),
         };
-        // The call log is a portal's (one server's endpoint has none yet).
-        if self.state.source == Source::Server {
-            return outcome;
-        }
         let log_payloads = catalog.log_payloads;
         self.log.record(CallRecord {
             at,

@@ -10,7 +10,7 @@ pub(crate) mod search;
 pub(crate) mod served;
 pub(crate) mod slug;
 pub mod tokens;
-mod usage;
+pub(crate) mod usage;
 
 pub use member_ops::MemberSetting;
 pub(crate) use member_ops::checked_timeout;

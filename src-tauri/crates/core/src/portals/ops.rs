@@ -141,10 +141,11 @@ impl Patchbay {
             let mut portal = repo::find(c, workspace_id, ident)?.portal;
             let mut members = repo::members(c, &portal.id)?;
             super::tokens::count_members(c, &mut members)?;
-            super::usage::count_calls(c, &portal.id, &mut members)?;
+            let calls = super::usage::calls_by_tool(c, &portal.id)?;
+            super::usage::count_calls(&calls, &mut members);
             portal.tokens = Some(members.iter().filter_map(|m| m.tokens).sum());
             let catalog = super::served::served_catalog(c, &portal.id)?;
-            portal.listed_tokens = Some(super::tokens::listed_tokens(&catalog));
+            portal.listed_tokens = Some(super::tokens::listed_tokens(&catalog, &members));
             portal.servers = Some(members);
             Ok(portal)
         })

@@ -31,7 +31,7 @@ pub(crate) struct ServedCatalog {
     pub limits: std::collections::HashMap<String, u32>,
     /// The extensions (SEP-2133) of the members that the portal passes on, with the settings
     /// the first member declaring each gave.
-    pub extensions: serde_json::Map<String, Value>,
+    pub extensions: rmcp::model::ExtensionCapabilities,
     /// How the portal lists its tools.
     pub listing: Listing,
     /// Its served tools, for the search tool of a `search` or `hybrid` portal.
@@ -49,9 +49,6 @@ pub(crate) struct Listing {
     /// The names of the members serving tools, for the search tool's description.
     pub servers: Vec<String>,
 }
-
-/// How far back "used lately" looks.
-const USED_WITHIN_DAYS: u64 = 30;
 
 /// Extensions a portal passes on: MCP Apps add only `_meta` and resources; the gateway routes
 /// the methods tasks add (`gateway::tasks`). Another that adds methods is not declared to
@@ -154,14 +151,22 @@ pub(crate) fn served_catalog(conn: &Connection, portal_id: &str) -> Result<Serve
         }
         add_extensions(conn, &mut catalog, &member.server_id)?;
     }
-    let uses = recent_uses(conn, portal_id)?;
+    // "Used lately": calls in the last 30 days.
+    let uses: std::collections::HashMap<String, u32> =
+        super::usage::calls_by_tool(conn, portal_id)?
+            .into_iter()
+            .map(|(tool, calls)| (tool, calls.month))
+            .collect();
+    let served: std::collections::HashSet<&str> =
+        catalog.tools.iter().map(|t| t.exposed.as_str()).collect();
     let mut most_used: Vec<(&String, &u32)> = uses
         .iter()
-        .filter(|(tool, _)| catalog.tools.iter().any(|t| &t.exposed == *tool))
+        .filter(|(tool, _)| served.contains(tool.as_str()))
         .collect();
     most_used.sort_by(|(a, x), (b, y)| y.cmp(x).then(a.cmp(b)));
+    let mode: super::PortalMode = mode.parse().unwrap_or_default();
     catalog.listing = Listing {
-        mode: mode.parse().unwrap_or_default(),
+        mode,
         pinned: serde_json::from_str(&pinned).unwrap_or_default(),
         most_used: most_used
             .into_iter()
@@ -170,7 +175,10 @@ pub(crate) fn served_catalog(conn: &Connection, portal_id: &str) -> Result<Serve
             .collect(),
         servers,
     };
-    catalog.index = std::sync::Arc::new(super::search::ToolIndex::build(&catalog.tools, &uses));
+    // Only a portal that lists the search tool searches.
+    if mode != super::PortalMode::Direct {
+        catalog.index = std::sync::Arc::new(super::search::ToolIndex::build(&catalog.tools, &uses));
+    }
     Ok(catalog)
 }
 
@@ -219,22 +227,6 @@ pub(crate) fn served_server_catalog(conn: &Connection, server_id: &str) -> Resul
     Ok(catalog)
 }
 
-/// How often each tool (by exposed name) was called through the portal lately.
-fn recent_uses(
-    conn: &Connection,
-    portal_id: &str,
-) -> Result<std::collections::HashMap<String, u32>> {
-    let since = crate::clock::ago(std::time::Duration::from_secs(USED_WITHIN_DAYS * 24 * 3600));
-    let mut stmt = conn.prepare_cached(
-        "SELECT tool, COUNT(*) FROM portal_calls
-         WHERE portal_id = ?1 AND method = 'tools/call' AND at >= ?2 GROUP BY tool",
-    )?;
-    let rows = stmt
-        .query_map(params![portal_id, since], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
-}
-
 /// The passed extensions a server declared at its last sync (its stored `server_info`).
 fn add_extensions(conn: &Connection, catalog: &mut ServedCatalog, server_id: &str) -> Result<()> {
     let mut stmt = conn.prepare_cached("SELECT server_info FROM servers WHERE id = ?1")?;
@@ -245,7 +237,8 @@ fn add_extensions(conn: &Connection, catalog: &mut ServedCatalog, server_id: &st
     if let Some(declared) = info["capabilities"]["extensions"].as_object() {
         for (id, settings) in declared {
             if PASSED_EXTENSIONS.contains(&id.as_str()) && !catalog.extensions.contains_key(id) {
-                catalog.extensions.insert(id.clone(), settings.clone());
+                let settings = settings.as_object().cloned().unwrap_or_default();
+                catalog.extensions.insert(id.clone(), settings);
             }
         }
     }

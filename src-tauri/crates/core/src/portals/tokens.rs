@@ -42,14 +42,30 @@ fn served_json<T: serde::de::DeserializeOwned + serde::Serialize>(
     serde_json::to_string(&item).ok()
 }
 
-/// What the portal's `tools/list` costs in each mode.
-pub(crate) fn listed_tokens(catalog: &super::served::ServedCatalog) -> super::ListedTokens {
+/// What the portal's `tools/list` costs in each mode: its served tools as `members` counted
+/// them (`count_members`), and the meta-tools a mode lists beside or instead of them.
+pub(crate) fn listed_tokens(
+    catalog: &super::served::ServedCatalog,
+    members: &[PortalMember],
+) -> super::ListedTokens {
     use super::PortalMode;
+    let counted: std::collections::HashMap<&str, u32> = members
+        .iter()
+        .flat_map(|m| &m.tools)
+        .filter_map(|t| Some((t.exposed_name.as_str(), t.tokens?)))
+        .collect();
     let cost = |mode| -> u32 {
         super::listing::listed(catalog, mode)
             .iter()
-            .filter_map(|d| served_tool_json(d, d["name"].as_str().unwrap_or_default()))
-            .map(|json| tokens_of(&json))
+            .map(|d| {
+                let name = d["name"].as_str().unwrap_or_default();
+                counted.get(name).copied().unwrap_or_else(|| {
+                    served_tool_json(d, name)
+                        .as_deref()
+                        .map(tokens_of)
+                        .unwrap_or_default()
+                })
+            })
             .sum()
     };
     super::ListedTokens {

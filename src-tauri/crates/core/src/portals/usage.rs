@@ -13,26 +13,39 @@ use crate::error::Result;
 
 const DAY: Duration = Duration::from_secs(24 * 3600);
 
-/// Fills in each member tool's calls in the last 7 and 30 days.
-pub(crate) fn count_calls(
-    conn: &Connection,
-    portal_id: &str,
-    members: &mut [PortalMember],
-) -> Result<()> {
+/// Calls of a tool in the last 7 and in the last 30 days.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Calls {
+    pub week: u32,
+    pub month: u32,
+}
+
+/// Each tool's calls through the portal lately, by exposed name (tools not called: absent).
+pub(crate) fn calls_by_tool(conn: &Connection, portal_id: &str) -> Result<HashMap<String, Calls>> {
     let (week, month) = (crate::clock::ago(DAY * 7), crate::clock::ago(DAY * 30));
     let mut stmt = conn.prepare_cached(
         "SELECT tool, SUM(at >= ?2), COUNT(*) FROM portal_calls
          WHERE portal_id = ?1 AND method = 'tools/call' AND at >= ?3 GROUP BY tool",
     )?;
-    let calls: HashMap<String, (u32, u32)> = stmt
+    let calls = stmt
         .query_map(params![portal_id, week, month], |r| {
-            Ok((r.get(0)?, (r.get(1)?, r.get(2)?)))
+            Ok((
+                r.get(0)?,
+                Calls {
+                    week: r.get(1)?,
+                    month: r.get(2)?,
+                },
+            ))
         })?
         .collect::<rusqlite::Result<_>>()?;
+    Ok(calls)
+}
+
+/// Fills in each member tool's calls in the last 7 and 30 days.
+pub(crate) fn count_calls(calls: &HashMap<String, Calls>, members: &mut [PortalMember]) {
     for tool in members.iter_mut().flat_map(|m| m.tools.iter_mut()) {
-        let (in_week, in_month) = calls.get(&tool.exposed_name).copied().unwrap_or_default();
-        tool.calls_7d = Some(in_week);
-        tool.calls_30d = Some(in_month);
+        let calls = calls.get(&tool.exposed_name).copied().unwrap_or_default();
+        tool.calls_7d = Some(calls.week);
+        tool.calls_30d = Some(calls.month);
     }
-    Ok(())
 }
