@@ -38,3 +38,17 @@ def test_a_listing_the_server_does_not_implement_is_empty(cli):
     assert report["counts"]["resource_templates"] == 0
     assert report["counts"]["resources"] >= 1
     assert report["counts"]["tools"] > 0
+
+
+def test_a_server_slow_to_start_still_syncs(cli):
+    """A stdio server that reads its input only after rmcp's 10 s wait for `server/discover`
+    (as `npx` fetching a package does) gets `initialize` too and answers both, the late
+    discovery first: that answer is dropped, not taken for the handshake's."""
+    from mcp_servers import EVERYTHING
+
+    started = cli.run("server", "create", "--name", "sluggish", "--command", "sh", "--arg", "-c",
+                      "--arg", f"sleep 11 && exec node '{EVERYTHING}' stdio", "--sync", "--timeout", "90", "--json")
+    assert started.returncode == 0, started.stderr
+    server = cli.json("server", "get", "sluggish")
+    assert server["status"] == "active", server["error_message"]
+    assert cli.json("tool", "list", "sluggish")["tools"], "its tools were synced"

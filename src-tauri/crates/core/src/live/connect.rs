@@ -189,7 +189,10 @@ pub(crate) async fn connect(target: &Target, timeout: Duration) -> Result<Sessio
                 let group = ProcessGroupGuard::new(child.id());
                 let service = match handler
                     .clone()
-                    .serve_with_lifecycle(child, auto_lifecycle())
+                    .serve_with_lifecycle(
+                        super::late_discovery::DropsLateDiscovery::new(child),
+                        auto_lifecycle(),
+                    )
                     .await
                 {
                     Ok(service) => service,

@@ -10,6 +10,7 @@ pub(crate) mod client_roots;
 pub(crate) mod connect;
 mod hash;
 mod health;
+mod late_discovery;
 mod model;
 mod ops;
 mod prompt_records;
