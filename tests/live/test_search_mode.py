@@ -138,3 +138,42 @@ def test_a_hybrid_portal_lists_the_pinned_tools_and_finds_the_rest(cli):
 
         assert until(lambda: asyncio.run(top_listed()), lambda names: "notes__add" in names) == \
             META | {"every__echo", "notes__add"}
+
+
+def test_a_hybrid_listing_follows_use_without_a_change_of_configuration(cli):
+    """The tools called most lately move into a hybrid listing as they are called, announced
+    with `tools/list_changed`, with nothing changed in the portal (the gateway reads use again
+    every minute; the test's gateway every second)."""
+    cli.env["PATCHBAY_USAGE_REFRESH_SECS"] = "1"
+    with everything("streamableHttp") as every_url, python_server() as notes_url:
+        portal, address = portal_of_two(cli, every_url, notes_url)
+        cli.json("portal", "update", "Work", "--mode", "hybrid", "--top", "1")
+
+        async def scenario():
+            changed = asyncio.Event()
+
+            async def on_message(message):
+                if method_of(message) == "notifications/tools/list_changed":
+                    changed.set()
+
+            async with AsyncExitStack() as stack:
+                session = await open_session(stack, f"{address}/mcp/work", bearer(portal["token"]),
+                                             message_handler=on_message)
+                await session.initialize()
+                deadline = asyncio.get_running_loop().time() + 60
+                while (names := await listed(session)) != META:
+                    assert asyncio.get_running_loop().time() < deadline, names
+                changed.clear()
+                for n in range(2):
+                    added = await session.call_tool("call_tool", {"name": "notes__add", "arguments": {"a": n, "b": 1}})
+                    assert text(added) == str(n + 1)
+                # The mode change's own announcement may still be on its way: wait for one
+                # after which the listing moved.
+                while True:
+                    await asyncio.wait_for(changed.wait(), 60)
+                    changed.clear()
+                    if (names := await listed(session)) != META:
+                        break
+                assert names == META | {"notes__add"}
+
+        asyncio.run(scenario())

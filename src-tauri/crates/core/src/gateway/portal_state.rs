@@ -5,6 +5,7 @@
 
 use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex, Weak};
+use std::time::{Duration, Instant};
 
 use rmcp::ErrorData as McpError;
 use rmcp::Peer;
@@ -12,6 +13,7 @@ use rmcp::service::RoleServer;
 use tokio::sync::{broadcast, watch};
 
 use super::changes::generation;
+use crate::portals::PortalMode;
 use crate::portals::served::{ServedCatalog, served_catalog, served_server_catalog};
 use crate::{Patchbay, lock, run_blocking};
 
@@ -52,7 +54,8 @@ pub(crate) struct PortalState {
     pub portal_id: String,
     pub portal_name: String,
     changes: watch::Receiver<u64>,
-    cache: Mutex<Option<(u64, Arc<ServedCatalog>)>>,
+    /// The catalog, the store generation it was read at and when.
+    cache: Mutex<Option<(u64, Instant, Arc<ServedCatalog>)>>,
     peers: Mutex<Vec<Peer<RoleServer>>>,
     events: broadcast::Sender<ListsChanged>,
     /// Sessions (and, for stateless clients, requests) being served now.
@@ -93,8 +96,9 @@ impl PortalState {
     pub async fn catalog(&self) -> Result<Arc<ServedCatalog>, McpError> {
         let generation = generation(&self.changes);
         if let Some(generation) = generation
-            && let Some((at, catalog)) = &*lock(&self.cache)
+            && let Some((at, built, catalog)) = &*lock(&self.cache)
             && *at == generation
+            && (catalog.listing.mode == PortalMode::Direct || built.elapsed() < usage_refresh())
         {
             return Ok(Arc::clone(catalog));
         }
@@ -109,7 +113,7 @@ impl PortalState {
         .map(Arc::new)
         .map_err(|e| McpError::internal_error(e.message, None))?;
         if let Some(generation) = generation {
-            *lock(&self.cache) = Some((generation, Arc::clone(&catalog)));
+            *lock(&self.cache) = Some((generation, Instant::now(), Arc::clone(&catalog)));
         }
         Ok(catalog)
     }
@@ -117,7 +121,7 @@ impl PortalState {
     /// The extensions the catalog last read declares (`get_info` cannot wait for a read).
     pub fn extensions(&self) -> Option<rmcp::model::ExtensionCapabilities> {
         let cache = lock(&self.cache);
-        let (_, catalog) = cache.as_ref()?;
+        let (_, _, catalog) = cache.as_ref()?;
         Some(catalog.extensions.clone()).filter(|e| !e.is_empty())
     }
 
@@ -155,12 +159,38 @@ impl PortalState {
     }
 }
 
+/// How long a search or hybrid portal's catalog serves before it is read again for the calls
+/// made since: the search boost and hybrid's most used tools follow use without a catalog
+/// read per call (which is what a call costs the gateway otherwise).
+/// `PATCHBAY_USAGE_REFRESH_SECS` shortens it for tests.
+fn usage_refresh() -> Duration {
+    static REFRESH: std::sync::OnceLock<Duration> = std::sync::OnceLock::new();
+    *REFRESH.get_or_init(|| {
+        let secs = std::env::var("PATCHBAY_USAGE_REFRESH_SECS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(60);
+        Duration::from_secs(secs.max(1))
+    })
+}
+
 async fn announce_changes(state: Weak<PortalState>, mut changes: watch::Receiver<u64>) {
     let mut last = match state.upgrade() {
         Some(state) => state.catalog().await.ok(),
         None => return,
     };
-    while changes.changed().await.is_ok() {
+    let mut refresh = tokio::time::interval(usage_refresh());
+    refresh.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            changed = changes.changed() => if changed.is_err() { return },
+            // Use moves a hybrid listing (its most used tools) without a store change.
+            _ = refresh.tick() => {
+                if last.as_ref().is_none_or(|c| c.listing.mode == PortalMode::Direct) {
+                    continue;
+                }
+            }
+        }
         let Some(state) = state.upgrade() else { return };
         let Ok(now) = state.catalog().await else {
             continue;
