@@ -6,7 +6,7 @@ mod member_ops;
 mod model;
 mod ops;
 pub(crate) mod repo;
-pub(crate) mod search;
+pub mod search;
 pub(crate) mod served;
 pub(crate) mod slug;
 pub mod tokens;

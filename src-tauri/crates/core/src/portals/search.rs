@@ -8,8 +8,6 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::served::ServedItem;
-
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
 
@@ -20,28 +18,75 @@ struct Doc {
     uses: u32,
 }
 
+/// The search index of a portal's served tools. Public so the search benchmark measures the
+/// index the gateway uses.
 #[derive(Default)]
-pub(crate) struct ToolIndex {
+pub struct ToolIndex {
     docs: Vec<Doc>,
     /// How many tools hold each term.
     holding: HashMap<String, u32>,
     average_len: f64,
 }
 
-/// The words of `text`, lower-cased, split at anything not a letter or digit and where
-/// `camelCase` turns, with a plural `s` taken off so "notes" finds "note".
+/// Words too common to tell tools apart; a task's "what is the status of my build" is found
+/// by "status" and "build".
+const STOP_WORDS: &[&str] = &[
+    "a", "about", "all", "an", "and", "any", "are", "as", "at", "be", "by", "can", "do", "does",
+    "for", "from", "give", "have", "how", "i", "if", "in", "into", "is", "it", "its", "me", "my",
+    "no", "not", "of", "on", "or", "our", "so", "some", "than", "that", "the", "their", "them",
+    "then", "there", "this", "to", "us", "want", "was", "we", "what", "when", "where", "which",
+    "who", "why", "will", "with", "you", "your",
+];
+
+/// A word's stem, so "crashing", "crashed" and "crashes" all find "crash": a few English
+/// suffixes taken off (never leaving fewer than three letters) and a doubled last consonant
+/// undone ("running" → "run"). Applied alike to tools and tasks, so the stems need not be words.
+fn stem(word: &str) -> String {
+    let keeps = |stem: &str| stem.chars().count() >= 3;
+    let undouble = |stem: &str| -> String {
+        let b = stem.as_bytes();
+        let n = b.len();
+        if n >= 2 && b[n - 1] == b[n - 2] && !b"aeiouslz".contains(&b[n - 1]) {
+            stem[..n - 1].to_string()
+        } else {
+            stem.to_string()
+        }
+    };
+    let mut w = word.to_string();
+    if let Some(s) = w.strip_suffix("ies").filter(|s| keeps(s)) {
+        w = format!("{s}y");
+    } else if let Some(s) = w
+        .strip_suffix("es")
+        .filter(|s| keeps(s) && ["s", "x", "z", "ch", "sh"].iter().any(|e| s.ends_with(e)))
+    {
+        w = s.to_string();
+    } else if let Some(s) = w
+        .strip_suffix('s')
+        .filter(|s| keeps(s) && !s.ends_with('s'))
+    {
+        w = s.to_string();
+    }
+    if let Some(s) = w.strip_suffix("ing").filter(|s| keeps(s)) {
+        w = undouble(s);
+    } else if let Some(s) = w.strip_suffix("ed").filter(|s| keeps(s)) {
+        w = undouble(s);
+    }
+    if let Some(s) = w.strip_suffix('e').filter(|s| keeps(s)) {
+        w = s.to_string();
+    }
+    w
+}
+
+/// The stems of `text`'s words, lower-cased, split at anything not a letter or digit and where
+/// `camelCase` turns, common words left out.
 pub(crate) fn words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut word = String::new();
     let mut previous_lower = false;
     let mut flush = |word: &mut String| {
-        if word.chars().count() > 1 {
-            let w = word.to_lowercase();
-            let w = match w.strip_suffix('s') {
-                Some(stem) if stem.chars().count() > 2 && !stem.ends_with('s') => stem.to_string(),
-                _ => w,
-            };
-            out.push(w);
+        let w = word.to_lowercase();
+        if w.chars().count() > 1 && !STOP_WORDS.contains(&w.as_str()) {
+            out.push(stem(&w));
         }
         word.clear();
     };
@@ -79,13 +124,17 @@ fn fields(definition: &Value) -> Vec<(String, u32)> {
 }
 
 impl ToolIndex {
-    /// The index of `tools`, with how often each was called lately (`uses`, by exposed name).
-    pub fn build(tools: &[ServedItem], uses: &HashMap<String, u32>) -> ToolIndex {
+    /// The index of `tools` (each tool's exposed name and its definition as served), with how
+    /// often each was called lately (`uses`, by exposed name).
+    pub fn build<'a>(
+        tools: impl IntoIterator<Item = (&'a str, &'a Value)>,
+        uses: &HashMap<String, u32>,
+    ) -> ToolIndex {
         let mut index = ToolIndex::default();
-        for tool in tools {
+        for (exposed, definition) in tools {
             let mut terms: HashMap<String, u32> = HashMap::new();
             let mut len = 0;
-            for (text, weight) in fields(&tool.definition) {
+            for (text, weight) in fields(definition) {
                 for word in words(&text) {
                     *terms.entry(word).or_default() += weight;
                     len += weight;
@@ -95,10 +144,10 @@ impl ToolIndex {
                 *index.holding.entry(term.clone()).or_default() += 1;
             }
             index.docs.push(Doc {
-                exposed: tool.exposed.clone(),
+                exposed: exposed.to_string(),
                 terms,
                 len,
-                uses: uses.get(&tool.exposed).copied().unwrap_or_default(),
+                uses: uses.get(exposed).copied().unwrap_or_default(),
             });
         }
         let total: u64 = index.docs.iter().map(|d| u64::from(d.len)).sum();
@@ -108,6 +157,10 @@ impl ToolIndex {
 
     pub fn len(&self) -> usize {
         self.docs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
     }
 
     /// The exposed names of the best `limit` matches for `query`, best first; ties go to the
@@ -151,6 +204,14 @@ impl ToolIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::portals::served::ServedItem;
+
+    fn index_of(tools: &[ServedItem], uses: &HashMap<String, u32>) -> ToolIndex {
+        ToolIndex::build(
+            tools.iter().map(|t| (t.exposed.as_str(), &t.definition)),
+            uses,
+        )
+    }
 
     fn tool(exposed: &str, description: &str, params: Value) -> ServedItem {
         ServedItem {
@@ -165,11 +226,25 @@ mod tests {
     }
 
     #[test]
-    fn words_split_cases_and_lose_plurals() {
+    fn words_split_cases_drop_common_words_and_share_stems() {
         assert_eq!(
             words("getSum of 2 Numbers, read_notes"),
-            ["get", "sum", "of", "number", "read", "note"]
+            ["get", "sum", "number", "read", "not"]
         );
+        // Each form of a word finds the others.
+        for family in [
+            &["crash", "crashes", "crashed", "crashing"][..],
+            &["run", "runs", "running"],
+            &["stage", "staged", "stages", "staging"],
+            &["entity", "entities"],
+            &["process", "processes"],
+        ] {
+            let stems: Vec<_> = family.iter().map(|w| words(w)).collect();
+            assert!(
+                stems.iter().all(|s| *s == stems[0]),
+                "{family:?}: {stems:?}"
+            );
+        }
     }
 
     #[test]
@@ -191,7 +266,7 @@ mod tests {
                 serde_json::json!({"title": {}, "body": {}}),
             ),
         ];
-        let index = ToolIndex::build(&tools, &HashMap::new());
+        let index = index_of(&tools, &HashMap::new());
         assert_eq!(
             index.search("add two numbers together", 1),
             ["math__get-sum"]
@@ -202,7 +277,7 @@ mod tests {
         );
         assert!(index.search("weather in Paris", 5).is_empty());
         let used = HashMap::from([("notes__write_note".to_string(), 40)]);
-        let index = ToolIndex::build(&tools, &used);
+        let index = index_of(&tools, &used);
         assert_eq!(index.search("note", 1), ["notes__write_note"]);
     }
 }

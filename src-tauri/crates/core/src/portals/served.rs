@@ -177,7 +177,13 @@ pub(crate) fn served_catalog(conn: &Connection, portal_id: &str) -> Result<Serve
     };
     // Only a portal that lists the search tool searches.
     if mode != super::PortalMode::Direct {
-        catalog.index = std::sync::Arc::new(super::search::ToolIndex::build(&catalog.tools, &uses));
+        catalog.index = std::sync::Arc::new(super::search::ToolIndex::build(
+            catalog
+                .tools
+                .iter()
+                .map(|t| (t.exposed.as_str(), &t.definition)),
+            &uses,
+        ));
     }
     Ok(catalog)
 }
