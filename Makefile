@@ -53,13 +53,14 @@ lint: ui
 # Benchmarks: the store at 10,000 servers, live MCP (connection test vs the MCP Inspector CLI,
 # sync of 100 slow servers) and the gateway (a call through a portal vs direct vs the FastMCP
 # proxy; memory after 100,000 calls) and the installed entry (the first tools/list through the
-# stdio entry, cold and warm, vs a URL entry; its memory), each as ratios measured side by side
-# in one run.
+# stdio entry, cold and warm, vs a URL entry; its memory) and search portals (tokens per mode,
+# search latency and recall@5 over a corpus of real servers' tools), each measured in one run.
 bench: deps-test
 	$(CARGO) bench --locked -p patchbay-core --bench store
 	source tests/bench/env.sh && $(CARGO) bench --locked -p patchbay-cli --bench live
 	source tests/bench/env.sh && tests/support/with-keyring.sh $(CARGO) bench --locked -p patchbay-cli --bench gateway
 	source tests/bench/env.sh && tests/support/with-keyring.sh $(CARGO) bench --locked -p patchbay-cli --bench entry
+	source tests/bench/corpus/env.sh && tests/support/with-keyring.sh $(CARGO) bench --locked -p patchbay-cli --bench search
 
 deps-app: check-tools
 	@tests/support/apt-install.sh $(APP_PACKAGES)

@@ -14,9 +14,8 @@
 //! `make bench` installs what it needs and runs it under a private Secret Service (the portal
 //! token lives in the keyring); `--quick` is a short run without the 100,000 calls.
 
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -27,7 +26,7 @@ use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
 
 mod support;
-use support::{Server, free_port, patchbay, root, start};
+use support::{free_port, root, start};
 
 type Client = RunningService<RoleClient, ()>;
 
@@ -160,23 +159,7 @@ fn main() {
     };
     let (upstream, token) = (bench.upstream.clone(), bench.token.clone());
 
-    use std::os::unix::process::CommandExt;
-    let mut serve = patchbay(data);
-    serve
-        .args(["serve", "--port", "0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .process_group(0);
-    let mut serve = Server(serve.spawn().expect("patchbay serve starts"));
-    let mut first = String::new();
-    BufReader::new(serve.0.stdout.take().expect("stdout"))
-        .read_line(&mut first)
-        .expect("the address line");
-    let gateway = first
-        .trim()
-        .strip_prefix("listening on ")
-        .expect("serve says where it listens")
-        .to_string();
+    let (serve, gateway) = support::serve(data);
     let serve_pid = serve.0.id();
 
     let mut targets = vec![

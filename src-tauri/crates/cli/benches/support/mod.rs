@@ -86,6 +86,29 @@ pub fn patchbay(data: &Path) -> Command {
     c
 }
 
+/// `patchbay serve` on a free port of the data dir, stopped when dropped; and its address.
+pub fn serve(data: &Path) -> (Server, String) {
+    use std::io::BufRead;
+    use std::os::unix::process::CommandExt;
+    let mut serve = patchbay(data);
+    serve
+        .args(["serve", "--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .process_group(0);
+    let mut serve = Server(serve.spawn().expect("patchbay serve starts"));
+    let mut first = String::new();
+    std::io::BufReader::new(serve.0.stdout.take().expect("stdout"))
+        .read_line(&mut first)
+        .expect("the address line");
+    let address = first
+        .trim()
+        .strip_prefix("listening on ")
+        .expect("serve says where it listens")
+        .to_string();
+    (serve, address)
+}
+
 /// `patchbay ARGS --json` on the data dir, parsed; the benchmark stops if it fails.
 pub fn cli_json(data: &Path, args: &[&str]) -> serde_json::Value {
     let out = patchbay(data)
