@@ -7,13 +7,18 @@ export PATCHBAY_APP_BINARY="$target_dir/debug/patchbay-app"
 export PATCHBAY_CLI_BINARY="$target_dir/debug/patchbay"
 export PATCHBAY_TEST_SERVERS="$root/tests/servers"
 
+# A venv at $1 with the pins of $2 installed, made anew only when the pins change.
+pinned_venv() {
+    if [ ! -x "$1/bin/python" ] || ! cmp -s "$2" "$1/requirements.txt"; then
+        rm -rf "$1"
+        python3 -m venv "$1"
+        "$1/bin/pip" install --quiet --disable-pip-version-check -r "$2"
+        cp "$2" "$1/requirements.txt"
+    fi
+}
+
 venv="$target_dir/test-venv"
-if [ ! -x "$venv/bin/pytest" ] || ! cmp -s "$root/tests/support/requirements.txt" "$venv/requirements.txt"; then
-    rm -rf "$venv"
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$root/tests/support/requirements.txt"
-    cp "$root/tests/support/requirements.txt" "$venv/requirements.txt"
-fi
+pinned_venv "$venv" "$root/tests/support/requirements.txt"
 export PATCHBAY_TEST_PYTHON="$venv/bin/python"
 
 servers="$root/tests/servers"

@@ -10,11 +10,6 @@ if ! cmp -s "$corpus_src/package-lock.json" "$corpus/npm/package-lock.json" || [
     cp "$corpus_src/package.json" "$corpus_src/package-lock.json" "$corpus/npm/"
     (cd "$corpus/npm" && npm ci --no-audit --no-fund --loglevel=error --ignore-scripts)
 fi
-if [ ! -x "$corpus/venv/bin/python" ] || ! cmp -s "$corpus_src/requirements.txt" "$corpus/venv/requirements.txt"; then
-    rm -rf "$corpus/venv"
-    python3 -m venv "$corpus/venv"
-    "$corpus/venv/bin/pip" install --quiet --disable-pip-version-check -r "$corpus_src/requirements.txt"
-    cp "$corpus_src/requirements.txt" "$corpus/venv/requirements.txt"
-fi
+pinned_venv "$corpus/venv" "$corpus_src/requirements.txt"
 export PATCHBAY_CORPUS_NPM_BIN="$corpus/npm/node_modules/.bin"
 export PATCHBAY_CORPUS_PYPI_BIN="$corpus/venv/bin"
