@@ -158,3 +158,110 @@ def test_a_server_without_pkce_s256_is_refused_before_the_browser_step(cli):
         assert "S256" in json.loads(done.stderr.splitlines()[-1])["error"]["message"]
         assert "http" not in done.stderr.split("{")[0], "no authorization URL was offered"
         assert stats(base)["authorizations"] == 0
+
+
+def test_endpoints_that_are_not_https_are_refused_before_the_browser_step(cli):
+    """An authorization server's metadata may name any URL. One that is neither https nor on
+    this machine (a file, a custom scheme, plain http to another host) is refused, naming the
+    endpoint, before a browser or the opener is handed anything."""
+    cases = {
+        "authorization_endpoint": "file:///etc/passwd",
+        "token_endpoint": "http://tokens.example.com/token",
+        "registration_endpoint": "ms-settings:privacy",
+        "revocation_endpoint": "http://revoke.example.net/revoke",
+    }
+    for n, (field, value) in enumerate(cases.items()):
+        with oauth_server("--metadata", f"{field}={value}") as (url, base):
+            name = f"hostile{n}"
+            cli.json("server", "create", "--name", name, "--url", url, "--auth", "oauth")
+            done = cli.run("server", "authorize", name, "--no-browser", "--json", "--timeout", "10")
+            assert done.returncode == 9, done.stderr
+            error = json.loads(done.stderr.splitlines()[-1])["error"]
+            assert error["code"] == "protocol" and field in error["message"] and value in error["message"], error
+            assert "Open this URL" not in done.stderr, "no authorization URL was offered"
+            got = stats(base)
+            assert (got["authorizations"], got["registrations"], got["token_requests"]) == (0, 0, 0), got
+
+
+class Collector:
+    """Another origin on this machine, recording what reaches it: where a hostile token
+    endpoint's redirect would take the code, the PKCE verifier and the client secret."""
+
+    def __init__(self):
+        import http.server
+        import threading
+
+        received = self.received = []
+
+        class Record(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                received.append(self.rfile.read(int(self.headers.get("content-length") or 0)).decode())
+                self.send_response(200)
+                self.send_header("content-type", "application/json")
+                self.end_headers()
+                self.wfile.write(b'{"access_token": "stolen", "token_type": "Bearer"}')
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Record)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/token"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_a_token_endpoint_redirect_is_not_followed_and_nothing_is_stored(cli):
+    with Collector() as elsewhere, oauth_server("--token-redirect", elsewhere.url) as (url, base):
+        cli.json("server", "create", "--name", "secure", "--url", url, "--auth", "oauth")
+        process, auth_url = start_authorize(cli, "secure")
+        browse(auth_url)
+        out, err = process.communicate(timeout=CLI_TIMEOUT)
+        assert process.returncode != 0, out
+        assert stats(base)["token_requests"] >= 1, "the token request was made (and redirected)"
+        assert elsewhere.received == [], "nothing was re-posted to the other origin"
+        # No token was stored: the server still needs its authorization.
+        exit_, err = cli.error("server", "sync", "secure")
+        assert err["code"] == "auth_required", err
+
+
+def test_a_stalled_token_endpoint_gives_up_within_its_bound(cli):
+    with oauth_server("--token-stall") as (url, base):
+        cli.json("server", "create", "--name", "secure", "--url", url, "--auth", "oauth")
+        process, auth_url = start_authorize(cli, "secure")
+        started = time.monotonic()
+        browse(auth_url)
+        out, err = process.communicate(timeout=CLI_TIMEOUT)
+        took = time.monotonic() - started
+        assert process.returncode != 0, out
+        assert took < 40, f"the token request was bounded (30 s), not {took:.0f} s"
+        assert stats(base)["token_requests"] == 1
+
+
+def test_a_silent_connection_to_the_callback_does_not_hold_up_the_browser(cli):
+    """Any local process can connect to the loopback callback and say nothing; the browser's
+    request, arriving meanwhile, is answered at once all the same."""
+    import socket
+
+    with oauth_server() as (url, base):
+        cli.json("server", "create", "--name", "secure", "--url", url, "--auth", "oauth")
+        process, auth_url = start_authorize(cli, "secure")
+        callback = urllib.parse.parse_qs(urllib.parse.urlparse(auth_url).query)["redirect_uri"][0]
+        port = urllib.parse.urlparse(callback).port
+        silent = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(10)]
+        try:
+            # Served one after another, ten silent connections would hold the browser's for
+            # ten read bounds (30 s).
+            with urllib.request.urlopen(auth_url, timeout=20) as page:
+                assert "authorized" in page.read().decode().lower()
+        finally:
+            for s in silent:
+                s.close()
+        out, err = process.communicate(timeout=CLI_TIMEOUT)
+        assert process.returncode == 0, err

@@ -2,13 +2,14 @@
 (metadata, dynamic registration, authorize, token, revocation), with a provider that
 approves every authorization at once: the browser step becomes a redirect.
 
-    oauth_server.py PORT [--token-lifetime SECS] [--client-id ID]
+    oauth_server.py PORT [--token-lifetime SECS] [--client-id ID] [--no-s256] [--metadata FIELD=VALUE]...
 
 --client-id pre-registers a public client with that id (any loopback redirect port).
 GET /test/stats reports what happened: registrations, authorizations, refreshes, revocations.
 """
 
 import argparse
+import asyncio
 import json
 import secrets
 import time
@@ -32,6 +33,10 @@ parser.add_argument("port", type=int)
 parser.add_argument("--token-lifetime", type=int, default=3600)
 parser.add_argument("--client-id")
 parser.add_argument("--no-s256", action="store_true", help="metadata without PKCE S256")
+parser.add_argument("--metadata", action="append", default=[], metavar="FIELD=VALUE",
+                    help="publish FIELD of the authorization server metadata as VALUE (a hostile server)")
+parser.add_argument("--token-redirect", metavar="URL", help="answer token requests with a 307 to URL")
+parser.add_argument("--token-stall", action="store_true", help="never answer token requests")
 args = parser.parse_args()
 base = f"http://127.0.0.1:{args.port}"
 stats = {"metadata_requests": 0, "registrations": 0, "authorizations": 0, "refreshes": 0, "revocations": 0, "token_requests": 0}
@@ -167,8 +172,8 @@ async def forget_tokens(request: Request):
 app = server.streamable_http_app()
 
 
-async def without_s256(scope, receive, send):
-    """The metadata with code_challenge_methods_supported removed."""
+async def rewritten(scope, receive, send):
+    """The metadata as the flags change it: without PKCE S256, or with fields of their own."""
     parts: list[bytes] = []
     start: dict = {}
 
@@ -179,7 +184,11 @@ async def without_s256(scope, receive, send):
             parts.append(message.get("body", b""))
             if not message.get("more_body"):
                 doc = json.loads(b"".join(parts))
-                doc.pop("code_challenge_methods_supported", None)
+                if args.no_s256:
+                    doc.pop("code_challenge_methods_supported", None)
+                for field in args.metadata:
+                    name, value = field.split("=", 1)
+                    doc[name] = value
                 body = json.dumps(doc).encode()
                 headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
                 headers.append((b"content-length", str(len(body)).encode()))
@@ -190,10 +199,20 @@ async def without_s256(scope, receive, send):
 
 
 async def counted(scope, receive, send):
+    if scope["type"] == "http" and scope["path"] == "/token" and scope["method"] == "POST":
+        if args.token_stall:
+            stats["token_requests"] += 1
+            await asyncio.sleep(3600)
+        if args.token_redirect:
+            stats["token_requests"] += 1
+            await send({"type": "http.response.start", "status": 307,
+                        "headers": [(b"location", args.token_redirect.encode()), (b"content-length", b"0")]})
+            await send({"type": "http.response.body", "body": b""})
+            return
     if scope["type"] == "http" and scope["path"].startswith("/.well-known/oauth-authorization-server"):
         stats["metadata_requests"] += 1
-        if args.no_s256:
-            return await without_s256(scope, receive, send)
+        if args.no_s256 or args.metadata:
+            return await rewritten(scope, receive, send)
     await app(scope, receive, send)
 
 

@@ -86,16 +86,9 @@ pub(crate) struct WindowAsk {
 }
 
 /// What a server may ask the user to open: a web page over HTTPS, or over HTTP on this machine
-/// (a local consent page). Never a file, a script or another scheme a browser hands elsewhere.
+/// (a local consent page).
 fn openable(link: &str) -> bool {
-    let Ok(url) = url::Url::parse(link) else {
-        return false;
-    };
-    match url.scheme() {
-        "https" => url.host().is_some(),
-        "http" => matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]")),
-        _ => false,
-    }
+    crate::web_origin::https_or_loopback(link)
 }
 
 fn decode(action: &str, content: Option<Value>) -> Option<ElicitResult> {

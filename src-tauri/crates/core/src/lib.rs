@@ -20,6 +20,7 @@ pub mod settings;
 pub mod store;
 pub mod transfer;
 mod validate;
+mod web_origin;
 pub mod workspaces;
 
 use std::path::Path;

@@ -11,21 +11,11 @@ use crate::args::AuthorizeServer;
 use crate::output::Output;
 
 /// Opens the URL in the desktop's browser; failing to is not an error (the URL is printed).
+/// Through the OS's own opener (ShellExecute on Windows, xdg-open, macOS `open`) with the URL
+/// as one argument, never through a shell: `&` in a URL must not become a command separator.
+/// The core has checked the URL is https (or http on this machine) before it gets here.
 fn open_browser(url: &str) {
-    let (program, args): (&str, Vec<&str>) = if cfg!(target_os = "macos") {
-        ("open", vec![url])
-    } else if cfg!(windows) {
-        ("cmd", vec!["/C", "start", "", url])
-    } else {
-        ("xdg-open", vec![url])
-    };
-    let spawned = std::process::Command::new(program)
-        .args(args)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn();
-    if spawned.is_err() {
+    if open::that_detached(url).is_err() {
         eprintln!("(could not open a browser: open the URL yourself)");
     }
 }

@@ -42,13 +42,24 @@ impl Callback {
         format!("http://127.0.0.1:{}/callback", self.port)
     }
 
-    /// Waits for the callback carrying `expected_state`, at most `timeout`.
+    /// Waits for the callback carrying `expected_state`, at most `timeout`. Connections are
+    /// served side by side, so one that says nothing (any local process can open one) does
+    /// not hold up the browser's.
     pub async fn wait(&self, expected_state: &str, timeout: Duration) -> Result<Answer> {
         let waited = tokio::time::timeout(timeout, async {
+            let mut serving = tokio::task::JoinSet::new();
             loop {
-                let (stream, _) = self.listener.accept().await?;
-                if let Some(outcome) = serve_one(stream, expected_state).await {
-                    return outcome;
+                tokio::select! {
+                    accepted = self.listener.accept() => {
+                        let (stream, _) = accepted?;
+                        let expected = expected_state.to_string();
+                        serving.spawn(async move { serve_one(stream, &expected).await });
+                    }
+                    Some(served) = serving.join_next() => {
+                        if let Ok(Some(outcome)) = served {
+                            return outcome;
+                        }
+                    }
                 }
             }
         })
@@ -66,12 +77,14 @@ impl Callback {
 }
 
 const MAX_REQUEST: usize = 16 * 1024;
+/// A browser sends its request at once; a connection silent this long is dropped.
+const READ_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// Answers one request; `Some` ends the wait (a good code, or the server's refusal).
 async fn serve_one(mut stream: TcpStream, expected_state: &str) -> Option<Result<Answer>> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 2048];
-    let read = tokio::time::timeout(Duration::from_secs(5), async {
+    let read = tokio::time::timeout(READ_TIMEOUT, async {
         while !buf.windows(4).any(|w| w == b"\r\n\r\n") && buf.len() < MAX_REQUEST {
             let n = stream.read(&mut chunk).await.ok()?;
             if n == 0 {

@@ -76,6 +76,40 @@ async fn challenge(url: &str) -> Result<Option<String>> {
         .map(str::to_owned))
 }
 
+/// The authorization server's endpoints, each `https` (or `http` on this machine), before the
+/// browser, the popup or a token request sees any of them: metadata names whatever it likes,
+/// and a `file:` or custom-scheme "authorization page" would be handed to another program.
+fn endpoints_are_trusted(metadata: &AuthorizationMetadata, url: &str) -> Result<()> {
+    let revocation = metadata
+        .additional_fields
+        .get("revocation_endpoint")
+        .and_then(serde_json::Value::as_str);
+    let endpoints = [
+        (
+            "authorization_endpoint",
+            Some(metadata.authorization_endpoint.as_str()),
+        ),
+        ("token_endpoint", Some(metadata.token_endpoint.as_str())),
+        (
+            "registration_endpoint",
+            metadata.registration_endpoint.as_deref(),
+        ),
+        ("revocation_endpoint", revocation),
+    ];
+    for (name, endpoint) in endpoints {
+        let Some(endpoint) = endpoint else { continue };
+        if !crate::web_origin::https_or_loopback(endpoint) {
+            return Err(Error::connection(
+                ConnectionCategory::Protocol,
+                format!(
+                    "the authorization server of {url} names its {name} {endpoint:?}, which is neither https nor on this machine; Patchbay will not use it. Ask the server's operator to publish https endpoints"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Runs the whole authorization; `on_url` gets the URL the user must open (the CLI prints
 /// it and opens a browser; the app opens its popup).
 pub async fn authorize(
@@ -135,12 +169,13 @@ pub async fn authorize(
     let port_kept = Some(callback.port) == known.redirect_port;
     let redirect_uri = callback.redirect_uri();
 
+    // `challenge` set up the TLS provider rmcp's OAuth client needs. That client, not ours,
+    // makes the OAuth requests: it follows no redirect on token and registration requests
+    // (a 307 would re-post the code, the PKCE verifier and the secret elsewhere), bounds each
+    // request to 30 s and refuses addresses a resource of this kind may not reach.
     let challenge = challenge(&url).await?;
     let mut manager = AuthorizationManager::new(url.as_str())
         .await
-        .map_err(|e| auth_error(e, &url))?;
-    manager
-        .with_client(crate::live::http_client()?)
         .map_err(|e| auth_error(e, &url))?;
     manager.set_credential_store(KeyringCredentials::new(core.secrets_arc(), &server.id));
     // Re-authorizing with the registration of last time reuses that time's metadata too.
@@ -159,6 +194,7 @@ pub async fn authorize(
                 .metadata
         }
     };
+    endpoints_are_trusted(&metadata, &url)?;
     let metadata_json = serde_json::to_string(&metadata).ok();
     let s256 = metadata
         .code_challenge_methods_supported
@@ -223,6 +259,14 @@ pub async fn authorize(
         })
         .ok_or_else(|| Error::internal("the authorization URL carries no state"))?;
 
+    if !crate::web_origin::https_or_loopback(&auth_url) {
+        return Err(Error::connection(
+            ConnectionCategory::Protocol,
+            format!(
+                "the authorization page of {url} is neither https nor on this machine; Patchbay will not open it"
+            ),
+        ));
+    }
     on_url(&auth_url);
     let answer = callback
         .wait(&state, options.timeout.unwrap_or(DEFAULT_AUTHORIZE_TIMEOUT))

@@ -45,7 +45,7 @@ pub async fn revoke(core: &Arc<Patchbay>, workspace_id: &str, ident: &str) -> Re
     let stored: Value = serde_json::from_str(tokens.expose()).unwrap_or_default();
     let client_id = stored["client_id"].as_str().unwrap_or_default().to_string();
     let response = &stored["token_response"];
-    let http = crate::live::http_client()?;
+    let http = super::no_redirect_client()?;
     let manager = match AuthorizationManager::new(url.as_str()).await {
         Ok(m) => m,
         Err(_) => return Ok(0),
@@ -64,6 +64,11 @@ pub async fn revoke(core: &Arc<Patchbay>, workspace_id: &str, ident: &str) -> Re
         tracing::debug!(%url, "no revocation endpoint: nothing to revoke");
         return Ok(0);
     };
+    // Tokens go only where the authorization would have sent them.
+    if !crate::web_origin::https_or_loopback(&endpoint) {
+        tracing::warn!(%url, "the revocation endpoint is neither https nor on this machine: tokens not sent");
+        return Ok(0);
+    }
     let mut revoked = 0;
     for (field, hint) in [
         ("refresh_token", "refresh_token"),
