@@ -23,6 +23,12 @@ def gateway(cli):
         stop_group(process)
 
 
-def status(address: str) -> dict:
-    with urllib.request.urlopen(f"{address}/status", timeout=10) as r:
+def status(address: str, token: str | None = None, control: str | None = None) -> dict:
+    """The gateway's `/status`, which answers only with a token it accepts (a portal's) or the
+    background gateway's control key."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    if control:
+        headers["X-Patchbay-Control"] = control
+    request = urllib.request.Request(f"{address}/status", headers=headers)
+    with urllib.request.urlopen(request, timeout=10) as r:
         return json.load(r)

@@ -23,7 +23,7 @@ async def one_client(url: str, token: str, n: int, address: str | None = None) -
         session = await open_session(stack, url, bearer(token))
         await session.initialize()
         if address:  # the count is real: this open session is in it
-            assert status(address)["client_sessions"] >= 1
+            assert status(address, token)["client_sessions"] >= 1
         names = {t.name for t in (await session.list_tools()).tools}
         assert {"every__echo", "notes__add"} <= names
         for i in range(CALLS_EACH):
@@ -43,11 +43,11 @@ def open_fds(pid: int) -> int:
     return len(os.listdir(f"/proc/{pid}/fd"))
 
 
-def settled(address: str, pid: int, baseline_fds: int, timeout: float = 20.0) -> tuple[dict, int]:
+def settled(address: str, token: str, pid: int, baseline_fds: int, timeout: float = 20.0) -> tuple[dict, int]:
     """The gateway's status and fd count once client sessions are gone (bounded wait)."""
     deadline = time.monotonic() + timeout
     while True:
-        now, fds = status(address), open_fds(pid)
+        now, fds = status(address, token), open_fds(pid)
         if (now["client_sessions"] == 0 and fds <= baseline_fds + 4) or time.monotonic() > deadline:
             return now, fds
         time.sleep(0.1)  # polling the gateway while closed sessions wind down; bounded
@@ -64,18 +64,18 @@ def test_a_hundred_concurrent_clients_and_nothing_left_open(cli):
         with gateway(cli) as (address, process):
             url = f"{address}/mcp/work"
             asyncio.run(one_client(url, token, 0, address))  # also warms both upstream sessions
-            warm, baseline = settled(address, process.pid, 10_000)
+            warm, baseline = settled(address, token, process.pid, 10_000)
             assert warm["upstream_sessions"] == 2, warm
 
             asyncio.run(many_clients(url, token))
-            after, fds = settled(address, process.pid, baseline)
+            after, fds = settled(address, token, process.pid, baseline)
             assert after["client_sessions"] == 0, after
             assert after["upstream_sessions"] == 2, "clients share the warm upstream sessions"
             assert fds <= baseline + 4, f"{fds} open descriptors after the run, {baseline} before"
 
             # A second round leaves it where the first did: nothing grows with use.
             asyncio.run(many_clients(url, token))
-            again, fds_again = settled(address, process.pid, baseline)
+            again, fds_again = settled(address, token, process.pid, baseline)
             assert again == after and fds_again <= baseline + 4
 
         calls = cli.json("portal", "log", "Work", "--limit", "100000")["calls"]

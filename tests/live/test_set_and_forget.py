@@ -295,7 +295,8 @@ def test_the_gateway_runs_once_per_data_dir_and_stops_on_request(cli):
     assert again["pid"] == started["pid"], "a second start finds the first"
     code, err = cli.error("serve")
     assert code == 4 and err["code"] == "conflict" and started["address"] in err["message"]
-    assert status(started["address"])["pid"] == started["pid"]
+    control = json.loads((cli.dir / "gateway.json").read_text())["control"]
+    assert status(started["address"], control=control)["pid"] == started["pid"]
     assert cli.json("gateway", "stop")["stopped"] is True
     assert cli.json("gateway", "status")["running"] is False
     assert exited(started["pid"]), "the gateway process ended"

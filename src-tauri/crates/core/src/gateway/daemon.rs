@@ -181,6 +181,7 @@ async fn probe(published: &Published) -> Option<GatewayStatus> {
     let client = crate::live::http_client().ok()?;
     let response = client
         .get(format!("{}/status", published.address))
+        .header(CONTROL_HEADER, published.control.expose())
         .timeout(PROBE_TIMEOUT)
         .send()
         .await

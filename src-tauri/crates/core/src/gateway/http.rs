@@ -29,6 +29,18 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::{Patchbay, Secret};
 
 type Body = BoxBody<Bytes, Infallible>;
+
+/// Connections served at once; MCP clients hold one or two each (calls and their stream).
+const MAX_CONNECTIONS: usize = 512;
+/// How long a connection may take to send a request's head.
+const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+const ACCEPT_BACKOFF_FIRST: std::time::Duration = std::time::Duration::from_millis(5);
+const ACCEPT_BACKOFF_MAX: std::time::Duration = std::time::Duration::from_secs(1);
+/// MCP sessions one portal keeps open at once; an `initialize` beyond them is answered 503.
+const MAX_SESSIONS_PER_PORTAL: usize = 256;
+/// A session nobody used for this long is closed (rmcp's default is 5 minutes); clients of
+/// today open a new one when theirs is gone.
+const SESSION_IDLE: std::time::Duration = std::time::Duration::from_secs(120);
 type PortalService = StreamableHttpService<PortalHandler, LocalSessionManager>;
 
 /// A running gateway; dropping it does not stop it: call `stop`.
@@ -154,6 +166,8 @@ async fn start_with(
     let serving = Arc::clone(&state);
     tokio::spawn(async move {
         let state = serving;
+        let connections = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+        let mut backoff = ACCEPT_BACKOFF_FIRST;
         loop {
             let accepted = tokio::select! {
                 accepted = listener.accept() => accepted,
@@ -164,16 +178,37 @@ async fn start_with(
                     }
                 } => break,
             };
-            let Ok((stream, _)) = accepted else { continue };
+            let stream = match accepted {
+                Ok((stream, _)) => stream,
+                Err(err) => {
+                    // Out of descriptors, say: accepting again at once would spin. Wait a
+                    // little longer each time until one succeeds.
+                    tracing::warn!(error = %err, "the gateway cannot accept a connection");
+                    tokio::time::sleep(backoff).await;
+                    backoff = (backoff * 2).min(ACCEPT_BACKOFF_MAX);
+                    continue;
+                }
+            };
+            backoff = ACCEPT_BACKOFF_FIRST;
+            // Beyond the cap a connection is closed at once: the ones open keep being served.
+            let Ok(permit) = Arc::clone(&connections).try_acquire_owned() else {
+                tracing::warn!(cap = MAX_CONNECTIONS, "too many connections: one refused");
+                continue;
+            };
             // Small JSON-RPC messages each way: send them now, not after Nagle's delay.
             let _ = stream.set_nodelay(true);
             let state = Arc::clone(&state);
             tokio::spawn(async move {
+                let _permit = permit;
                 let service = hyper::service::service_fn(move |req| {
                     let state = Arc::clone(&state);
                     async move { Ok::<_, Infallible>(handle(state, req).await) }
                 });
+                // A connection that sends no complete request head in time is closed, so
+                // silent sockets cannot hold the connection slots.
                 let _ = hyper::server::conn::http1::Builder::new()
+                    .timer(hyper_util::rt::TokioTimer::new())
+                    .header_read_timeout(HEADER_READ_TIMEOUT)
                     .serve_connection(TokioIo::new(stream), service)
                     .await;
             });
@@ -195,6 +230,14 @@ fn loopback_authority(authority: &str, port: u16) -> bool {
         .any(|host| authority == *host || authority == format!("{host}:{port}"))
 }
 
+/// Whether `origin` is the gateway's own (scheme, loopback host and port): a page it served,
+/// never another local web server's.
+fn own_origin(origin: &str, port: u16) -> bool {
+    ["127.0.0.1", "localhost", "[::1]"]
+        .iter()
+        .any(|host| origin.eq_ignore_ascii_case(&format!("http://{host}:{port}")))
+}
+
 async fn handle(state: Arc<State>, req: Request<Incoming>) -> Response<Body> {
     // DNS rebinding and cross-site requests: only loopback hosts and loopback origins.
     let header = |name: &str| {
@@ -206,11 +249,10 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Response<Body> {
     if !header("host").is_some_and(|h| loopback_authority(&h, state.port)) {
         return plain(StatusCode::FORBIDDEN, "foreign Host");
     }
-    if let Some(origin) = header("origin") {
-        let authority = origin.strip_prefix("http://").unwrap_or("");
-        if !loopback_authority(authority, state.port) {
-            return plain(StatusCode::FORBIDDEN, "foreign Origin");
-        }
+    if let Some(origin) = header("origin")
+        && !own_origin(&origin, state.port)
+    {
+        return plain(StatusCode::FORBIDDEN, "foreign Origin");
     }
     if req.uri().path() == "/control/stop" {
         if req.method() != hyper::Method::POST {
@@ -219,6 +261,9 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Response<Body> {
         return control_stop(&state, header(CONTROL_HEADER));
     }
     if req.uri().path() == "/status" {
+        if !may_see_status(&state, header(CONTROL_HEADER), header("authorization")) {
+            return needs_token();
+        }
         let status = status_of(&state).await;
         let mut response = Response::new(
             Full::new(Bytes::from(serde_json::to_vec(&status).unwrap_or_default())).boxed(),
@@ -244,7 +289,7 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Response<Body> {
         Ok(endpoint) => endpoint,
         Err(response) => return response,
     };
-    let service = {
+    let (portal_state, service) = {
         let mut portals = crate::lock(&state.portals);
         portals
             .entry(id.clone())
@@ -267,19 +312,42 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Response<Body> {
                             log.clone(),
                         ))
                     },
-                    Arc::default(),
+                    Arc::new(session_manager()),
                     service_config(),
                 );
                 (portal_state, service)
             })
-            .1
             .clone()
     };
+    let opens_session =
+        req.method() == hyper::Method::POST && !req.headers().contains_key("mcp-session-id");
+    if opens_session
+        && portal_state
+            .open_sessions
+            .load(std::sync::atomic::Ordering::Relaxed)
+            >= MAX_SESSIONS_PER_PORTAL
+    {
+        let mut response = plain(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "this portal has as many sessions open as it takes; close one or try again shortly",
+        );
+        response.headers_mut().insert(
+            hyper::header::RETRY_AFTER,
+            hyper::header::HeaderValue::from_static("5"),
+        );
+        return response;
+    }
     let mut service = service;
     match tower_service::Service::call(&mut service, req).await {
         Ok(response) => response,
         Err(never) => match never {},
     }
+}
+
+fn session_manager() -> LocalSessionManager {
+    let mut manager = LocalSessionManager::default();
+    manager.session_config.keep_alive = Some(SESSION_IDLE);
+    manager
 }
 
 /// Sessions for clients of the `initialize` era (they get notifications on their stream);
@@ -316,7 +384,14 @@ async fn authorized(
         };
         let (id, name, token, secure) = match found {
             Ok(Some(found)) => found,
-            Ok(None) => return Err(plain(StatusCode::NOT_FOUND, "no such portal or server")),
+            // Answered as a known endpoint without its token is, so that probing slugs tells
+            // nothing; the lookup is asked again first, for one created a moment ago.
+            Ok(None) if fresh => return Err(needs_token()),
+            Ok(None) => {
+                state.lookup.forget(ident);
+                fresh = true;
+                continue;
+            }
             Err(err) => return Err(plain(StatusCode::SERVICE_UNAVAILABLE, &err.message)),
         };
         if !secure || token_matches(presented.as_deref(), token.as_ref()) {
@@ -329,16 +404,33 @@ async fn authorized(
             fresh = true;
             continue;
         }
-        let mut response = plain(
-            StatusCode::UNAUTHORIZED,
-            "this endpoint needs its bearer token",
-        );
-        response.headers_mut().insert(
-            "www-authenticate",
-            hyper::header::HeaderValue::from_static("Bearer"),
-        );
-        return Err(response);
+        return Err(needs_token());
     }
+}
+
+fn needs_token() -> Response<Body> {
+    let mut response = plain(
+        StatusCode::UNAUTHORIZED,
+        "this endpoint needs its bearer token",
+    );
+    response.headers_mut().insert(
+        "www-authenticate",
+        hyper::header::HeaderValue::from_static("Bearer"),
+    );
+    response
+}
+
+/// `/status` is for the gateway's own (the control key of `gateway.json`) and for a client
+/// holding a token this gateway has accepted; to anyone else it says nothing.
+fn may_see_status(state: &State, control: Option<String>, authorization: Option<String>) -> bool {
+    let by_key = matches!((&state.identity, &control), (Some((_, key)), Some(presented))
+        if constant_time_eq(presented.as_bytes(), key.expose().as_bytes()));
+    by_key
+        || authorization.as_deref().is_some_and(|presented| {
+            state
+                .lookup
+                .accepted_token(|t| token_matches(Some(presented), Some(t)))
+        })
 }
 
 /// Stops a background gateway for whoever can read its private state file.
@@ -357,15 +449,22 @@ fn control_stop(state: &State, presented: Option<String>) -> Response<Body> {
     plain(StatusCode::OK, "stopping")
 }
 
+/// Whether `presented` (an `Authorization` value) carries `token`. The scheme is
+/// case-insensitive (RFC 7235 §2.1): `bearer` is `Bearer`.
 fn token_matches(presented: Option<&str>, token: Option<&Secret>) -> bool {
-    match (presented, token) {
-        (Some(p), Some(t)) => {
-            constant_time_eq(p.as_bytes(), format!("Bearer {}", t.expose()).as_bytes())
-        }
+    let Some((scheme, credential)) = presented.and_then(|p| p.split_once(' ')) else {
+        return false;
+    };
+    match token {
+        Some(t) if scheme.eq_ignore_ascii_case("bearer") => constant_time_eq(
+            credential.trim_start_matches(' ').as_bytes(),
+            t.expose().as_bytes(),
+        ),
         _ => false,
     }
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    use subtle::ConstantTimeEq;
+    a.ct_eq(b).into()
 }

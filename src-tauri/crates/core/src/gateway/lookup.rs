@@ -37,6 +37,12 @@ pub(crate) struct PortalLookup {
 }
 
 impl PortalLookup {
+    /// Whether any token this gateway has read (a portal's or a server endpoint's) passes
+    /// `check`.
+    pub fn accepted_token(&self, check: impl Fn(&Secret) -> bool) -> bool {
+        lock(&self.tokens).values().any(check)
+    }
+
     pub async fn find(
         &self,
         core: &Arc<Patchbay>,
