@@ -199,6 +199,14 @@ fn known(e: &(dyn StdError + 'static), target: &str) -> Option<Error> {
         if err.is_connect() {
             return Some(connect_failure(err, target));
         }
+        if err.is_redirect() {
+            // Our redirect policy's reason is the innermost cause.
+            let mut cause: &dyn StdError = err;
+            while let Some(next) = cause.source() {
+                cause = next;
+            }
+            return Some(Error::connection(C::Protocol, format!("{target}: {cause}")));
+        }
         return None;
     }
     if let Some(err) = e.downcast_ref::<std::io::Error>() {

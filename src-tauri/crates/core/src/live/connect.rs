@@ -105,11 +105,31 @@ pub(crate) fn http_client() -> Result<reqwest::Client> {
             let _ = rustls::crypto::ring::default_provider().install_default();
             reqwest::Client::builder()
                 .connect_timeout(Duration::from_secs(10))
+                .redirect(same_origin_redirects())
                 .user_agent(concat!("patchbay/", env!("CARGO_PKG_VERSION")))
                 .build()
                 .map_err(|e| Error::internal(format!("cannot set up HTTP: {e}")))
         })
         .clone()
+}
+
+/// Redirects are followed only within the origin the request went to (so never from https to
+/// http). reqwest drops `Authorization` when a redirect changes host, but not a custom header
+/// such as `X-API-Key`: across origins the request stops at the redirect instead.
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let first = attempt.previous().first().map(|u| u.origin());
+        if attempt.previous().len() > 10 {
+            attempt.error("more than 10 redirects")
+        } else if first.is_some_and(|origin| origin != attempt.url().origin()) {
+            let to = attempt.url().origin().ascii_serialization();
+            attempt.error(format!(
+                "the server redirected to another origin ({to}); Patchbay sends no credential across origins: use that address if you trust it"
+            ))
+        } else {
+            attempt.follow()
+        }
+    })
 }
 
 fn headers(header: Option<&(String, crate::Secret)>) -> Result<HeaderMap> {
