@@ -1,6 +1,7 @@
 """Stdio servers: secret environment values reach the process from the keyring, and the
 whole process group is gone when the command ends."""
 
+import json
 import os
 import subprocess
 import time
@@ -34,3 +35,20 @@ def test_the_process_group_is_killed_when_the_command_ends(cli):
     while processes_matching(f"sleep {marker}") and time.monotonic() < deadline:
         time.sleep(0.05)  # polling the process table, bounded by the deadline
     assert processes_matching(f"sleep {marker}") == []
+
+
+def test_a_secret_env_value_comes_from_stdin_never_the_command_line(cli):
+    """`--secret-env-stdin NAME` reads the value from standard input (so no command line holds
+    it) into the keyring, and the stdio server gets it in its environment."""
+    value = "s3cret-from-stdin-" + "x" * 8
+    created = cli.json("server", "create", "--name", "envy", "--command", "node", "--arg", str(EVERYTHING),
+                       "--arg", "stdio", "--secret-env-stdin", "SERVICE_TOKEN", "--sync", stdin=value + "\n")
+    assert created["server"]["status"] == "active", created
+    server = cli.json("server", "get", "envy")
+    assert "SERVICE_TOKEN" in server["secret_env"] and value not in json.dumps(server)
+    # server-everything's get-env shows the environment it was started with.
+    shown = cli.json("tool", "call", "envy", "get-env", "--args", "{}")
+    assert value in json.dumps(shown), "the server got the value from the keyring"
+    # The flag reads one value; it cannot share stdin with the API key.
+    both = cli.run("server", "test", "--command", "node", "--secret-env-stdin", "A", "--api-key-stdin")
+    assert both.returncode != 0 and "cannot be used with" in both.stderr, both.stderr

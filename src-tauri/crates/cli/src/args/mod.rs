@@ -383,9 +383,18 @@ pub struct ServerFields {
     /// An environment variable of the command, K=V; repeat for several.
     #[arg(long = "env", value_name = "K=V")]
     pub env: Vec<String>,
-    /// A secret environment variable, K=V, kept in the OS keyring.
+    /// A secret environment variable, K=V, kept in the OS keyring. The value shows in the
+    /// process list and the shell history: prefer --secret-env-stdin.
     #[arg(long = "secret-env", value_name = "K=V")]
     pub secret_env: Vec<String>,
+    /// Read the value of secret environment variable NAME from standard input (it goes to the
+    /// OS keyring), so that it never shows in the process list or the shell history.
+    #[arg(
+        long = "secret-env-stdin",
+        value_name = "NAME",
+        conflicts_with = "api_key_stdin"
+    )]
+    pub secret_env_stdin: Option<String>,
     #[arg(long, value_enum)]
     pub auth: Option<AuthArg>,
     /// The header that carries the API key (default: Authorization).

@@ -64,12 +64,17 @@ struct Fields {
 }
 
 fn fields(f: &ServerFields) -> Result<Fields> {
+    let mut secret_env: BTreeMap<String, Secret> = pairs("secret_env", &f.secret_env)?
+        .into_iter()
+        .map(|(k, v)| (k, Secret::new(v)))
+        .collect();
+    if let Some(name) = &f.secret_env_stdin {
+        let value = read_secret("secret_env", &format!("the value of {name}"))?;
+        secret_env.insert(name.clone(), value);
+    }
     Ok(Fields {
         env: pairs("env", &f.env)?,
-        secret_env: pairs("secret_env", &f.secret_env)?
-            .into_iter()
-            .map(|(k, v)| (k, Secret::new(v)))
-            .collect(),
+        secret_env,
         api_key: f.api_key_stdin.then(read_api_key).transpose()?,
         cwd: f.cwd.clone().map(path_text),
     })
