@@ -1,5 +1,6 @@
 //! The app's log: `tracing` to a daily-rotated file in the data dir, a week kept. Secrets
-//! cannot reach it: the core wraps them in a type whose `Debug` prints `<redacted>`.
+//! cannot reach it: the core wraps them in a type whose `Debug` prints `<redacted>`, and
+//! secrets that arrive as text (a server's error, a URL) are masked line by line.
 
 use std::path::{Path, PathBuf};
 
@@ -35,11 +36,22 @@ pub fn init(data_dir: &Path) -> Result<(PathBuf, Guard), Error> {
     make_files_private(&dir);
     let (writer, guard) = tracing_appender::non_blocking(appender);
     let filter = EnvFilter::try_from_env("PATCHBAY_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    // Asked for debug somewhere: rmcp's OAuth code would log the authorization code and tokens.
+    let filter = match filter.max_level_hint() {
+        Some(level) if level > tracing_subscriber::filter::LevelFilter::INFO => filter
+            .add_directive(
+                patchbay_core::redact::QUIET_OAUTH
+                    .parse()
+                    .expect("a directive"),
+            ),
+        _ => filter,
+    };
     // A second init (tests start several apps in one process) keeps the first subscriber.
+    // Text from servers (errors, URLs) may carry tokens; the lines are masked on the way out.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(false)
-        .with_writer(writer)
+        .with_writer(move || patchbay_core::redact::Masked(writer.clone()))
         .try_init();
     Ok((dir.join(format!("{PREFIX}.<date>.{SUFFIX}")), guard))
 }

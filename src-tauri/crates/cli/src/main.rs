@@ -47,9 +47,20 @@ fn log_to_stderr(json: bool) {
     let default = if json { "off" } else { "warn,rmcp=error" };
     let filter = tracing_subscriber::EnvFilter::try_from_env("PATCHBAY_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    // Asked for debug somewhere: rmcp's OAuth code would log the authorization code and tokens.
+    let filter = match filter.max_level_hint() {
+        Some(level) if level > tracing_subscriber::filter::LevelFilter::INFO => filter
+            .add_directive(
+                patchbay_core::redact::QUIET_OAUTH
+                    .parse()
+                    .expect("a directive"),
+            ),
+        _ => filter,
+    };
+    // Text from servers (errors, URLs) may carry tokens; the lines are masked on the way out.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(|| patchbay_core::redact::Masked(std::io::stderr()))
         .with_ansi(false)
         .try_init();
 }

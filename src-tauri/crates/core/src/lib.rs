@@ -13,6 +13,7 @@ pub mod oauth;
 pub mod paths;
 pub mod portals;
 pub mod reconciler;
+pub mod redact;
 pub mod secret;
 pub mod secrets;
 pub mod servers;

@@ -50,9 +50,9 @@ impl<'de> Deserialize<'de> for Secret {
 
 impl Drop for Secret {
     fn drop(&mut self) {
-        // Overwrite the bytes so a freed secret does not linger in memory dumps.
-        // SAFETY: writing zeros keeps the buffer valid UTF-8.
-        unsafe { self.0.as_bytes_mut().fill(0) };
+        // Overwrite the whole buffer so a freed secret does not linger in memory dumps;
+        // zeroize's volatile writes are not optimized away as a plain fill before a free may be.
+        zeroize::Zeroize::zeroize(&mut self.0);
     }
 }
 

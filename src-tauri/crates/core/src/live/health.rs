@@ -25,7 +25,8 @@ fn status_for(err: &Error) -> ServerStatus {
 /// A request through the gateway could not reach the server: it is `error` (or `needs_auth`)
 /// with what happened, until a sync or a working session says otherwise.
 pub(crate) async fn record_unreachable(core: &Arc<Patchbay>, server_id: &str, err: &Error) {
-    let (id, status, message) = (server_id.to_string(), status_for(err), err.message.clone());
+    let (id, status) = (server_id.to_string(), status_for(err));
+    let message = crate::redact::masked(&err.message).into_owned();
     let written = run_blocking(core, move |core| {
         core.store().write(|tx| {
             tx.execute(

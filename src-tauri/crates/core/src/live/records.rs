@@ -223,7 +223,12 @@ pub(crate) fn record_failure(
     };
     tx.execute(
         "UPDATE servers SET status = ?2, error_message = ?3, last_synced = ?4 WHERE id = ?1",
-        params![server_id, status.as_str(), err.message, now],
+        params![
+            server_id,
+            status.as_str(),
+            crate::redact::masked(&err.message),
+            now
+        ],
     )?;
     Ok(())
 }
