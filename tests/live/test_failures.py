@@ -89,3 +89,13 @@ def test_an_oversized_response_is_refused_not_swallowed(cli):
         exit_, err = cli.error("server", "test", "--url", url)
     assert (err["code"], exit_) == ("protocol", 9)
     assert "limit" in err["message"], err
+
+
+def test_a_stored_error_masks_what_looks_like_a_secret(cli):
+    """A server's error is stored for the server list to show; the query values of the URL in
+    it (an API key in `?api_key=`) are masked there, as in the logs."""
+    url = f"http://127.0.0.1:{free_port()}/mcp?api_key=sk-live-0123456789"
+    cli.json("server", "create", "--name", "keyed", "--url", url)
+    assert cli.run("server", "sync", "keyed").returncode != 0
+    stored = cli.json("server", "get", "keyed")["error_message"]
+    assert stored and "api_key=…" in stored and "sk-live-0123456789" not in stored, stored
