@@ -36,15 +36,9 @@ pub fn init(data_dir: &Path) -> Result<(PathBuf, Guard), Error> {
     make_files_private(&dir);
     let (writer, guard) = tracing_appender::non_blocking(appender);
     let filter = EnvFilter::try_from_env("PATCHBAY_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
-    // Asked for debug somewhere: rmcp's OAuth code would log the authorization code and tokens.
-    let filter = match filter.max_level_hint() {
-        Some(level) if level > tracing_subscriber::filter::LevelFilter::INFO => filter
-            .add_directive(
-                patchbay_core::redact::QUIET_OAUTH
-                    .parse()
-                    .expect("a directive"),
-            ),
-        _ => filter,
+    let filter = match patchbay_core::redact::oauth_quieted(filter.max_level_hint()) {
+        Some(directive) => filter.add_directive(directive.parse().expect("a directive")),
+        None => filter,
     };
     // A second init (tests start several apps in one process) keeps the first subscriber.
     // Text from servers (errors, URLs) may carry tokens; the lines are masked on the way out.

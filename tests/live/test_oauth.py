@@ -10,6 +10,7 @@ import urllib.parse
 import urllib.request
 
 from mcp_servers import oauth_server
+from recording_http import RecordingServer, respond
 
 CLI_TIMEOUT = 60
 
@@ -183,49 +184,17 @@ def test_endpoints_that_are_not_https_are_refused_before_the_browser_step(cli):
             assert (got["authorizations"], got["registrations"], got["token_requests"]) == (0, 0, 0), got
 
 
-class Collector:
-    """Another origin on this machine, recording what reaches it: where a hostile token
-    endpoint's redirect would take the code, the PKCE verifier and the client secret."""
-
-    def __init__(self):
-        import http.server
-        import threading
-
-        received = self.received = []
-
-        class Record(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):
-                received.append(self.rfile.read(int(self.headers.get("content-length") or 0)).decode())
-                self.send_response(200)
-                self.send_header("content-type", "application/json")
-                self.end_headers()
-                self.wfile.write(b'{"access_token": "stolen", "token_type": "Bearer"}')
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Record)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/token"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-
-
 def test_a_token_endpoint_redirect_is_not_followed_and_nothing_is_stored(cli):
-    with Collector() as elsewhere, oauth_server("--token-redirect", elsewhere.url) as (url, base):
+    stolen = respond(200, {"content-type": "application/json"}, b'{"access_token": "stolen", "token_type": "Bearer"}')
+    with RecordingServer(stolen) as elsewhere, \
+            oauth_server("--token-redirect", f"{elsewhere.origin}/token") as (url, base):
         cli.json("server", "create", "--name", "secure", "--url", url, "--auth", "oauth")
         process, auth_url = start_authorize(cli, "secure")
         browse(auth_url)
         out, err = process.communicate(timeout=CLI_TIMEOUT)
         assert process.returncode != 0, out
         assert stats(base)["token_requests"] >= 1, "the token request was made (and redirected)"
-        assert elsewhere.received == [], "nothing was re-posted to the other origin"
+        assert elsewhere.seen == [], "nothing was re-posted to the other origin"
         # No token was stored: the server still needs its authorization.
         exit_, err = cli.error("server", "sync", "secure")
         assert err["code"] == "auth_required", err

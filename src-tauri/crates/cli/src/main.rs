@@ -47,15 +47,9 @@ fn log_to_stderr(json: bool) {
     let default = if json { "off" } else { "warn,rmcp=error" };
     let filter = tracing_subscriber::EnvFilter::try_from_env("PATCHBAY_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    // Asked for debug somewhere: rmcp's OAuth code would log the authorization code and tokens.
-    let filter = match filter.max_level_hint() {
-        Some(level) if level > tracing_subscriber::filter::LevelFilter::INFO => filter
-            .add_directive(
-                patchbay_core::redact::QUIET_OAUTH
-                    .parse()
-                    .expect("a directive"),
-            ),
-        _ => filter,
+    let filter = match patchbay_core::redact::oauth_quieted(filter.max_level_hint()) {
+        Some(directive) => filter.add_directive(directive.parse().expect("a directive")),
+        None => filter,
     };
     // Text from servers (errors, URLs) may carry tokens; the lines are masked on the way out.
     let _ = tracing_subscriber::fmt()

@@ -9,9 +9,13 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-/// A tracing directive the CLI and the app add when `PATCHBAY_LOG` asks for debug anywhere:
-/// rmcp's OAuth code logs the authorization code and tokens at debug level.
-pub const QUIET_OAUTH: &str = "rmcp::transport::auth=info";
+/// The tracing directive to add to a log filter whose most verbose level is `max`: rmcp's
+/// OAuth code logs the authorization code and tokens at debug level, so wherever a filter
+/// asks for debug, that module stays at info.
+pub fn oauth_quieted(max: Option<tracing::level_filters::LevelFilter>) -> Option<&'static str> {
+    max.filter(|level| *level > tracing::level_filters::LevelFilter::INFO)
+        .map(|_| "rmcp::transport::auth=info")
+}
 
 /// `text` with query values, URL user info, `Bearer` credentials and the values of
 /// arguments named like secrets (`token`, `api_key`, `password`, `secret`, `code`, …) masked.
