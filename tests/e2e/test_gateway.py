@@ -22,9 +22,10 @@ def test_the_app_serves_portals_on_its_gateway(env, launch):
     wait(driver).until(lambda d: f"127.0.0.1:{port}" in status.text)
     try:
         urllib.request.urlopen(f"http://127.0.0.1:{port}/mcp/no-such-portal", timeout=10)
-        raise AssertionError("expected a 404")
+        raise AssertionError("expected a 401")
     except urllib.error.HTTPError as e:
-        assert e.code == 404
+        # The gateway answers an unknown portal as a known one without its token.
+        assert e.code == 401
     indicator = driver.find_element(*by_testid("gateway-indicator"))
     wait(driver).until(lambda d: f"Gateway on :{port}" in indicator.text)
 
@@ -40,9 +41,10 @@ def test_a_gateway_stopped_from_the_cli_starts_again_from_the_window(env, launch
     wait(driver).until(lambda d: f"Gateway on :{port}" in indicator.text)
     try:
         urllib.request.urlopen(f"http://127.0.0.1:{port}/mcp/no-such-portal", timeout=10)
-        raise AssertionError("expected a 404")
+        raise AssertionError("expected a 401")
     except urllib.error.HTTPError as e:
-        assert e.code == 404
+        # The gateway answers an unknown portal as a known one without its token.
+        assert e.code == 401
 
 
 def test_a_taken_port_does_not_stop_the_gateway(env, launch):
