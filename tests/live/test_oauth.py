@@ -234,3 +234,47 @@ def test_a_silent_connection_to_the_callback_does_not_hold_up_the_browser(cli):
                 s.close()
         out, err = process.communicate(timeout=CLI_TIMEOUT)
         assert process.returncode == 0, err
+
+
+def test_rfc_9207_iss_is_passed_on_and_checked(cli):
+    """An authorization server that advertises `authorization_response_iss_parameter_supported`
+    sends `iss` with its answer: the right one authorizes, a wrong one is refused."""
+    advertised = ("--metadata", "authorization_response_iss_parameter_supported=true")
+    with oauth_server(*advertised, "--callback-iss", "self") as (url, base):
+        cli.json("server", "create", "--name", "secure", "--url", url, "--auth", "oauth")
+        authorize(cli, "secure")
+        assert cli.json("server", "sync", "secure")["server"]["status"] == "active"
+    with oauth_server(*advertised, "--callback-iss", "https://evil.example/") as (url, base):
+        cli.json("server", "create", "--name", "mixed", "--url", url, "--auth", "oauth")
+        process, auth_url = start_authorize(cli, "mixed")
+        browse(auth_url)
+        out, err = process.communicate(timeout=CLI_TIMEOUT)
+        assert process.returncode != 0, out
+        assert "issuer" in err.lower(), err
+        assert stats(base)["token_requests"] == 0, "no code was exchanged"
+
+
+def test_moving_an_oauth_server_to_another_origin_drops_its_authorization(cli):
+    """Tokens were issued for the old resource and the registration belongs to the old
+    authorization server: after `server update --url` to another origin none of it is
+    presented to the new host, and the server needs authorizing again."""
+    with oauth_server() as (url, base), RecordingServer(respond(404)) as elsewhere:
+        cli.json("server", "create", "--name", "secure", "--url", url, "--auth", "oauth")
+        authorize(cli, "secure")
+        assert cli.json("server", "sync", "secure")["server"]["status"] == "active"
+        moved = cli.json("server", "update", "secure", "--url", f"{elsewhere.origin}/mcp")
+        assert moved["status"] == "needs_auth", moved
+        cli.run("server", "sync", "secure")
+        assert all("authorization" not in r["headers"] for r in elsewhere.seen), elsewhere.seen
+        # Moving back brings nothing back.
+        cli.json("server", "update", "secure", "--url", url)
+        assert cli.json("server", "get", "secure")["status"] == "needs_auth", "what was dropped stays dropped"
+
+
+def test_dynamic_registration_says_patchbay_is_a_native_app(cli):
+    with oauth_server() as (url, base):
+        cli.json("server", "create", "--name", "secure", "--url", url, "--auth", "oauth")
+        authorize(cli, "secure")
+        [registration] = stats(base)["registration_requests"]
+        assert registration["application_type"] == "native", registration
+        assert all(u.startswith("http://127.0.0.1:") for u in registration["redirect_uris"])

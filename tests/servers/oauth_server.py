@@ -35,11 +35,13 @@ parser.add_argument("--client-id")
 parser.add_argument("--no-s256", action="store_true", help="metadata without PKCE S256")
 parser.add_argument("--metadata", action="append", default=[], metavar="FIELD=VALUE",
                     help="publish FIELD of the authorization server metadata as VALUE (a hostile server)")
+parser.add_argument("--callback-iss", metavar="ISSUER",
+                    help="send RFC 9207 iss=ISSUER with the authorization response ('self': this server)")
 parser.add_argument("--token-redirect", metavar="URL", help="answer token requests with a 307 to URL")
 parser.add_argument("--token-stall", action="store_true", help="never answer token requests")
 args = parser.parse_args()
 base = f"http://127.0.0.1:{args.port}"
-stats = {"metadata_requests": 0, "registrations": 0, "authorizations": 0, "refreshes": 0, "revocations": 0, "token_requests": 0}
+stats = {"registration_requests": [], "metadata_requests": 0, "registrations": 0, "authorizations": 0, "refreshes": 0, "revocations": 0, "token_requests": 0}
 
 
 class LoopbackClient(OAuthClientInformationFull):
@@ -88,7 +90,11 @@ class ApproveAtOnce:
             redirect_uri_provided_explicitly=params.redirect_uri_provided_explicitly,
             resource=params.resource,
         )
-        return construct_redirect_uri(str(params.redirect_uri), code=code, state=params.state)
+        extra = {}
+        if args.callback_iss:
+            # The issuer as discovery found it (the metadata names this server).
+            extra["iss"] = base if args.callback_iss == "self" else args.callback_iss
+        return construct_redirect_uri(str(params.redirect_uri), code=code, state=params.state, **extra)
 
     async def load_authorization_code(self, client, code):
         return self.codes.get(code)
@@ -188,7 +194,10 @@ async def rewritten(scope, receive, send):
                     doc.pop("code_challenge_methods_supported", None)
                 for field in args.metadata:
                     name, value = field.split("=", 1)
-                    doc[name] = value
+                    try:
+                        doc[name] = json.loads(value)  # true, numbers, lists
+                    except json.JSONDecodeError:
+                        doc[name] = value
                 body = json.dumps(doc).encode()
                 headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
                 headers.append((b"content-length", str(len(body)).encode()))
@@ -199,6 +208,21 @@ async def rewritten(scope, receive, send):
 
 
 async def counted(scope, receive, send):
+    if scope["type"] == "http" and scope["path"] == "/register" and scope["method"] == "POST":
+        # What the client asked to be registered as (the SDK keeps only the fields it knows).
+        messages, body = [], b""
+        while True:
+            message = await receive()
+            messages.append(message)
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        stats["registration_requests"].append(json.loads(body or b"{}"))
+
+        async def replayed():
+            return messages.pop(0) if messages else await receive()
+
+        return await app(scope, replayed, send)
     if scope["type"] == "http" and scope["path"] == "/token" and scope["method"] == "POST":
         if args.token_stall:
             stats["token_requests"] += 1

@@ -19,6 +19,9 @@ pub(crate) struct Callback {
 pub(crate) struct Answer {
     pub code: String,
     pub state: String,
+    /// RFC 9207: the issuer the authorization server says answered, checked against the
+    /// one discovery found.
+    pub issuer: Option<String>,
 }
 
 impl Callback {
@@ -161,6 +164,7 @@ async fn serve_one(mut stream: TcpStream, expected_state: &str) -> Option<Result
     Some(Ok(Answer {
         code,
         state: expected_state.to_string(),
+        issuer: param("iss"),
     }))
 }
 

@@ -271,8 +271,10 @@ pub async fn authorize(
     let answer = callback
         .wait(&state, options.timeout.unwrap_or(DEFAULT_AUTHORIZE_TIMEOUT))
         .await?;
+    // rmcp checks `iss` against the metadata's issuer, and requires it where the server
+    // advertises `authorization_response_iss_parameter_supported`.
     session
-        .handle_callback(&answer.code, &answer.state)
+        .handle_callback_with_issuer(&answer.code, &answer.state, answer.issuer.as_deref())
         .await
         .map_err(|e| auth_error(e, &url))?;
     let granted = scopes.clone();

@@ -4,7 +4,8 @@
 
 use super::edit::{self, PendingSecrets};
 use super::model::{
-    DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, NewServer, Server, ServerPage, ServerPatch, ServerQuery,
+    AuthType, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, NewServer, Server, ServerPage, ServerPatch,
+    ServerQuery,
 };
 use super::repo::{self, Scope, ServerRow};
 use crate::Patchbay;
@@ -128,10 +129,15 @@ impl Patchbay {
             let fresh = repo::find(tx, workspace_id, &current.server.id, Scope::Live)?;
             let row = edit::patched_row(&fresh, &patch, &pending, &clock::now())?;
             repo::update(tx, &row)?;
-            Ok((fresh, row))
+            let dropped = if moved_elsewhere(&fresh.server, &row.server) {
+                drop_authorization(tx, &row.server.id)?
+            } else {
+                Vec::new()
+            };
+            Ok((fresh, row, dropped))
         });
         match written {
-            Ok((before, after)) => {
+            Ok((before, after, dropped)) => {
                 let kept = after.secret_refs();
                 self.forget_secrets(
                     before
@@ -141,7 +147,12 @@ impl Patchbay {
                         .filter(|k| !kept.iter().any(|x| x == k)),
                 );
                 tracing::info!(server = %after.server.id, "updated server");
-                Ok(after.into_server())
+                if dropped.is_empty() {
+                    return Ok(after.into_server());
+                }
+                self.forget_secrets(dropped.iter().map(String::as_str));
+                tracing::info!(server = %after.server.id, "moved to another origin: its authorization is dropped");
+                self.get_server(workspace_id, &after.server.id)
             }
             Err(err) => {
                 self.forget_secrets(pending.iter().map(|(key, _)| key.as_str()));
@@ -230,4 +241,37 @@ impl Patchbay {
             }
         }
     }
+}
+
+/// Whether an OAuth server's URL now names another origin: its tokens were issued for the old
+/// resource (RFC 8707) and its registration and metadata belong to the old authorization
+/// server, so none of them may be presented to the new host.
+fn moved_elsewhere(before: &Server, after: &Server) -> bool {
+    let origin = |url: &Option<String>| {
+        url.as_deref()
+            .and_then(|u| url::Url::parse(u).ok())
+            .map(|u| u.origin().ascii_serialization())
+    };
+    (before.auth_type == AuthType::Oauth || after.auth_type == AuthType::Oauth)
+        && origin(&before.url) != origin(&after.url)
+}
+
+/// Forgets a server's authorization (its record; its keyring entries are returned to be
+/// deleted once the transaction holds) and marks it as needing one.
+fn drop_authorization(tx: &rusqlite::Connection, server_id: &str) -> Result<Vec<String>> {
+    let mut keys = vec![crate::secrets::keys::oauth_tokens(server_id)];
+    let secret: Option<Option<String>> = rusqlite::OptionalExtension::optional(tx.query_row(
+        "SELECT client_secret_ref FROM server_oauth WHERE server_id = ?1",
+        [server_id],
+        |r| r.get(0),
+    ))?;
+    keys.extend(secret.flatten());
+    tx.execute("DELETE FROM server_oauth WHERE server_id = ?1", [server_id])?;
+    tx.execute(
+        "UPDATE servers SET status = 'needs_auth',
+            error_message = 'the server moved to another origin: authorize it again'
+         WHERE id = ?1",
+        [server_id],
+    )?;
+    Ok(keys)
 }
