@@ -45,8 +45,11 @@ def test_export_then_import_moves_a_setup_without_its_secrets(cli):
         local = cli.json("server", "get", "local", "--workspace", "Moved")
         assert local["secret_env"].keys() == {"TOKEN"} and local["status"] == "pending"
 
-        # The portal's tool choices apply once the server's tools are known.
+        # The portal's tool choices apply once the server's tools are known; the first sync of
+        # an imported server approves nothing (its tools were reviewed elsewhere, if at all).
         cli.json("server", "sync", "notes", "--workspace", "Moved")
+        states = {t["name"]: t["approval_state"] for t in cli.json("tool", "list", "notes", "--workspace", "Moved")["tools"]}
+        assert states and set(states.values()) == {"needs_approval"}, states
         portal = cli.json("portal", "get", "Work", "--workspace", "Moved")
         tools = {t["name"]: t for t in portal["servers"][0]["tools"]}
         assert tools["wipe_notes"]["enabled"] is False
@@ -64,3 +67,26 @@ def test_export_then_import_moves_a_setup_without_its_secrets(cli):
     assert err["code"] == "not_found" and "nowhere" in err["message"], err
     names = [w["name"] for w in cli.json("workspace", "list")["workspaces"]]
     assert sorted(names) == ["Moved", "default"]
+
+
+def test_a_crafted_export_cannot_store_names_no_client_could_use(cli):
+    """Aliases in an export are checked as `portal tool enable --alias` checks them: one with a
+    newline, or two tools of a portal under one name, refuse the whole import (nothing is
+    created)."""
+    cli.json("server", "create", "--name", "notes", "--url", "http://127.0.0.1:9/mcp")
+    cli.json("portal", "create", "--name", "Work")
+    cli.json("portal", "add-server", "Work", "notes")
+    doc = json.loads(cli.run("workspace", "export", "Default").stdout)
+    [member] = doc["portals"][0]["servers"]
+    path = Path(cli.dir) / "crafted.json"
+    for n, (tools, code) in enumerate([
+        ([{"tool": "read_note", "enabled": True, "alias": "read\nnote"}], "validation"),
+        ([{"tool": "read_note", "enabled": True, "alias": "x"},
+          {"tool": "write_note", "enabled": True, "alias": "x"}], "conflict"),
+    ]):
+        member["tools"] = tools
+        path.write_text(json.dumps(doc))
+        _, err = cli.error("workspace", "import", str(path), "--name", f"Crafted{n}")
+        assert (err["code"], err.get("field")) == (code, "alias"), err
+        names = [w["name"] for w in cli.json("workspace", "list")["workspaces"]]
+        assert f"Crafted{n}" not in names, "nothing was created"

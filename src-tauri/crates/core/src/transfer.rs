@@ -152,6 +152,52 @@ pub struct MissingSecrets {
     pub missing: Vec<String>,
 }
 
+/// The export's aliases, checked as `portal tool enable --alias` checks them, and unique in
+/// their portal: a crafted file could otherwise store names no client can call (a newline
+/// in one) or serve two tools under one name. Checked before anything is created.
+fn names_are_valid(doc: &WorkspaceExport) -> Result<()> {
+    for portal in &doc.portals {
+        for (noun, aliases) in [
+            (
+                "tool",
+                portal
+                    .servers
+                    .iter()
+                    .flat_map(|m| m.tools.iter().filter_map(|t| t.alias.as_deref()))
+                    .collect::<Vec<_>>(),
+            ),
+            (
+                "prompt",
+                portal
+                    .servers
+                    .iter()
+                    .flat_map(|m| m.prompts.iter().filter_map(|p| p.alias.as_deref()))
+                    .collect(),
+            ),
+        ] {
+            let mut seen = std::collections::HashSet::new();
+            for alias in aliases {
+                let alias = crate::portals::checked_alias(alias).map_err(|e| {
+                    Error::validation(
+                        "alias",
+                        format!("portal '{}' in this export: {}", portal.name, e.message),
+                    )
+                })?;
+                if !seen.insert(alias.clone()) {
+                    return Err(Error::conflict(
+                        "alias",
+                        format!(
+                            "this export serves two {noun}s named '{alias}' in portal '{}'; it was not imported",
+                            portal.name
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 impl Patchbay {
     pub fn export_workspace_to(
         &self,
@@ -270,6 +316,7 @@ impl Patchbay {
                 ),
             ));
         }
+        names_are_valid(doc)?;
         let ws = self.create_workspace(name.unwrap_or(&doc.workspace))?;
         let filled = self.fill_workspace(&ws, doc, &mut secrets);
         if filled.is_err() {
@@ -337,6 +384,14 @@ impl Patchbay {
                     template_id: s.template_id.clone(),
                 },
             )?;
+            // Its tools are reviewed here: the first sync approves none of them.
+            self.store().write(|tx| {
+                tx.execute(
+                    "UPDATE servers SET review_first_sync = 1 WHERE id = ?1",
+                    [&server.id],
+                )?;
+                Ok(())
+            })?;
             if let Some(secs) = s.timeout_secs {
                 let patch = ServerPatch {
                     timeout_secs: Some(secs),
@@ -412,14 +467,14 @@ impl Patchbay {
                         tx.execute(
                             "INSERT OR REPLACE INTO portal_tools (portal_id, server_id, tool, enabled, alias)
                              VALUES (?1, ?2, ?3, ?4, ?5)",
-                            params![created.id, server_id, t.tool, t.enabled, t.alias],
+                            params![created.id, server_id, t.tool, t.enabled, t.alias.as_deref().map(str::trim)],
                         )?;
                     }
                     for p in &m.prompts {
                         tx.execute(
                             "INSERT OR REPLACE INTO portal_prompts (portal_id, server_id, prompt, enabled, alias)
                              VALUES (?1, ?2, ?3, ?4, ?5)",
-                            params![created.id, server_id, p.prompt, p.enabled, p.alias],
+                            params![created.id, server_id, p.prompt, p.enabled, p.alias.as_deref().map(str::trim)],
                         )?;
                     }
                     Ok(())

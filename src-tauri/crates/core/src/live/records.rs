@@ -43,11 +43,13 @@ pub(crate) fn apply_sync(
     auto_approve_first_sync: bool,
     now: &str,
 ) -> Result<ToolChanges> {
-    let first_sync: bool = tx.query_row(
-        "SELECT last_successful_sync IS NULL FROM servers WHERE id = ?1",
+    let (first_sync, review_first_sync): (bool, bool) = tx.query_row(
+        "SELECT last_successful_sync IS NULL, review_first_sync FROM servers WHERE id = ?1",
         [server_id],
-        |r| r.get(0),
+        |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
+    // An imported server's first sync is reviewed like any later one.
+    let auto_approve_first_sync = auto_approve_first_sync && !review_first_sync;
     let known = reviewed::known(tx, Reviewed::Tool, server_id)?;
     let mut changes = ToolChanges::default();
     let mut seen = BTreeSet::new();

@@ -15,6 +15,7 @@ pub(crate) mod usage;
 pub use member_ops::MemberSetting;
 pub(crate) use member_ops::checked_timeout;
 pub use model::*;
+pub(crate) use ops::alias as checked_alias;
 
 /// The gateway's port: `PATCHBAY_GATEWAY_PORT`, else this default.
 pub const DEFAULT_GATEWAY_PORT: u16 = 47821;

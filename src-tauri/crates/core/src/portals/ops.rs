@@ -46,7 +46,7 @@ pub(super) fn member_prefix(value: &str) -> Result<String> {
     name_part(value, "prefix", 0..=32)
 }
 
-fn alias(value: &str) -> Result<String> {
+pub(crate) fn alias(value: &str) -> Result<String> {
     name_part(value.trim(), "alias", 1..=64)
 }
 
