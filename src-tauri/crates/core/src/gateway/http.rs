@@ -32,8 +32,8 @@ type Body = BoxBody<Bytes, Infallible>;
 
 /// Connections served at once; MCP clients hold one or two each (calls and their stream).
 const MAX_CONNECTIONS: usize = 512;
-/// How long a connection may take to send a request's head.
-const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+/// How long a connection may take to send a request's head (an idle kept-alive one too).
+const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 const ACCEPT_BACKOFF_FIRST: std::time::Duration = std::time::Duration::from_millis(5);
 const ACCEPT_BACKOFF_MAX: std::time::Duration = std::time::Duration::from_secs(1);
 /// MCP sessions one portal keeps open at once; an `initialize` beyond them is answered 503.
