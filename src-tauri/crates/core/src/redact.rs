@@ -46,7 +46,6 @@ pub fn masked(text: &str) -> Cow<'_, str> {
             out = Cow::Owned(pattern.replace_all(&out, *with).into_owned());
         }
     }
-    debug_assert!(!out.contains("……"), "nothing masked twice");
     out
 }
 
