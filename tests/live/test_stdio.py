@@ -52,3 +52,33 @@ def test_a_secret_env_value_comes_from_stdin_never_the_command_line(cli):
     # The flag reads one value; it cannot share stdin with the API key.
     both = cli.run("server", "test", "--command", "node", "--secret-env-stdin", "A", "--api-key-stdin")
     assert both.returncode != 0 and "cannot be used with" in both.stderr, both.stderr
+
+
+def test_a_stdio_server_gets_an_allow_listed_environment_unless_it_inherits(cli):
+    """A token exported in the shell that started Patchbay does not reach a stdio server; PATH,
+    HOME and the server's own variables do. `--inherit-env true` hands over everything."""
+    leaked = f"ghp_{uuid.uuid4().hex}"
+    cli.env["GITHUB_TOKEN"] = leaked
+    cli.env["LC_MESSAGES"] = "C"
+
+    def server_env() -> dict:
+        # server-everything's get-env answers with the environment it was started with.
+        return json.loads(cli.json("tool", "call", "shell", "get-env")["content"][0]["text"])
+
+    created = cli.json("server", "create", "--name", "shell", "--command", "node", "--arg", str(EVERYTHING),
+                       "--env", "OWN_SETTING=mine", "--sync")
+    assert created["server"]["inherit_env"] is False
+    env = server_env()
+    assert "GITHUB_TOKEN" not in env and leaked not in json.dumps(env)
+    assert env["OWN_SETTING"] == "mine"
+    assert env["PATH"] == cli.env["PATH"] and env["HOME"] == cli.env["HOME"] and env["LC_MESSAGES"] == "C"
+    assert not any(name.startswith("PATCHBAY_") for name in env), sorted(env)
+
+    assert cli.json("server", "update", "shell", "--inherit-env", "true")["inherit_env"] is True
+    env = server_env()
+    assert env["GITHUB_TOKEN"] == leaked and env["OWN_SETTING"] == "mine"
+
+    # Only a command has an environment to inherit.
+    _, error = cli.error("server", "create", "--name", "web", "--url", "http://127.0.0.1:9/mcp",
+                         "--inherit-env", "true")
+    assert error["code"] == "validation" and "stdio servers only" in error["message"], error

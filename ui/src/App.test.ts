@@ -160,6 +160,23 @@ test("a stdio server takes a command, arguments, environment and masked secrets"
   expect(document.body.textContent).not.toContain("ghp_secretvalue1234");
 });
 
+test("a stdio server inherits the whole environment only when asked, and the dialog says what it gets", async () => {
+  const { backend, user } = await setup((b) =>
+    b.createServer(b.defaultWorkspace.id, { name: "local", command: "my-mcp" }).then(() => {}),
+  );
+  expect(backend.servers[0]!.inherit_env).toBe(false);
+  await user.click(await screen.findByRole("button", { name: "Edit local" }));
+  const inherit = screen.getByLabelText("Inherit every environment variable") as HTMLInputElement;
+  expect(inherit.checked).toBe(false);
+  expect(document.body.textContent).toContain("nothing else of your shell");
+  await user.click(inherit);
+  expect(document.body.textContent).toContain("tokens exported in your shell included");
+  const update = vi.spyOn(backend, "updateServer");
+  await user.click(screen.getByTestId("server-save"));
+  await waitFor(() => expect(backend.servers[0]!.inherit_env).toBe(true));
+  expect(update.mock.calls[0]![2]).toEqual({ inherit_env: true, set_env: {}, set_secret_env: {}, unset_env: [] });
+});
+
 test("the workspace menu closes on Escape and on a click outside", async () => {
   const { user } = await setup();
   await user.click(await screen.findByTestId("workspace-switcher"));

@@ -176,7 +176,7 @@ export class MemoryBackend implements Backend {
       id: id(), workspace_id: workspace, name: input.name.trim(), description: input.description ?? "", transport,
       url: input.url ?? null, command: input.command ?? null, args: input.args ?? [], env: input.env ?? {},
       secret_env: Object.fromEntries(Object.entries(input.secret_env ?? {}).map(([k, v]) => [k, `…${v.slice(-4)}`])),
-      cwd: input.cwd ?? null, auth_type: input.auth_type ?? (input.api_key ? "api_key" : "none"),
+      cwd: input.cwd ?? null, inherit_env: input.inherit_env ?? false, auth_type: input.auth_type ?? (input.api_key ? "api_key" : "none"),
       api_key_header: input.api_key ? (input.api_key_header ?? "Authorization") : null,
       api_key_redacted: input.api_key ? `…${input.api_key.slice(-4)}` : null, is_enabled: input.is_enabled ?? true,
       status: "pending", error_message: null, last_synced: null, last_successful_sync: null, server_info: null,
@@ -194,6 +194,7 @@ export class MemoryBackend implements Backend {
     if (patch.description !== undefined) server.description = patch.description;
     if (patch.url !== undefined) server.url = patch.url;
     if (patch.is_enabled !== undefined) server.is_enabled = patch.is_enabled;
+    if (patch.inherit_env !== undefined) server.inherit_env = patch.inherit_env;
     if (patch.api_key) {
       this.secrets.set(server.id, patch.api_key);
       server.api_key_redacted = `…${patch.api_key.slice(-4)}`;
@@ -713,7 +714,7 @@ export class MemoryBackend implements Backend {
       workspace: ws.name,
       servers: this.servers
         .filter((s) => s.workspace_id === workspace && !s.deleted_at)
-        .map((s) => ({ name: s.name, description: s.description, transport: s.transport, url: s.url, command: s.command, args: s.args, env: s.env, secret_env: Object.keys(s.secret_env), cwd: s.cwd, auth_type: s.auth_type, api_key_header: s.api_key_header, is_enabled: s.is_enabled, template_id: s.template_id })),
+        .map((s) => ({ name: s.name, description: s.description, transport: s.transport, url: s.url, command: s.command, args: s.args, env: s.env, secret_env: Object.keys(s.secret_env), cwd: s.cwd, ...(s.inherit_env ? { inherit_env: true } : {}), auth_type: s.auth_type, api_key_header: s.api_key_header, is_enabled: s.is_enabled, template_id: s.template_id })),
       portals: [],
     };
     const path = `/tmp/pb/exports/${ws.name}.json`;

@@ -93,6 +93,14 @@ impl Output {
             (!server.args.is_empty()).then(|| server.args.join(" ")),
         );
         push("cwd", server.cwd.clone());
+        if !server.transport.is_http() {
+            let inherited = if server.inherit_env {
+                "inherited: every variable of the process that starts it"
+            } else {
+                "allow-listed (PATH, HOME, locale, session) and its own"
+            };
+            push("environment", Some(inherited.to_string()));
+        }
         for (name, value) in &server.env {
             push("env", Some(format!("{name}={value}")));
         }

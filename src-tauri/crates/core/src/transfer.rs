@@ -41,6 +41,10 @@ pub struct ExportedServer {
     /// Names of the secret variables; their values are not exported.
     pub secret_env: Vec<String>,
     pub cwd: Option<String>,
+    /// Left out when false, so exports of servers that keep the default read as before.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[ts(as = "Option<bool>", optional)]
+    pub inherit_env: bool,
     pub auth_type: AuthType,
     pub api_key_header: Option<String>,
     pub is_enabled: bool,
@@ -288,6 +292,7 @@ impl Patchbay {
                     env: s.env,
                     secret_env: s.secret_env.into_keys().collect(),
                     cwd: s.cwd,
+                    inherit_env: s.inherit_env,
                     auth_type: s.auth_type,
                     api_key_header: s.api_key_header,
                     is_enabled: s.is_enabled,
@@ -370,6 +375,7 @@ impl Patchbay {
                     env: s.env.clone(),
                     secret_env,
                     cwd: s.cwd.clone(),
+                    inherit_env: Some(s.inherit_env),
                     // An API-key server without its key is created without auth (creation
                     // needs the key), then marked below as wanting one.
                     auth_type: Some(if s.auth_type == AuthType::ApiKey && api_key.is_none() {

@@ -6,4 +6,8 @@ export type ExportedServer = { name: string, description: string, transport: Tra
 /**
  * Names of the secret variables; their values are not exported.
  */
-secret_env: Array<string>, cwd: string | null, auth_type: AuthType, api_key_header: string | null, is_enabled: boolean, template_id: string | null, timeout_secs?: number, };
+secret_env: Array<string>, cwd: string | null, 
+/**
+ * Left out when false, so exports of servers that keep the default read as before.
+ */
+inherit_env?: boolean, auth_type: AuthType, api_key_header: string | null, is_enabled: boolean, template_id: string | null, timeout_secs?: number, };

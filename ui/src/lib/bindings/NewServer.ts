@@ -6,7 +6,11 @@ import type { Transport } from "./Transport";
  * Input of `create`. Fields left out take their defaults; the transport follows from `url`
  * (streamable HTTP) or `command` (stdio) when not given.
  */
-export type NewServer = { name: string, description?: string, transport?: Transport, url?: string, command?: string, args?: Array<string>, env?: { [key in string]: string }, secret_env?: { [key in string]: string }, cwd?: string, auth_type?: AuthType, api_key_header?: string, api_key?: string, 
+export type NewServer = { name: string, description?: string, transport?: Transport, url?: string, command?: string, args?: Array<string>, env?: { [key in string]: string }, secret_env?: { [key in string]: string }, cwd?: string, 
+/**
+ * Stdio only: start with the whole environment instead of the allow-listed one.
+ */
+inherit_env?: boolean, auth_type?: AuthType, api_key_header?: string, api_key?: string, 
 /**
  * Instead of `api_key`: the header's value naming environment variables, as
  * `Bearer ${env:TOKEN}`, read where the server is reached (not a secret: kept as text).

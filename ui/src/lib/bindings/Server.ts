@@ -15,7 +15,12 @@ env: { [key in string]: string },
 /**
  * Secret environment variables of a stdio server: name → redacted hint.
  */
-secret_env: { [key in string]: string }, cwd: string | null, auth_type: AuthType, api_key_header: string | null, 
+secret_env: { [key in string]: string }, cwd: string | null, 
+/**
+ * A stdio server gets the whole environment of the process that starts it, instead of
+ * the allow-listed variables (PATH, HOME, locale, temp and session ones) and its own.
+ */
+inherit_env: boolean, auth_type: AuthType, api_key_header: string | null, 
 /**
  * The API key, redacted to at most its last 4 characters.
  */

@@ -395,6 +395,12 @@ pub struct ServerFields {
         conflicts_with = "api_key_stdin"
     )]
     pub secret_env_stdin: Option<String>,
+    /// Start the command with every environment variable of the process that starts it (the
+    /// app, the gateway or this CLI). By default it gets only PATH, HOME, the locale, temp and
+    /// session variables, and its own (--env, --secret-env), so that tokens exported in your
+    /// shell do not reach every server.
+    #[arg(long, value_name = "true|false")]
+    pub inherit_env: Option<bool>,
     #[arg(long, value_enum)]
     pub auth: Option<AuthArg>,
     /// The header that carries the API key (default: Authorization).

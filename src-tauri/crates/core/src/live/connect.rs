@@ -203,9 +203,10 @@ pub(crate) async fn connect(target: &Target, timeout: Duration) -> Result<Sessio
                 command,
                 args,
                 env,
+                inherit_env,
                 cwd,
             } => {
-                let (child, tail) = stdio::spawn(command, args, env, cwd.as_deref())?;
+                let (child, tail) = stdio::spawn(command, args, env, *inherit_env, cwd.as_deref())?;
                 let group = ProcessGroupGuard::new(child.id());
                 let service = match handler
                     .clone()

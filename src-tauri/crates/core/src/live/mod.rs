@@ -22,6 +22,7 @@ mod session_guard;
 pub(crate) use session_guard::SessionGuard;
 mod sse;
 mod stdio;
+mod stdio_env;
 mod target;
 pub(crate) mod tasks;
 pub(crate) mod tool_call_rounds;

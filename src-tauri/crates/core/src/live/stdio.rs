@@ -49,10 +49,15 @@ pub(crate) fn spawn(
     command: &str,
     args: &[String],
     env: &[(String, Secret)],
+    inherit_env: bool,
     cwd: Option<&std::path::Path>,
 ) -> Result<(TokioChildProcess, StderrTail)> {
     let mut cmd = tokio::process::Command::new(command);
     cmd.args(args);
+    if !inherit_env {
+        cmd.env_clear()
+            .envs(super::stdio_env::allow_listed(std::env::vars_os()));
+    }
     for (name, value) in env {
         cmd.env(name, value.expose());
     }

@@ -23,6 +23,8 @@ pub(crate) enum Target {
         command: String,
         args: Vec<String>,
         env: Vec<(String, Secret)>,
+        /// Everything of this process's environment, not only the allow-listed part.
+        inherit_env: bool,
         cwd: Option<PathBuf>,
     },
 }
@@ -97,6 +99,7 @@ impl Target {
             command,
             args,
             env,
+            inherit_env: s.inherit_env,
             cwd: s.cwd.as_ref().map(PathBuf::from),
         })
     }

@@ -59,6 +59,7 @@ pub(crate) fn new_row(
             env: BTreeMap::new(),
             secret_env: BTreeMap::new(),
             cwd: input.cwd.filter(|c| !c.trim().is_empty()),
+            inherit_env: input.inherit_env.unwrap_or(false),
             auth_type,
             api_key_header: input
                 .api_key_header
@@ -173,6 +174,7 @@ pub(crate) fn patched_row(
             s.command = None;
             s.args.clear();
             s.cwd = None;
+            s.inherit_env = false;
             row.env.clear();
             if !transport.is_http() {
                 s.auth_type = AuthType::None;
@@ -192,6 +194,9 @@ pub(crate) fn patched_row(
     }
     if let Some(cwd) = &patch.cwd {
         s.cwd = Some(cwd.clone()).filter(|c| !c.trim().is_empty());
+    }
+    if let Some(inherit) = patch.inherit_env {
+        s.inherit_env = inherit;
     }
     for name in &patch.unset_env {
         row.env.retain(|e| &e.name != name);
@@ -275,7 +280,12 @@ fn check_final(row: &mut ServerRow) -> Result<()> {
                 format!("a {} server needs a URL", s.transport),
             ));
         }
-        if s.command.is_some() || !s.args.is_empty() || s.cwd.is_some() || !row.env.is_empty() {
+        if s.command.is_some()
+            || !s.args.is_empty()
+            || s.cwd.is_some()
+            || !row.env.is_empty()
+            || s.inherit_env
+        {
             return Err(Error::validation(
                 "command",
                 "command, arguments, working directory and environment apply to stdio servers only",

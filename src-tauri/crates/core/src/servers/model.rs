@@ -95,6 +95,9 @@ pub struct Server {
     /// Secret environment variables of a stdio server: name → redacted hint.
     pub secret_env: BTreeMap<String, String>,
     pub cwd: Option<String>,
+    /// A stdio server gets the whole environment of the process that starts it, instead of
+    /// the allow-listed variables (PATH, HOME, locale, temp and session ones) and its own.
+    pub inherit_env: bool,
     pub auth_type: AuthType,
     pub api_key_header: Option<String>,
     /// The API key, redacted to at most its last 4 characters.
@@ -145,6 +148,8 @@ pub struct NewServer {
     #[ts(as = "Option<BTreeMap<String, String>>", optional)]
     pub secret_env: BTreeMap<String, Secret>,
     pub cwd: Option<String>,
+    /// Stdio only: start with the whole environment instead of the allow-listed one.
+    pub inherit_env: Option<bool>,
     pub auth_type: Option<AuthType>,
     pub api_key_header: Option<String>,
     #[ts(as = "Option<String>", optional)]
@@ -178,6 +183,7 @@ pub struct ServerPatch {
     #[ts(as = "Option<Vec<String>>", optional)]
     pub unset_env: Vec<String>,
     pub cwd: Option<String>,
+    pub inherit_env: Option<bool>,
     pub auth_type: Option<AuthType>,
     pub api_key_header: Option<String>,
     #[ts(as = "Option<String>", optional)]
