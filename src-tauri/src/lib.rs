@@ -28,6 +28,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::workspaces::delete_workspace,
         commands::transfer::export_workspace,
         commands::transfer::import_workspace,
+        commands::transfer::import_risks,
         commands::servers::list_servers,
         commands::servers::get_server,
         commands::servers::create_server,

@@ -35,7 +35,14 @@ def test_export_then_import_moves_a_setup_without_its_secrets(cli):
         path.write_text(text)
 
         secrets = json.dumps({"local": {"env": {"TOKEN": "tok-secret-2"}}})
-        report = cli.json("workspace", "import", str(path), "--name", "Moved", "--secrets-stdin", stdin=secrets)
+        # The export runs a command here: nothing is imported until the user accepts that.
+        _, err = cli.error("workspace", "import", str(path), "--name", "Moved")
+        assert (err["code"], err["field"]) == ("validation", "accept_risks"), err
+        assert "server 'local' runs `my-mcp`" in err["message"] and "--accept-risks" in err["message"], err
+        assert "Moved" not in [w["name"] for w in cli.json("workspace", "list")["workspaces"]]
+        report = cli.json("workspace", "import", str(path), "--name", "Moved", "--secrets-stdin", "--accept-risks",
+                          stdin=secrets)
+        assert [(r["kind"], r["subject"]) for r in report["risks"]] == [("runs_command", "local")]
         assert sorted(report["servers"]) == ["api", "local", "notes"]
         assert report["missing_secrets"] == [{"server": "api", "missing": ["api_key"]}]
         assert list(report["portal_tokens"]) == ["Work"]
@@ -58,12 +65,12 @@ def test_export_then_import_moves_a_setup_without_its_secrets(cli):
         assert portal["servers"][0]["timeout_secs"] == 42
 
     # A second import under a taken name is refused.
-    code, err = cli.error("workspace", "import", str(path), "--name", "Moved")
+    code, err = cli.error("workspace", "import", str(path), "--name", "Moved", "--accept-risks")
     assert err["code"] == "conflict"
     # One that fails halfway (a portal member missing from the file) leaves nothing behind.
     doc["portals"][0]["servers"].append({"server": "nowhere", "default_disabled": False, "tools": []})
     path.write_text(json.dumps(doc))
-    code, err = cli.error("workspace", "import", str(path), "--name", "Broken")
+    code, err = cli.error("workspace", "import", str(path), "--name", "Broken", "--accept-risks")
     assert err["code"] == "not_found" and "nowhere" in err["message"], err
     names = [w["name"] for w in cli.json("workspace", "list")["workspaces"]]
     assert sorted(names) == ["Moved", "default"]
@@ -90,3 +97,33 @@ def test_a_crafted_export_cannot_store_names_no_client_could_use(cli):
         assert (err["code"], err.get("field")) == (code, "alias"), err
         names = [w["name"] for w in cli.json("workspace", "list")["workspaces"]]
         assert f"Crafted{n}" not in names, "nothing was created"
+
+
+def test_an_export_that_opens_portals_or_logs_payloads_asks_first(cli):
+    """A portal without a token, payload logging and an inherited environment are listed and
+    refused unless accepted; the report says what was accepted."""
+    cli.json("server", "create", "--name", "notes", "--url", "http://127.0.0.1:9/mcp")
+    cli.json("portal", "create", "--name", "Work")
+    doc = json.loads(cli.run("workspace", "export", "Default").stdout)
+    path = Path(cli.dir) / "risky.json"
+    path.write_text(json.dumps(doc))
+    quiet = cli.json("workspace", "import", str(path), "--name", "Plain")
+    assert quiet["risks"] == [], "a secure, quiet, HTTP-only export imports without asking"
+
+    doc["portals"][0].update(secure=False, log_payloads=True)
+    doc["servers"].append({**doc["servers"][0], "name": "shell", "transport": "stdio", "url": None,
+                           "command": "sh", "args": ["-c", "echo hi\r"], "inherit_env": True})
+    path.write_text(json.dumps(doc))
+    _, err = cli.error("workspace", "import", str(path), "--name", "Risky")
+    assert err["field"] == "accept_risks", err
+    for said in ("portal 'Work' has no token", "portal 'Work' keeps the arguments and results",
+                 "server 'shell' gets every environment variable", "runs `sh -c echo hi\\u{d}`"):
+        assert said in err["message"], (said, err["message"])
+    assert "Risky" not in [w["name"] for w in cli.json("workspace", "list")["workspaces"]]
+
+    report = cli.json("workspace", "import", str(path), "--name", "Risky", "--accept-risks")
+    assert [r["kind"] for r in report["risks"]] == ["runs_command", "inherits_environment", "open_portal",
+                                                   "logs_payloads"]
+    portal = cli.json("portal", "get", "Work", "--workspace", "Risky")
+    assert portal["secure"] is False and portal["log_payloads"] is True
+    assert cli.json("server", "get", "shell", "--workspace", "Risky")["inherit_env"] is True

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use patchbay_core::transfer::{ImportSecrets, WorkspaceExport, WorkspaceImportReport};
+use patchbay_core::transfer::{ImportRisk, ImportSecrets, WorkspaceExport, WorkspaceImportReport};
 use serde::Deserialize;
 use tauri::State;
 use ts_rs::TS;
@@ -20,6 +20,16 @@ pub struct ImportWorkspaceInput {
     pub name: Option<String>,
     /// By server name; values go to the keyring.
     pub secrets: ImportSecrets,
+    /// The user saw the export's risks (`import_risks`) and wants them.
+    #[serde(default)]
+    #[ts(as = "Option<bool>", optional)]
+    pub accept_risks: bool,
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct ImportRisksInput {
+    pub document: WorkspaceExport,
 }
 
 /// Writes the export into the data dir's `exports/` folder; answers its path.
@@ -46,7 +56,14 @@ pub async fn import_workspace(
             &input.document,
             input.name.as_deref().filter(|n| !n.trim().is_empty()),
             input.secrets,
+            input.accept_risks,
         )
     })
     .await
+}
+
+/// What importing the document would run or open up, for the dialog to ask about.
+#[tauri::command]
+pub async fn import_risks(input: ImportRisksInput) -> CommandResult<Vec<ImportRisk>> {
+    Ok(input.document.risks())
 }

@@ -32,6 +32,7 @@ import type { Template } from "../lib/bindings/Template";
 import type { ImportSecrets } from "../lib/bindings/ImportSecrets";
 import type { WorkspaceExport } from "../lib/bindings/WorkspaceExport";
 import type { WorkspaceImportReport } from "../lib/bindings/WorkspaceImportReport";
+import type { ImportRisk } from "../lib/bindings/ImportRisk";
 import type { CallRecord } from "../lib/bindings/CallRecord";
 import type { GatewayReport } from "../lib/bindings/GatewayReport";
 import type { Workspace } from "../lib/bindings/Workspace";
@@ -722,9 +723,29 @@ export class MemoryBackend implements Backend {
     return path;
   }
 
-  async importWorkspace(document: WorkspaceExport, name: string | undefined, secrets: ImportSecrets) {
+  /** The core's list, shortened: which servers run a command, which portals open up or log. */
+  async importRisks(document: WorkspaceExport): Promise<ImportRisk[]> {
+    return [
+      ...document.servers.flatMap((s): ImportRisk[] =>
+        s.transport !== "stdio"
+          ? []
+          : [
+              { kind: "runs_command", subject: s.name, message: `server '${s.name}' runs \`${[s.command, ...s.args].join(" ")}\` on this machine` },
+              ...(s.inherit_env ? [{ kind: "inherits_environment" as const, subject: s.name, message: `server '${s.name}' gets every environment variable` }] : []),
+            ],
+      ),
+      ...document.portals.flatMap((p): ImportRisk[] => [
+        ...(!p.secure ? [{ kind: "open_portal" as const, subject: p.name, message: `portal '${p.name}' has no token` }] : []),
+        ...(p.log_payloads ? [{ kind: "logs_payloads" as const, subject: p.name, message: `portal '${p.name}' keeps every call in its log` }] : []),
+      ]),
+    ];
+  }
+
+  async importWorkspace(document: WorkspaceExport, name: string | undefined, secrets: ImportSecrets, acceptRisks?: boolean) {
+    const risks = await this.importRisks(document);
+    if (risks.length && !acceptRisks) fail("validation", "this export asks for what needs your consent", "accept_risks");
     const ws = await this.createWorkspace(name ?? document.workspace);
-    const report: WorkspaceImportReport = { workspace: ws, servers: [], missing_secrets: [], portal_tokens: {} };
+    const report: WorkspaceImportReport = { workspace: ws, servers: [], missing_secrets: [], portal_tokens: {}, risks };
     for (const s of document.servers) {
       await this.createServer(ws.id, s.url ? { name: s.name, url: s.url } : { name: s.name, command: s.command ?? "x" });
       const given = secrets[s.name];

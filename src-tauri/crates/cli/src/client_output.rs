@@ -145,6 +145,9 @@ impl Output {
         for m in &report.missing_secrets {
             outln!("  {} needs: {}", m.server, m.missing.join(", "));
         }
+        for risk in &report.risks {
+            outln!("  accepted: {}", risk.message);
+        }
         for (portal, token) in &report.portal_tokens {
             outln!("  portal {portal}: new token {token} (shown only now)");
         }

@@ -17,6 +17,7 @@ import type { Template } from "../bindings/Template";
 import type { ImportSecrets } from "../bindings/ImportSecrets";
 import type { WorkspaceExport } from "../bindings/WorkspaceExport";
 import type { WorkspaceImportReport } from "../bindings/WorkspaceImportReport";
+import type { ImportRisk } from "../bindings/ImportRisk";
 import type { GatewayReport } from "../bindings/GatewayReport";
 import type { NewPortal } from "../bindings/NewPortal";
 import type { Portal } from "../bindings/Portal";
@@ -127,7 +128,14 @@ export interface Backend {
   listTemplates(search?: string): Promise<Template[]>;
   /** Writes the workspace's export (no secrets) into the data dir; resolves to its path. */
   exportWorkspace(workspace: string): Promise<string>;
-  importWorkspace(document: WorkspaceExport, name: string | undefined, secrets: ImportSecrets): Promise<WorkspaceImportReport>;
+  /** What importing the document would run or open up; importing it then needs `acceptRisks`. */
+  importRisks(document: WorkspaceExport): Promise<ImportRisk[]>;
+  importWorkspace(
+    document: WorkspaceExport,
+    name: string | undefined,
+    secrets: ImportSecrets,
+    acceptRisks?: boolean,
+  ): Promise<WorkspaceImportReport>;
   installTemplate(workspace: string, template: string, name?: string, apiKey?: string): Promise<Server>;
   /** The entry to paste into one client's config, in its own shape; a secret is a placeholder. */
   entrySnippet(workspace: string, target: string, client: string, transport?: EntryTransport): Promise<EntrySnippet>;

@@ -27,6 +27,8 @@ import type { InstallTemplateInput } from "../bindings/InstallTemplateInput";
 import type { Template } from "../bindings/Template";
 import type { ImportWorkspaceInput } from "../bindings/ImportWorkspaceInput";
 import type { WorkspaceImportReport } from "../bindings/WorkspaceImportReport";
+import type { ImportRisk } from "../bindings/ImportRisk";
+import type { ImportRisksInput } from "../bindings/ImportRisksInput";
 import type { GatewayReport } from "../bindings/GatewayReport";
 import type { Portal } from "../bindings/Portal";
 import type { PortalCallsInput } from "../bindings/PortalCallsInput";
@@ -219,8 +221,14 @@ export function tauriBackend(): Backend {
     repairInstallations: (workspace, id) =>
       call<Installation[]>("repair_installations", { workspace, ...(id ? { id } : {}) } satisfies RepairInput),
     exportWorkspace: (workspace) => call<string>("export_workspace", { workspace } satisfies WorkspaceRef),
-    importWorkspace: (document, name, secrets) =>
-      call<WorkspaceImportReport>("import_workspace", { document, secrets, ...(name ? { name } : {}) } satisfies ImportWorkspaceInput),
+    importRisks: (document) => call<ImportRisk[]>("import_risks", { document } satisfies ImportRisksInput),
+    importWorkspace: (document, name, secrets, acceptRisks) =>
+      call<WorkspaceImportReport>("import_workspace", {
+        document,
+        secrets,
+        ...(name ? { name } : {}),
+        ...(acceptRisks ? { accept_risks: true } : {}),
+      } satisfies ImportWorkspaceInput),
     listTemplates: (search) => call<Template[]>("list_templates", { ...(search ? { search } : {}) } satisfies CatalogInput),
     entrySnippet: (workspace, target, client, transport) =>
       call<EntrySnippet>("entry_snippet", { workspace, target, client, ...(transport ? { transport } : {}) } satisfies EntrySnippetInput),

@@ -10,4 +10,8 @@ name?: string,
 /**
  * By server name; values go to the keyring.
  */
-secrets: ImportSecrets, };
+secrets: ImportSecrets, 
+/**
+ * The user saw the export's risks (`import_risks`) and wants them.
+ */
+accept_risks?: boolean, };

@@ -32,10 +32,37 @@ test("export says where the file went; import asks for the secrets it names", as
   await user.upload(screen.getByTestId("import-file"), file);
   const dialog = await screen.findByTestId("import-workspace-dialog");
   await user.type(within(dialog).getByLabelText("local: TOKEN"), "tok");
-  await user.click(within(dialog).getByTestId("import-workspace-start"));
+  // The stdio server runs a command here: Import waits until the user accepts that.
+  const risks = await within(dialog).findByTestId("import-risks");
+  expect(risks.textContent).toContain("server 'local' runs `my-mcp` on this machine");
+  const start = within(dialog).getByTestId("import-workspace-start") as HTMLButtonElement;
+  expect(start.disabled).toBe(true);
+  await user.click(within(dialog).getByTestId("import-accept-risks"));
+  expect(start.disabled).toBe(false);
+  await user.click(start);
   const report = await screen.findByTestId("import-report");
   expect(report.textContent).toContain("Created Team with 2 servers");
   expect(report.textContent).toContain("api: api_key");
   expect(report.textContent).not.toContain("local:");
   await waitFor(async () => expect((await backend.listWorkspaces()).map((w) => w.name)).toContain("Team"));
+});
+
+test("an export that runs nothing and opens nothing imports without asking", async () => {
+  const backend = new MemoryBackend();
+  const user = userEvent.setup();
+  render(App, { props: { backend } });
+  await user.click(await screen.findByRole("button", { name: /Settings/ }));
+  const doc: WorkspaceExport = {
+    patchbay_export: 1,
+    workspace: "Remote",
+    servers: [{ name: "docs", description: "", transport: "streamable_http", url: "https://docs.example.com/mcp", command: null, args: [], env: {}, secret_env: [], cwd: null, auth_type: "none", api_key_header: null, is_enabled: true, template_id: null }],
+    portals: [],
+  };
+  await user.upload(screen.getByTestId("import-file"), new File([JSON.stringify(doc)], "remote.json", { type: "application/json" }));
+  const dialog = await screen.findByTestId("import-workspace-dialog");
+  const start = within(dialog).getByTestId("import-workspace-start") as HTMLButtonElement;
+  await waitFor(() => expect(start.disabled).toBe(false));
+  expect(within(dialog).queryByTestId("import-risks")).toBeNull();
+  await user.click(start);
+  expect((await screen.findByTestId("import-report")).textContent).toContain("Created Remote with 1 server");
 });

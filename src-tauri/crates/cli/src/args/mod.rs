@@ -264,6 +264,11 @@ pub enum WorkspaceCommand {
         /// Read secrets as JSON from stdin: {"SERVER": {"api_key": "...", "env": {"NAME": "..."}}}.
         #[arg(long)]
         secrets_stdin: bool,
+        /// Import an export that runs commands, has portals without a token or logs call
+        /// payloads, without asking. Without it, those are listed and asked about on a
+        /// terminal, and refused otherwise.
+        #[arg(long)]
+        accept_risks: bool,
     },
 }
 

@@ -1,6 +1,7 @@
 use std::collections::BTreeMap;
+use std::io::IsTerminal;
 
-use patchbay_core::transfer::{ImportSecrets, ServerSecrets, WorkspaceExport};
+use patchbay_core::transfer::{ImportRisk, ImportSecrets, ServerSecrets, WorkspaceExport};
 use patchbay_core::{Error, Patchbay, Result, Secret};
 
 use crate::args::WorkspaceCommand;
@@ -30,6 +31,7 @@ pub fn run(core: &Patchbay, cmd: WorkspaceCommand, out: Output) -> Result<()> {
             file,
             name,
             secrets_stdin,
+            accept_risks,
         } => {
             let text = std::fs::read_to_string(&file).map_err(|e| {
                 Error::validation("file", format!("cannot read {}: {e}", file.display()))
@@ -45,10 +47,37 @@ pub fn run(core: &Patchbay, cmd: WorkspaceCommand, out: Output) -> Result<()> {
             } else {
                 ImportSecrets::default()
             };
-            out.workspace_import(&core.import_workspace(&doc, name.as_deref(), secrets)?);
+            // Asked on a terminal whose stdin is free (not carrying the secrets).
+            let accepted = accept_risks || (!secrets_stdin && !out.json && confirmed(&doc.risks()));
+            let report = core
+                .import_workspace(&doc, name.as_deref(), secrets, accepted)
+                .map_err(|mut e| {
+                    if e.field.as_deref() == Some("accept_risks") {
+                        e.message
+                            .push_str(" (on a terminal, or with --accept-risks)");
+                    }
+                    e
+                })?;
+            out.workspace_import(&report);
         }
     }
     Ok(())
+}
+
+/// Lists what the import would run or open up and asks; false when there is nothing to ask
+/// about (the import goes ahead anyway) or no terminal to ask on.
+fn confirmed(risks: &[ImportRisk]) -> bool {
+    if risks.is_empty() || !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+        return false;
+    }
+    eprintln!("This export would:");
+    for risk in risks {
+        eprintln!("  - {}", risk.message);
+    }
+    eprint!("Import it? [y/N] ");
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer).is_ok()
+        && matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes")
 }
 
 /// `{"SERVER": {"api_key": "...", "env": {"NAME": "..."}}}` from stdin, straight into

@@ -16,6 +16,9 @@ use crate::secret::Secret;
 use crate::servers::{AuthType, NewServer, ServerPatch, Transport};
 use crate::workspaces::Workspace;
 
+mod risks;
+pub use risks::{ImportRisk, ImportRiskKind};
+
 /// The version of the document; an import refuses a newer one.
 pub const EXPORT_VERSION: u32 = 1;
 
@@ -146,6 +149,8 @@ pub struct WorkspaceImportReport {
     pub missing_secrets: Vec<MissingSecrets>,
     /// The new tokens of secure portals, shown only here.
     pub portal_tokens: BTreeMap<String, String>,
+    /// What the user accepted by importing: commands it runs, open portals, payload logs.
+    pub risks: Vec<ImportRisk>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -305,12 +310,14 @@ impl Patchbay {
     }
 
     /// Creates a workspace (named as exported, unless `name`) with the document's servers
-    /// and portals.
+    /// and portals. An export that runs commands or opens something up ([`WorkspaceExport::risks`])
+    /// is imported only with `accept_risks`, after the user saw the list.
     pub fn import_workspace(
         &self,
         doc: &WorkspaceExport,
         name: Option<&str>,
         mut secrets: ImportSecrets,
+        accept_risks: bool,
     ) -> Result<WorkspaceImportReport> {
         if doc.patchbay_export > EXPORT_VERSION {
             return Err(Error::validation(
@@ -322,6 +329,20 @@ impl Patchbay {
             ));
         }
         names_are_valid(doc)?;
+        let risks = doc.risks();
+        if !risks.is_empty() && !accept_risks {
+            let list = risks
+                .iter()
+                .map(|r| r.message.as_str())
+                .collect::<Vec<_>>()
+                .join("; ");
+            return Err(Error::validation(
+                "accept_risks",
+                format!(
+                    "nothing was imported: this export asks for what needs your consent ({list}); review it and confirm the import"
+                ),
+            ));
+        }
         let ws = self.create_workspace(name.unwrap_or(&doc.workspace))?;
         let filled = self.fill_workspace(&ws, doc, &mut secrets);
         if filled.is_err() {
@@ -342,6 +363,7 @@ impl Patchbay {
             servers: Vec::new(),
             missing_secrets: Vec::new(),
             portal_tokens: BTreeMap::new(),
+            risks: doc.risks(),
         };
         for s in &doc.servers {
             let given = secrets.0.remove(&s.name).unwrap_or_default();
