@@ -413,3 +413,19 @@ def test_vs_codes_url_entry_names_an_input_the_user_types_once(cli, home):
         cli.json("uninstall", "Work", "--client", "vscode")
         assert not path.exists(), "the file the install made goes, inputs and all"
         assert installed["mode"] == "http"
+
+
+def test_a_users_vs_code_file_comes_back_byte_for_byte_inputs_and_all(cli, home):
+    """Installing a secure portal adds an entry and a prompted input to the user's own
+    mcp.json; uninstalling takes both out, and the `inputs` array the install made with them."""
+    with python_server("base") as upstream:
+        setup_portal(cli, upstream)
+        path = config_path(cli, "vscode")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        original = '{\r\n\t// my servers\r\n\t"servers": {},\r\n}\r\n'
+        path.write_text(original, newline="")
+        cli.json("install", "Work", "--client", "vscode", "--transport", "http")
+        installed = path.read_bytes().decode()
+        assert '"inputs"' in installed and "\r\n" in installed and "\n" not in installed.replace("\r\n", "")
+        cli.json("uninstall", "Work", "--client", "vscode")
+        assert path.read_bytes().decode() == original

@@ -47,6 +47,14 @@ impl Entries {
         }
     }
 
+    /// Whether the top-level member `key` exists, whatever it holds (VS Code's `inputs`).
+    pub fn has_member(&self, text: &str, key: &str, what: &str) -> Result<bool> {
+        match self.format {
+            Format::Json => json_entries::has_member(text, key, what),
+            Format::Toml => Ok(false),
+        }
+    }
+
     pub fn upsert(
         &self,
         text: &str,
@@ -91,10 +99,18 @@ impl Entries {
         }
     }
 
-    /// Takes the prompted input `id` out again; the text as it is when there is none.
-    pub fn remove_input(&self, text: &str, key: &str, id: &str, what: &str) -> Result<String> {
+    /// Takes the prompted input `id` out again (and the array, when the install made it and
+    /// it is left empty); the text as it is when there is none.
+    pub fn remove_input(
+        &self,
+        text: &str,
+        key: &str,
+        id: &str,
+        drop_empty: bool,
+        what: &str,
+    ) -> Result<String> {
         Ok(match self.format {
-            Format::Json => json_entries::remove_item(text, key, id, what)?,
+            Format::Json => json_entries::remove_item(text, key, id, drop_empty, what)?,
             Format::Toml => None,
         }
         .unwrap_or_else(|| text.to_string()))

@@ -216,7 +216,9 @@ impl Patchbay {
             .as_ref()
             .map_or(existing.is_none(), |p| p.created_file);
         let mut updated = entries.upsert(&text, &servers_at, &entry_name, &value, &file)?;
+        let mut created_inputs = previous.as_ref().is_some_and(|p| p.created_inputs);
         if let (Some((id, item)), Some(key)) = (&planned.input, spec.secret_inputs_key) {
+            created_inputs |= !entries.has_member(&text, key, &file)?;
             updated = entries.upsert_input(&updated, key, id, item, &file)?;
         }
         let backup = existing.as_ref().map(|_| self.backup_path(spec, &w.path));
@@ -253,6 +255,7 @@ impl Patchbay {
             entry_hash: crate::live::content_hash(&value),
             created_container,
             created_file,
+            created_inputs,
         };
         self.store().write(|tx| records::insert(tx, &record))?;
         let mut out = self
@@ -310,18 +313,23 @@ impl Patchbay {
                 &path,
                 record.installation.project_dir.as_deref().map(Path::new),
             );
+            // Undone in the reverse order of the install (entry, then input), so that each cut
+            // sees the text its insertion made and restores the file exactly.
+            let without_input = match spec.secret_inputs_key {
+                Some(key) => {
+                    let id = super::plan::input_id(&record.installation.target_id);
+                    entries.remove_input(&text, key, &id, record.created_inputs, &file)?
+                }
+                None => text.clone(),
+            };
             let removed = entries.remove(
-                &text,
+                &without_input,
                 &keys(&servers_at),
                 &record.installation.entry_name,
                 record.created_container,
                 &file,
             )?;
-            if let Some(mut updated) = removed {
-                if let Some(key) = spec.secret_inputs_key {
-                    let id = super::plan::input_id(&record.installation.target_id);
-                    updated = entries.remove_input(&updated, key, &id, &file)?;
-                }
+            if let Some(updated) = removed {
                 if record.created_file && entries.holds_nothing(&updated, spec.secret_inputs_key) {
                     std::fs::remove_file(&path).map_err(Error::from)?;
                 } else {

@@ -121,6 +121,14 @@ pub(crate) fn has_container(text: &str, path: &[&str], what: &str) -> Result<boo
     Ok(find(&jsonc::parse(text, what)?, path).is_some())
 }
 
+/// Whether the document has the top-level member `key`.
+pub(crate) fn has_member(text: &str, key: &str, what: &str) -> Result<bool> {
+    if text.trim().is_empty() {
+        return Ok(false);
+    }
+    Ok(jsonc::parse(text, what)?.get(key).is_some())
+}
+
 /// Adds or replaces the item of the top-level array `key` whose `"id"` is `id` (VS Code's
 /// `inputs`); creates the array when missing.
 pub(crate) fn upsert_item(
@@ -168,36 +176,66 @@ pub(crate) fn upsert_item(
             Ok(splice(text, last.end, last.end, &added))
         }
         None => {
+            // Inside the brackets, before whatever the user had there (a comment, spaces), so
+            // that `remove_item` can cut exactly what was added.
             let indent = line_indent(text, member.key_start).to_string();
-            let array = pretty(&Value::Array(vec![item.clone()]), &unit, &indent).replace('\n', nl);
-            Ok(splice(text, member.value.start, member.value.end, &array))
+            let inner = format!("{indent}{unit}");
+            let added = format!(
+                "{nl}{inner}{}{nl}{indent}",
+                pretty(item, &unit, &inner).replace('\n', nl)
+            );
+            Ok(splice(
+                text,
+                member.value.start + 1,
+                member.value.start + 1,
+                &added,
+            ))
         }
     }
 }
 
 /// Removes the item of the top-level array `key` whose `"id"` is `id`; `None` when there is
-/// none. The array stays, empty if it was the only item.
-pub(crate) fn remove_item(text: &str, key: &str, id: &str, what: &str) -> Result<Option<String>> {
+/// none. Cuts what `upsert_item` added, so the two in turn restore the text exactly; with
+/// `drop_empty` (the install made the array), an array left empty goes too.
+pub(crate) fn remove_item(
+    text: &str,
+    key: &str,
+    id: &str,
+    drop_empty: bool,
+    what: &str,
+) -> Result<Option<String>> {
     if text.trim().is_empty() {
         return Ok(None);
     }
     let root = jsonc::parse(text, what)?;
-    let Some(member) = root.get(key) else {
+    let members = root.members().unwrap_or_default();
+    let Some(at) = members.iter().rposition(|m| m.key == key) else {
         return Ok(None);
     };
+    let member = &members[at];
     let jsonc::Kind::Array(items) = &member.value.kind else {
         return Ok(None);
     };
     let Some(index) = items.iter().position(|i| item_id(i) == Some(id)) else {
         return Ok(None);
     };
+    if items.len() == 1 && drop_empty {
+        return Ok(Some(remove_member(text, &root, at)));
+    }
     let (start, end) = match (index.checked_sub(1), items.get(index + 1)) {
         (Some(previous), _) => (items[previous].end, items[index].end),
         (None, Some(next)) => (items[index].start, next.start),
-        (None, None) => (member.value.start, member.value.end),
+        (None, None) => {
+            // The only item: what `upsert_item` put after '[', with its closing line.
+            let mut end = items[index].end;
+            let closing = format!("{}{}", newline(text), line_indent(text, member.key_start));
+            if text[end..].starts_with(&closing) {
+                end += closing.len();
+            }
+            (member.value.start + 1, end)
+        }
     };
-    let with = if items.len() == 1 { "[]" } else { "" };
-    Ok(Some(splice(text, start, end, with)))
+    Ok(Some(splice(text, start, end, "")))
 }
 
 /// The document has no member but, perhaps, the empty array `leftover`.
@@ -410,7 +448,7 @@ mod tests {
         let both = upsert_item(theirs, "inputs", "patchbay-x", &input, "f").unwrap();
         let parsed = jsonc::parse(&both, "f").unwrap().to_value();
         assert_eq!(parsed["inputs"].as_array().unwrap().len(), 2);
-        let removed = remove_item(&both, "inputs", "patchbay-x", "f")
+        let removed = remove_item(&both, "inputs", "patchbay-x", false, "f")
             .unwrap()
             .unwrap();
         assert_eq!(
@@ -418,18 +456,23 @@ mod tests {
             "removing ours restores theirs byte for byte"
         );
 
-        let empty = "{\"inputs\": [], \"servers\": {}}";
+        let empty = "{\"inputs\": [ /* none yet */ ], \"servers\": {}}";
         let one = upsert_item(empty, "inputs", "patchbay-x", &input, "f").unwrap();
-        let back = remove_item(&one, "inputs", "patchbay-x", "f")
+        assert_eq!(
+            jsonc::parse(&one, "f").unwrap().to_value()["inputs"],
+            json!([input])
+        );
+        let back = remove_item(&one, "inputs", "patchbay-x", false, "f")
             .unwrap()
             .unwrap();
+        assert_eq!(back, empty, "the user's empty array comes back as it was");
         assert_eq!(
-            jsonc::parse(&back, "f").unwrap().to_value(),
-            json!({"inputs": [], "servers": {}})
-        );
-        assert_eq!(
-            remove_item(&back, "inputs", "patchbay-x", "f").unwrap(),
+            remove_item(&back, "inputs", "patchbay-x", false, "f").unwrap(),
             None
         );
+        // An array the install made goes with the uninstall.
+        let made = upsert_item(original, "inputs", "patchbay-x", &input, "f").unwrap();
+        let gone = remove_item(&made, "inputs", "patchbay-x", true, "f").unwrap();
+        assert_eq!(gone.as_deref(), Some(original));
     }
 }

@@ -15,6 +15,8 @@ mod records;
 pub mod registry;
 mod repair;
 mod snippet;
+#[cfg(test)]
+mod text_properties;
 mod toml_entries;
 
 pub use dirs::Dirs;

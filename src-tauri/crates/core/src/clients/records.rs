@@ -14,12 +14,14 @@ pub(crate) struct Record {
     pub entry_hash: String,
     pub created_container: bool,
     pub created_file: bool,
+    /// The install added the file's `inputs` array (see `ClientSpec::secret_inputs_key`).
+    pub created_inputs: bool,
 }
 
 const COLUMNS: &str = "i.id, i.workspace_id, i.client_id, i.file, i.project_dir, i.entry_name,
     i.target_kind, i.target_id, i.mode, i.backup, i.installed_at, i.entry_hash,
     i.created_container, i.created_file,
-    COALESCE(p.name, s.name)";
+    COALESCE(p.name, s.name), i.created_inputs";
 
 const FROM: &str = "FROM installations i
     LEFT JOIN portals p ON i.target_kind = 'portal' AND p.id = i.target_id
@@ -56,6 +58,7 @@ fn from_row(r: &Row) -> rusqlite::Result<Record> {
         entry_hash: r.get(11)?,
         created_container: r.get(12)?,
         created_file: r.get(13)?,
+        created_inputs: r.get(15)?,
     })
 }
 
@@ -64,11 +67,11 @@ pub(crate) fn insert(tx: &Connection, r: &Record) -> Result<()> {
     tx.execute(
         "INSERT INTO installations (id, workspace_id, client_id, file, project_dir, entry_name,
             target_kind, target_id, mode, entry_hash, created_container, created_file, backup,
-            installed_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+            installed_at, created_inputs)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
          ON CONFLICT (file, entry_name) DO UPDATE SET workspace_id = ?2, client_id = ?3,
             project_dir = ?5, target_kind = ?7, target_id = ?8, mode = ?9, entry_hash = ?10,
-            backup = ?13, installed_at = ?14",
+            backup = ?13, installed_at = ?14, created_inputs = ?15",
         params![
             i.id,
             i.workspace_id,
@@ -83,7 +86,8 @@ pub(crate) fn insert(tx: &Connection, r: &Record) -> Result<()> {
             r.created_container,
             r.created_file,
             i.backup,
-            i.installed_at
+            i.installed_at,
+            r.created_inputs
         ],
     )?;
     Ok(())

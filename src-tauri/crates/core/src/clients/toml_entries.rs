@@ -73,7 +73,7 @@ pub(crate) fn upsert(
         })?;
     }
     table.insert(name, Item::Table(from_json(value)));
-    Ok(doc.to_string())
+    Ok(written(text, &doc))
 }
 
 pub(crate) fn remove(
@@ -99,12 +99,31 @@ pub(crate) fn remove(
         for key in &path[..path.len() - 1] {
             match parent.get_mut(key).and_then(Item::as_table_mut) {
                 Some(t) => parent = t,
-                None => return Ok(Some(doc.to_string())),
+                None => return Ok(Some(written(text, &doc))),
             }
         }
         parent.remove(path[path.len() - 1]);
     }
-    Ok(Some(doc.to_string()))
+    Ok(Some(written(text, &doc)))
+}
+
+/// The document as text, with the line ends of the file it was read from: toml_edit ends every
+/// line it writes with `\n`, which would turn a Windows user's CRLF file into a mixed or LF one.
+fn written(original: &str, doc: &DocumentMut) -> String {
+    let text = doc.to_string();
+    if !original.contains("\r\n") {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut previous = '\0';
+    for c in text.chars() {
+        if c == '\n' && previous != '\r' {
+            out.push('\r');
+        }
+        out.push(c);
+        previous = c;
+    }
+    out
 }
 
 fn to_json(table: &dyn toml_edit::TableLike) -> Value {
