@@ -6,6 +6,8 @@ approves every authorization at once: the browser step becomes a redirect.
 
 --client-id pre-registers a public client with that id (any loopback redirect port).
 GET /test/stats reports what happened: registrations, authorizations, refreshes, revocations.
+POST /test/authorization-server {"url": URL} makes this resource name another authorization
+server in its protected resource metadata (RFC 9728), as a server that changed its AS does.
 """
 
 import argparse
@@ -41,7 +43,9 @@ parser.add_argument("--token-redirect", metavar="URL", help="answer token reques
 parser.add_argument("--token-stall", action="store_true", help="never answer token requests")
 args = parser.parse_args()
 base = f"http://127.0.0.1:{args.port}"
-stats = {"registration_requests": [], "metadata_requests": 0, "registrations": 0, "authorizations": 0, "refreshes": 0, "revocations": 0, "token_requests": 0}
+# The authorization server this resource names (None: itself).
+named = {"authorization_server": None}
+stats = {"revocation_requests": 0, "registration_requests": [], "metadata_requests": 0, "registrations": 0, "authorizations": 0, "refreshes": 0, "revocations": 0, "token_requests": 0}
 
 
 class LoopbackClient(OAuthClientInformationFull):
@@ -175,11 +179,36 @@ async def forget_tokens(request: Request):
     return JSONResponse({"forgotten": True})
 
 
+@server.custom_route("/test/authorization-server", methods=["POST"])
+async def name_authorization_server(request: Request):
+    named["authorization_server"] = (await request.json())["url"]
+    return JSONResponse(named)
+
+
 app = server.streamable_http_app()
 
 
-async def rewritten(scope, receive, send):
-    """The metadata as the flags change it: without PKCE S256, or with fields of their own."""
+def as_flagged(doc: dict) -> dict:
+    """The authorization server metadata as the flags change it: without PKCE S256, or with
+    fields of their own."""
+    if args.no_s256:
+        doc.pop("code_challenge_methods_supported", None)
+    for field in args.metadata:
+        name, value = field.split("=", 1)
+        try:
+            doc[name] = json.loads(value)  # true, numbers, lists
+        except json.JSONDecodeError:
+            doc[name] = value
+    return doc
+
+
+def naming_another(doc: dict) -> dict:
+    doc["authorization_servers"] = [named["authorization_server"]]
+    return doc
+
+
+async def rewritten(scope, receive, send, edit):
+    """The JSON document the app answers, changed by `edit`."""
     parts: list[bytes] = []
     start: dict = {}
 
@@ -189,16 +218,7 @@ async def rewritten(scope, receive, send):
         elif message["type"] == "http.response.body":
             parts.append(message.get("body", b""))
             if not message.get("more_body"):
-                doc = json.loads(b"".join(parts))
-                if args.no_s256:
-                    doc.pop("code_challenge_methods_supported", None)
-                for field in args.metadata:
-                    name, value = field.split("=", 1)
-                    try:
-                        doc[name] = json.loads(value)  # true, numbers, lists
-                    except json.JSONDecodeError:
-                        doc[name] = value
-                body = json.dumps(doc).encode()
+                body = json.dumps(edit(json.loads(b"".join(parts)))).encode()
                 headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
                 headers.append((b"content-length", str(len(body)).encode()))
                 await send({**start, "headers": headers})
@@ -233,10 +253,15 @@ async def counted(scope, receive, send):
                         "headers": [(b"location", args.token_redirect.encode()), (b"content-length", b"0")]})
             await send({"type": "http.response.body", "body": b""})
             return
+    if scope["type"] == "http" and scope["path"] == "/revoke":
+        stats["revocation_requests"] += 1
     if scope["type"] == "http" and scope["path"].startswith("/.well-known/oauth-authorization-server"):
         stats["metadata_requests"] += 1
         if args.no_s256 or args.metadata:
-            return await rewritten(scope, receive, send)
+            return await rewritten(scope, receive, send, as_flagged)
+    if (scope["type"] == "http" and scope["path"].startswith("/.well-known/oauth-protected-resource")
+            and named["authorization_server"]):
+        return await rewritten(scope, receive, send, naming_another)
     await app(scope, receive, send)
 
 

@@ -110,6 +110,29 @@ fn endpoints_are_trusted(metadata: &AuthorizationMetadata, url: &str) -> Result<
     Ok(())
 }
 
+/// Who issues the tokens: the metadata's `issuer` (RFC 8414, which rmcp checks against where
+/// it found the metadata), else its token endpoint.
+pub(crate) fn issuer_of(metadata: &AuthorizationMetadata) -> &str {
+    metadata
+        .issuer
+        .as_deref()
+        .unwrap_or(&metadata.token_endpoint)
+}
+
+/// Whether the registration on record was made with the authorization server of `metadata`.
+/// A record from before metadata was kept cannot say: a registration Patchbay made is then
+/// made again, one the user entered is kept.
+fn same_issuer(known: &OAuthRecord, metadata: &AuthorizationMetadata) -> bool {
+    match known
+        .metadata
+        .as_deref()
+        .and_then(|m| serde_json::from_str::<AuthorizationMetadata>(m).ok())
+    {
+        Some(stored) => issuer_of(&stored) == issuer_of(metadata),
+        None => !known.dynamic,
+    }
+}
+
 /// Runs the whole authorization; `on_url` gets the URL the user must open (the CLI prints
 /// it and opens a browser; the app opens its popup).
 pub async fn authorize(
@@ -139,7 +162,33 @@ pub async fn authorize(
         ));
     }
     let url = server.url.clone().unwrap_or_default();
-    let known = known.unwrap_or_default();
+    let mut known = known.unwrap_or_default();
+
+    // `challenge` set up the TLS provider rmcp's OAuth client needs. That client, not ours,
+    // makes the OAuth requests: it follows no redirect on token and registration requests
+    // (a 307 would re-post the code, the PKCE verifier and the secret elsewhere), bounds each
+    // request to 30 s and refuses addresses a resource of this kind may not reach.
+    let challenge = challenge(&url).await?;
+    let mut manager = AuthorizationManager::new(url.as_str())
+        .await
+        .map_err(|e| auth_error(e, &url))?;
+    manager.set_credential_store(KeyringCredentials::new(core.secrets_arc(), &server.id));
+    // Discovered every time: the server may have moved to another authorization server, and
+    // a registration belongs to the one that made it.
+    let metadata = manager
+        .resolve_metadata_from_challenge(challenge.as_deref())
+        .await
+        .map_err(|e| auth_error(e, &url))?
+        .metadata;
+    endpoints_are_trusted(&metadata, &url)?;
+    if known.client_id.is_some() && !same_issuer(&known, &metadata) {
+        tracing::info!(server = %server.id, issuer = %issuer_of(&metadata),
+            "the server names another authorization server: registering again");
+        known.client_id = None;
+        known.dynamic = false;
+        known.redirect_port = None;
+        // The old registration's secret is deleted once this authorization is saved.
+    }
 
     // The client: what the user gives now, else what an earlier authorization used.
     let reuse = options.client_id.is_none() && known.client_id.is_some();
@@ -168,33 +217,6 @@ pub async fn authorize(
     .await?;
     let port_kept = Some(callback.port) == known.redirect_port;
     let redirect_uri = callback.redirect_uri();
-
-    // `challenge` set up the TLS provider rmcp's OAuth client needs. That client, not ours,
-    // makes the OAuth requests: it follows no redirect on token and registration requests
-    // (a 307 would re-post the code, the PKCE verifier and the secret elsewhere), bounds each
-    // request to 30 s and refuses addresses a resource of this kind may not reach.
-    let challenge = challenge(&url).await?;
-    let mut manager = AuthorizationManager::new(url.as_str())
-        .await
-        .map_err(|e| auth_error(e, &url))?;
-    manager.set_credential_store(KeyringCredentials::new(core.secrets_arc(), &server.id));
-    // Re-authorizing with the registration of last time reuses that time's metadata too.
-    let cached = known
-        .metadata
-        .as_deref()
-        .filter(|_| reuse)
-        .and_then(|m| serde_json::from_str::<AuthorizationMetadata>(m).ok());
-    let metadata = match cached {
-        Some(metadata) => metadata,
-        None => {
-            manager
-                .resolve_metadata_from_challenge(challenge.as_deref())
-                .await
-                .map_err(|e| auth_error(e, &url))?
-                .metadata
-        }
-    };
-    endpoints_are_trusted(&metadata, &url)?;
     let metadata_json = serde_json::to_string(&metadata).ok();
     let s256 = metadata
         .code_challenge_methods_supported

@@ -1,10 +1,14 @@
 //! Revoking a server's tokens (RFC 7009) before it is purged, where its authorization server
 //! has a revocation endpoint. Best effort: purging never waits on a server that is gone.
+//!
+//! The endpoint comes from the metadata stored with the tokens (the authorization that got
+//! them), never from discovery now: a server that has since named another authorization
+//! server would otherwise have its old tokens sent to that one.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use rmcp::transport::auth::AuthorizationManager;
+use rmcp::transport::auth::AuthorizationMetadata;
 use serde_json::Value;
 
 use super::record;
@@ -28,38 +32,46 @@ pub async fn revoke(core: &Arc<Patchbay>, workspace_id: &str, ident: &str) -> Re
         let Some(tokens) = core.secrets().get(&keys::oauth_tokens(&row.server.id))? else {
             return Ok(None);
         };
-        let secret = match rec.and_then(|r| r.client_secret_ref) {
-            Some(key) => core.secrets().get(&key)?,
+        let Some(rec) = rec else {
+            return Ok(None);
+        };
+        let secret = match &rec.client_secret_ref {
+            Some(key) => core.secrets().get(key)?,
             None => None,
         };
         Ok(Some((
             row.server.url.clone().unwrap_or_default(),
+            rec,
             tokens,
             secret,
         )))
     })
     .await?;
-    let Some((url, tokens, client_secret)) = found else {
+    let Some((url, rec, tokens, client_secret)) = found else {
         return Ok(0);
     };
     let stored: Value = serde_json::from_str(tokens.expose()).unwrap_or_default();
     let client_id = stored["client_id"].as_str().unwrap_or_default().to_string();
     let response = &stored["token_response"];
-    let http = super::no_redirect_client()?;
-    let manager = match AuthorizationManager::new(url.as_str()).await {
-        Ok(m) => m,
-        Err(_) => return Ok(0),
+    let Some(metadata) = rec
+        .metadata
+        .as_deref()
+        .and_then(|m| serde_json::from_str::<AuthorizationMetadata>(m).ok())
+    else {
+        tracing::debug!(%url, "no authorization server on record: nothing to revoke");
+        return Ok(0);
     };
-    let endpoint =
-        match tokio::time::timeout(Duration::from_secs(10), manager.resolve_metadata()).await {
-            Ok(Ok(resolution)) => resolution
-                .metadata
-                .additional_fields
-                .get("revocation_endpoint")
-                .and_then(Value::as_str)
-                .map(str::to_owned),
-            _ => None,
-        };
+    // The tokens were issued to the registration on record, by the server of that metadata.
+    if rec.client_id.as_deref() != Some(client_id.as_str()) {
+        tracing::warn!(%url, issuer = %super::flow::issuer_of(&metadata),
+            "the tokens belong to another registration than the one on record: not revoked");
+        return Ok(0);
+    }
+    let endpoint = metadata
+        .additional_fields
+        .get("revocation_endpoint")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
     let Some(endpoint) = endpoint else {
         tracing::debug!(%url, "no revocation endpoint: nothing to revoke");
         return Ok(0);
@@ -69,6 +81,7 @@ pub async fn revoke(core: &Arc<Patchbay>, workspace_id: &str, ident: &str) -> Re
         tracing::warn!(%url, "the revocation endpoint is neither https nor on this machine: tokens not sent");
         return Ok(0);
     }
+    let http = super::no_redirect_client()?;
     let mut revoked = 0;
     for (field, hint) in [
         ("refresh_token", "refresh_token"),
