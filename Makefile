@@ -15,7 +15,7 @@ CORE_PACKAGES := gcc libc6-dev
 APP_PACKAGES := $(CORE_PACKAGES) build-essential pkg-config file libssl-dev libwebkit2gtk-4.1-dev \
 	libxdo-dev libayatana-appindicator3-dev librsvg2-dev xdg-utils
 TEST_PACKAGES := $(APP_PACKAGES) dbus gnome-keyring libsecret-tools xvfb xauth fonts-dejavu-core \
-	webkit2gtk-driver python3-venv
+	webkit2gtk-driver python3-venv x11-utils
 
 .PHONY: run test bench lint ui ui-deps ui-test app deps-app deps-test check-tools
 

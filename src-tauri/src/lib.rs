@@ -4,6 +4,7 @@
 pub mod commands;
 pub mod gateway;
 mod logging;
+mod oauth_popup;
 pub mod state;
 mod tray;
 
@@ -52,6 +53,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::live::read_resource,
         commands::live::set_auto_approve_first_sync,
         commands::oauth::authorize_server,
+        commands::oauth::authorize_in_browser_instead,
         commands::oauth::logout_server,
         commands::portals::list_portals,
         commands::portals::get_portal,

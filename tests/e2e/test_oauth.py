@@ -3,6 +3,10 @@ authorization server (Python SDK, approving at once) redirects to Patchbay's loo
 callback, the popup closes, and the server page syncs its tools with the new token."""
 
 import json
+import re
+import subprocess
+import time
+import urllib.request
 
 from mcp_servers import oauth_server
 from selenium.webdriver.support import expected_conditions as EC
@@ -24,3 +28,82 @@ def test_authorize_in_the_popup_then_see_the_tools(env, launch):
         shot(driver, "14-oauth-authorized")
         server = json.loads(env.cli("server", "get", "secure", "--json").stdout)
         assert server["status"] == "active"
+
+
+def window_titles() -> list[str]:
+    """The names of the X windows on the display: the titles the OS draws (no WebDriver call
+    reads those; `document.title` is the page's own)."""
+    tree = subprocess.run(["xwininfo", "-root", "-tree"], capture_output=True, text=True, check=True).stdout
+    return re.findall(r'^\s+0x[0-9a-f]+ "([^"]*)"', tree, re.M)
+
+
+def recorder(tmp_path):
+    """A browser that records what it was asked to open (no browser can be driven here); the
+    system's opener (xdg-open, which honours BROWSER) is the real one."""
+    opened, browser = tmp_path / "opened", tmp_path / "browser"
+    browser.write_text(f'#!/bin/sh\nprintf "%s\\n" "$1" >> "{opened}"\n')
+    browser.chmod(0o755)
+    return opened, browser
+
+
+def test_a_provider_refusing_embedded_sign_in_moves_to_the_browser_in_one_click(env, launch, tmp_path):
+    opened, browser = recorder(tmp_path)
+    with oauth_server("--refuse-embedded") as (url, base):
+        env.cli("server", "create", "--name", "picky", "--url", url, "--auth", "oauth")
+        driver = launch(BROWSER=str(browser))
+        main = driver.current_window_handle
+        wait(driver).until(EC.element_to_be_clickable(by_testid("open-server"))).click()
+        wait(driver).until(EC.element_to_be_clickable(by_testid("authorize-server"))).click()
+        wait(driver).until(EC.element_to_be_clickable(by_testid("authorize-start"))).click()
+
+        refused = wait(driver, 60).until(EC.visibility_of_element_located(by_testid("authorize-refused-embedded")))
+        page = driver.find_element(*by_testid("authorize-page"))
+        assert page.get_attribute("data-origin") == base and page.get_attribute("data-https") == "false"
+        assert base in refused.text
+        title = f"{base} (this machine, not encrypted) — Authorize Patchbay"
+        wait(driver).until(lambda _: title in window_titles())
+        shot(driver, "15-oauth-refused-embedded")
+        assert not opened.exists(), "nothing went to the browser before the user asked"
+
+        driver.find_element(*by_testid("authorize-continue-in-browser")).click()
+        deadline = time.monotonic() + 60
+        while not (opened.exists() and opened.read_text().strip()):
+            assert time.monotonic() < deadline, "the browser was never asked to open the authorization"
+            time.sleep(0.1)
+        [handed] = opened.read_text().split()
+        assert handed.startswith(f"{base}/authorize?") and "code_challenge=" in handed
+        wait(driver).until(lambda d: d.window_handles == [main])
+        # The same authorization goes on in the browser (a Python one here, which the
+        # provider lets sign in): its redirect reaches the loopback callback the app waits on.
+        with urllib.request.urlopen(handed, timeout=30) as r:
+            assert r.status == 200
+        wait(driver, 60).until(lambda d: tool_states(d) == {"whoami": "approved"})
+        server = json.loads(env.cli("server", "get", "picky", "--json").stdout)
+        assert server["status"] == "active" and server["authorize_in_browser"] is True
+
+        # Remembered: the next authorization of this server starts in the browser.
+        wait(driver).until(EC.element_to_be_clickable(by_testid("authorize-server"))).click()
+        checkbox = wait(driver).until(EC.visibility_of_element_located(by_testid("authorize-in-browser")))
+        assert checkbox.is_selected()
+
+
+def test_the_sign_in_window_loads_no_page_that_is_not_https(env, launch):
+    phish = "http://patchbay-e2e.invalid/login"
+    with oauth_server("--authorize-redirect", phish) as (url, base):
+        env.cli("server", "create", "--name", "redirected", "--url", url, "--auth", "oauth")
+        driver = launch()
+        main = driver.current_window_handle
+        wait(driver).until(EC.element_to_be_clickable(by_testid("open-server"))).click()
+        wait(driver).until(EC.element_to_be_clickable(by_testid("authorize-server"))).click()
+        wait(driver).until(EC.element_to_be_clickable(by_testid("authorize-start"))).click()
+        blocked = wait(driver, 60).until(EC.visibility_of_element_located(by_testid("authorize-blocked")))
+        assert "http://patchbay-e2e.invalid" in blocked.text
+        wait(driver).until(lambda _: any(t.startswith("http://patchbay-e2e.invalid (blocked: not https)")
+                                         for t in window_titles()))
+        shot(driver, "16-oauth-blocked-page")
+        [popup] = [h for h in driver.window_handles if h != main]
+        driver.switch_to.window(popup)
+        assert "patchbay-e2e.invalid" not in driver.current_url
+        driver.close()  # closing the window cancels the authorization
+        driver.switch_to.window(main)
+        wait(driver).until(EC.invisibility_of_element_located(by_testid("authorize-waiting")))

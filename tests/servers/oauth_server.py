@@ -41,6 +41,9 @@ parser.add_argument("--callback-iss", metavar="ISSUER",
                     help="send RFC 9207 iss=ISSUER with the authorization response ('self': this server)")
 parser.add_argument("--token-redirect", metavar="URL", help="answer token requests with a 307 to URL")
 parser.add_argument("--token-stall", action="store_true", help="never answer token requests")
+parser.add_argument("--refuse-embedded", action="store_true",
+                    help="answer the authorization page of a WebKit user agent with Google's disallowed_useragent error")
+parser.add_argument("--authorize-redirect", metavar="URL", help="send the authorization page on to URL")
 args = parser.parse_args()
 base = f"http://127.0.0.1:{args.port}"
 # The authorization server this resource names (None: itself).
@@ -253,6 +256,22 @@ async def counted(scope, receive, send):
                         "headers": [(b"location", args.token_redirect.encode()), (b"content-length", b"0")]})
             await send({"type": "http.response.body", "body": b""})
             return
+    if scope["type"] == "http" and scope["path"] == "/authorize":
+        agent = dict(scope["headers"]).get(b"user-agent", b"").decode()
+        # What Google does to sign-in inside an app's web view (its UA names AppleWebKit).
+        elsewhere = (f"{base}/signin/error?authError=disallowed_useragent"
+                     if args.refuse_embedded and "AppleWebKit" in agent else args.authorize_redirect)
+        if elsewhere:
+            await send({"type": "http.response.start", "status": 302,
+                        "headers": [(b"location", elsewhere.encode()), (b"content-length", b"0")]})
+            await send({"type": "http.response.body", "body": b""})
+            return
+    if scope["type"] == "http" and scope["path"] == "/signin/error":
+        page = b"<html><body><h1>Error 403: disallowed_useragent</h1></body></html>"
+        await send({"type": "http.response.start", "status": 403,
+                    "headers": [(b"content-type", b"text/html"), (b"content-length", str(len(page)).encode())]})
+        await send({"type": "http.response.body", "body": page})
+        return
     if scope["type"] == "http" and scope["path"] == "/revoke":
         stats["revocation_requests"] += 1
     if scope["type"] == "http" and scope["path"].startswith("/.well-known/oauth-authorization-server"):

@@ -209,3 +209,43 @@ test("a new server is synced at once; a new OAuth server goes on to Authorize", 
   expect(await screen.findByTestId("authorize-dialog")).toBeTruthy();
   expect(screen.getByRole("heading", { name: "Authorize Linear" })).toBeTruthy();
 });
+
+test("the sign-in window's page shows in the dialog, and one click moves it to the browser for good", async () => {
+  const { backend, user } = await setup();
+  backend.holdAuthorization = true;
+  await user.click(await screen.findByTestId("add-server"));
+  await user.type(screen.getByLabelText("Name"), "Google Drive");
+  await user.type(screen.getByLabelText("URL"), "https://drive.example.com/mcp");
+  await user.selectOptions(screen.getByLabelText("Authentication"), "oauth");
+  await user.click(screen.getByTestId("server-save"));
+  const dialog = await screen.findByTestId("authorize-dialog");
+  expect((within(dialog).getByTestId("authorize-in-browser") as HTMLInputElement).checked).toBe(false);
+  await user.click(within(dialog).getByTestId("authorize-start"));
+  await waitFor(() => expect(backend.authorization).not.toBeNull());
+
+  backend.authorization!.onPage!({ origin: "https://accounts.example.com", https: true, allowed: true, refuses_embedded: false });
+  const bar = await within(dialog).findByTestId("authorize-page");
+  expect(bar.textContent).toContain("https://accounts.example.com");
+  expect(bar.dataset.https).toBe("true");
+  expect(within(dialog).queryByTestId("authorize-refused-embedded")).toBeNull();
+
+  backend.authorization!.onPage!({ origin: "http://phish.example.net", https: false, allowed: false, refuses_embedded: false });
+  expect((await within(dialog).findByTestId("authorize-blocked")).textContent).toContain("http://phish.example.net");
+
+  backend.authorization!.onPage!({ origin: "https://accounts.example.com", https: true, allowed: true, refuses_embedded: true });
+  expect((await within(dialog).findByTestId("authorize-refused-embedded")).textContent).toContain("does not allow");
+  await user.click(within(dialog).getByTestId("authorize-continue-in-browser"));
+  await waitFor(() => expect(backend.opened).toEqual(["authorization-url"]));
+  expect(within(dialog).getByTestId("authorize-waiting").textContent).toContain("in the browser");
+  expect(within(dialog).queryByTestId("authorize-page")).toBeNull();
+  const server = backend.servers.find((s) => s.name === "Google Drive")!;
+  expect(server.authorize_in_browser).toBe(true);
+  backend.authorization!.finish();
+  await waitFor(() => expect((dialog as HTMLDialogElement).open).toBe(false));
+
+  // The next authorization of this server starts in the browser.
+  await user.click(await screen.findByTestId("open-server"));
+  await user.click(await screen.findByTestId("authorize-server"));
+  const again = await waitFor(() => (screen.getAllByTestId("authorize-dialog") as HTMLDialogElement[]).find((d) => d.open)!);
+  expect((within(again).getByTestId("authorize-in-browser") as HTMLInputElement).checked).toBe(true);
+});

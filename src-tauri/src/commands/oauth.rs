@@ -1,16 +1,21 @@
-//! Authorizing an OAuth server from the app: the browser step in a popup window of the app
-//! (or, if the user prefers, their own browser). Closing the popup cancels the authorization.
+//! Authorizing an OAuth server from the app: the browser step in a sign-in window of the app
+//! (`oauth_popup`), or the user's own browser — chosen per server, and switched to in one
+//! click. Closing the window cancels the authorization.
 
 use std::time::Duration;
 
-use patchbay_core::oauth::{self, AuthorizeOptions, AuthorizeOutcome};
+use patchbay_core::oauth::{self, AuthorizeOptions, AuthorizeOutcome, PopupPage};
+use patchbay_core::servers::ServerPatch;
 use patchbay_core::{Error, ErrorCode, Secret};
 use serde::Deserialize;
-use tauri::{AppHandle, Manager, Runtime, State, WebviewUrl, WebviewWindowBuilder, WindowEvent};
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_opener::OpenerExt;
 use ts_rs::TS;
 
 use super::CommandResult;
+use super::servers::ServerRef;
+use crate::oauth_popup;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, TS)]
@@ -30,14 +35,14 @@ pub struct AuthorizeInput {
     pub in_browser: bool,
 }
 
-const POPUP: &str = "oauth-popup";
-
 #[tauri::command]
 pub async fn authorize_server<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     input: AuthorizeInput,
+    pages: Channel<PopupPage>,
 ) -> CommandResult<AuthorizeOutcome> {
+    remember_choice(&state, &input.workspace, &input.server, input.in_browser).await?;
     let options = AuthorizeOptions {
         client_id: input.client_id.filter(|c| !c.trim().is_empty()),
         client_secret: input.client_secret,
@@ -45,7 +50,12 @@ pub async fn authorize_server<R: Runtime>(
         timeout: Some(Duration::from_secs(600)),
     };
     let (closed_tx, closed_rx) = tokio::sync::oneshot::channel::<()>();
-    let mut closed_tx = Some(closed_tx);
+    let (page_tx, mut page_rx) = tokio::sync::mpsc::unbounded_channel();
+    tauri::async_runtime::spawn(async move {
+        while let Some(page) = page_rx.recv().await {
+            let _ = pages.send(page);
+        }
+    });
     let popup_app = app.clone();
     let in_browser = input.in_browser;
     let mut open_error = None;
@@ -55,37 +65,17 @@ pub async fn authorize_server<R: Runtime>(
         &input.server,
         options,
         |url| {
-            if in_browser {
-                if let Err(err) = popup_app.opener().open_url(url, None::<&str>) {
-                    open_error = Some(err.to_string());
-                }
-                return;
-            }
-            let Ok(parsed) = url.parse() else {
-                open_error = Some(format!("'{url}' is not a URL"));
-                return;
+            let opened = if in_browser {
+                popup_app
+                    .opener()
+                    .open_url(url, None::<&str>)
+                    .map_err(|e| e.to_string())
+            } else {
+                oauth_popup::open(&popup_app, url, page_tx, move || {
+                    let _ = closed_tx.send(());
+                })
             };
-            if let Some(old) = popup_app.get_webview_window(POPUP) {
-                let _ = old.destroy();
-            }
-            match WebviewWindowBuilder::new(&popup_app, POPUP, WebviewUrl::External(parsed))
-                .title("Authorize Patchbay")
-                .inner_size(520.0, 700.0)
-                .build()
-            {
-                Ok(window) => {
-                    let tx = closed_tx.take();
-                    let tx = std::sync::Mutex::new(tx);
-                    window.on_window_event(move |event| {
-                        if matches!(event, WindowEvent::Destroyed)
-                            && let Some(tx) = tx.lock().ok().and_then(|mut t| t.take())
-                        {
-                            let _ = tx.send(());
-                        }
-                    });
-                }
-                Err(err) => open_error = Some(err.to_string()),
-            }
+            open_error = opened.err();
         },
     );
     let outcome = tokio::select! {
@@ -95,19 +85,58 @@ pub async fn authorize_server<R: Runtime>(
             "the authorization window was closed before it finished; authorize again",
         )),
     };
-    if let Some(window) = app.get_webview_window(POPUP) {
-        let _ = window.destroy();
-    }
+    oauth_popup::close(&app);
+    oauth_popup::clear();
     if let Some(err) = open_error {
         tracing::warn!(error = %err, "could not open the authorization page");
     }
     outcome
 }
 
+/// Moves the authorization under way from the app's window to the system browser (the same
+/// authorization URL, so the loopback callback still ends it), and remembers that choice
+/// for the server.
+#[tauri::command]
+pub async fn authorize_in_browser_instead<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    input: ServerRef,
+) -> CommandResult<()> {
+    let session = oauth_popup::current()
+        .ok_or_else(|| Error::not_found("no authorization window is open"))?;
+    session.hand_over();
+    app.opener()
+        .open_url(&session.auth_url, None::<&str>)
+        .map_err(|e| Error::internal(format!("cannot open the system browser: {e}")))?;
+    oauth_popup::close(&app);
+    remember_choice(&state, &input.workspace, &input.server, true).await
+}
+
+/// Keeps the user's browser choice for the server's next authorization.
+async fn remember_choice(
+    state: &State<'_, AppState>,
+    workspace: &str,
+    server: &str,
+    in_browser: bool,
+) -> CommandResult<()> {
+    let (ws, id) = (workspace.to_string(), server.to_string());
+    patchbay_core::run_blocking(&state.core, move |c| {
+        if c.get_server(&ws, &id)?.authorize_in_browser != in_browser {
+            let patch = ServerPatch {
+                authorize_in_browser: Some(in_browser),
+                ..ServerPatch::default()
+            };
+            c.update_server(&ws, &id, patch)?;
+        }
+        Ok(())
+    })
+    .await
+}
+
 #[tauri::command]
 pub async fn logout_server(
     state: State<'_, AppState>,
-    input: super::servers::ServerRef,
+    input: ServerRef,
 ) -> CommandResult<patchbay_core::servers::Server> {
     oauth::logout(&state.core, &input.workspace, &input.server).await
 }

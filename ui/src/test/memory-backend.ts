@@ -33,6 +33,7 @@ import type { ImportSecrets } from "../lib/bindings/ImportSecrets";
 import type { WorkspaceExport } from "../lib/bindings/WorkspaceExport";
 import type { WorkspaceImportReport } from "../lib/bindings/WorkspaceImportReport";
 import type { ImportRisk } from "../lib/bindings/ImportRisk";
+import type { PopupPage } from "../lib/bindings/PopupPage";
 import type { CallRecord } from "../lib/bindings/CallRecord";
 import type { GatewayReport } from "../lib/bindings/GatewayReport";
 import type { Workspace } from "../lib/bindings/Workspace";
@@ -177,7 +178,7 @@ export class MemoryBackend implements Backend {
       id: id(), workspace_id: workspace, name: input.name.trim(), description: input.description ?? "", transport,
       url: input.url ?? null, command: input.command ?? null, args: input.args ?? [], env: input.env ?? {},
       secret_env: Object.fromEntries(Object.entries(input.secret_env ?? {}).map(([k, v]) => [k, `…${v.slice(-4)}`])),
-      cwd: input.cwd ?? null, inherit_env: input.inherit_env ?? false, auth_type: input.auth_type ?? (input.api_key ? "api_key" : "none"),
+      cwd: input.cwd ?? null, inherit_env: input.inherit_env ?? false, authorize_in_browser: false, auth_type: input.auth_type ?? (input.api_key ? "api_key" : "none"),
       api_key_header: input.api_key ? (input.api_key_header ?? "Authorization") : null,
       api_key_redacted: input.api_key ? `…${input.api_key.slice(-4)}` : null, is_enabled: input.is_enabled ?? true,
       status: "pending", error_message: null, last_synced: null, last_successful_sync: null, server_info: null,
@@ -375,11 +376,28 @@ export class MemoryBackend implements Backend {
     return { content: [{ type: "text", text: `${tool} got ${JSON.stringify(args)}` }], structured_content: null, is_error: false, duration_ms: 1 };
   }
 
-  async authorizeServer(workspace: string, server: string, options: { scopes: string[] }) {
+  /** Keeps authorizations waiting (in `authorization`) until the test finishes them. */
+  holdAuthorization = false;
+  authorization: { onPage?: (page: PopupPage) => void; inBrowser: boolean; finish: () => void } | null = null;
+
+  async authorizeServer(workspace: string, server: string, options: { scopes: string[]; inBrowser: boolean }, onPage?: (page: PopupPage) => void) {
     const s = this.find(workspace, server, true);
+    s.authorize_in_browser = options.inBrowser;
+    if (this.holdAuthorization) {
+      await new Promise<void>((finish) => (this.authorization = { onPage, inBrowser: options.inBrowser, finish }));
+      this.authorization = null;
+    }
     if (this.stepUpScope && options.scopes.includes(this.stepUpScope)) this.stepUpScope = null;
     if (s.status === "needs_auth") s.status = "pending";
     return { server: { ...s }, client_id: "memory-client", dynamic_registration: true, scopes: [] };
+  }
+
+  async authorizeInBrowserInstead(workspace: string, server: string) {
+    const s = this.find(workspace, server, true);
+    if (!this.authorization) fail("not_found", "no authorization window is open");
+    this.authorization.inBrowser = true;
+    s.authorize_in_browser = true;
+    this.opened.push("authorization-url");
   }
 
   async logoutServer(workspace: string, server: string) {

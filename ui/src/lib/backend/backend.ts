@@ -18,6 +18,7 @@ import type { ImportSecrets } from "../bindings/ImportSecrets";
 import type { WorkspaceExport } from "../bindings/WorkspaceExport";
 import type { WorkspaceImportReport } from "../bindings/WorkspaceImportReport";
 import type { ImportRisk } from "../bindings/ImportRisk";
+import type { PopupPage } from "../bindings/PopupPage";
 import type { GatewayReport } from "../bindings/GatewayReport";
 import type { NewPortal } from "../bindings/NewPortal";
 import type { Portal } from "../bindings/Portal";
@@ -94,7 +95,15 @@ export interface Backend {
   readResource(workspace: string, server: string, uri: string): Promise<Record<string, unknown>>;
   /** OAuth: the browser step in a window of the app (or the user's browser); resolves when the
    * tokens are stored, rejects when the window is closed first. */
-  authorizeServer(workspace: string, server: string, options: AuthorizeChoices): Promise<AuthorizeOutcome>;
+  authorizeServer(
+    workspace: string,
+    server: string,
+    options: AuthorizeChoices,
+    onPage?: (page: PopupPage) => void,
+  ): Promise<AuthorizeOutcome>;
+  /** Moves the authorization under way from the app's window to the system browser, and
+   * remembers that for the server. */
+  authorizeInBrowserInstead(workspace: string, server: string): Promise<void>;
   logoutServer(workspace: string, server: string): Promise<Server>;
   listPortals(workspace: string): Promise<Portal[]>;
   getPortal(workspace: string, portal: string): Promise<Portal>;

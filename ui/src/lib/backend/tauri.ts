@@ -29,6 +29,7 @@ import type { ImportWorkspaceInput } from "../bindings/ImportWorkspaceInput";
 import type { WorkspaceImportReport } from "../bindings/WorkspaceImportReport";
 import type { ImportRisk } from "../bindings/ImportRisk";
 import type { ImportRisksInput } from "../bindings/ImportRisksInput";
+import type { PopupPage } from "../bindings/PopupPage";
 import type { GatewayReport } from "../bindings/GatewayReport";
 import type { Portal } from "../bindings/Portal";
 import type { PortalCallsInput } from "../bindings/PortalCallsInput";
@@ -138,15 +139,25 @@ export function tauriBackend(): Backend {
       call<Record<string, unknown>>("get_prompt", { workspace, server, name, args } satisfies UseServerInput),
     readResource: (workspace, server, name) =>
       call<Record<string, unknown>>("read_resource", { workspace, server, name, args: {} } satisfies UseServerInput),
-    authorizeServer: (workspace, server, o) =>
-      call<AuthorizeOutcome>("authorize_server", {
+    authorizeServer: async (workspace, server, o, onPage) => {
+      const pages = new Channel<PopupPage>();
+      if (onPage) pages.onmessage = onPage;
+      const input = {
         workspace,
         server,
         ...(o.clientId ? { client_id: o.clientId } : {}),
         ...(o.clientSecret ? { client_secret: o.clientSecret } : {}),
         scopes: o.scopes,
         in_browser: o.inBrowser,
-      } satisfies AuthorizeInput),
+      } satisfies AuthorizeInput;
+      try {
+        return await invoke<AuthorizeOutcome>("authorize_server", { input, pages });
+      } catch (error) {
+        throw BackendError.from(error);
+      }
+    },
+    authorizeInBrowserInstead: (workspace, server) =>
+      call<void>("authorize_in_browser_instead", { workspace, server } satisfies ServerRef),
     logoutServer: (workspace, server) => call<Server>("logout_server", { workspace, server } satisfies ServerRef),
     listPortals: (workspace) => call<Portal[]>("list_portals", { workspace } satisfies WorkspaceRef),
     getPortal: (workspace, portal) => call<Portal>("get_portal", { workspace, portal } satisfies PortalRef),

@@ -20,7 +20,11 @@ secret_env: { [key in string]: string }, cwd: string | null,
  * A stdio server gets the whole environment of the process that starts it, instead of
  * the allow-listed variables (PATH, HOME, locale, temp and session ones) and its own.
  */
-inherit_env: boolean, auth_type: AuthType, api_key_header: string | null, 
+inherit_env: boolean, auth_type: AuthType, 
+/**
+ * OAuth: the browser step runs in the system browser, not in the app's window.
+ */
+authorize_in_browser: boolean, api_key_header: string | null, 
 /**
  * The API key, redacted to at most its last 4 characters.
  */

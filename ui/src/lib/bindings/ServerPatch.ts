@@ -21,7 +21,7 @@ set_secret_env?: { [key in string]: string },
 /**
  * Removes these variables, plain or secret.
  */
-unset_env?: Array<string>, cwd?: string, inherit_env?: boolean, auth_type?: AuthType, api_key_header?: string, api_key?: string, is_enabled?: boolean, 
+unset_env?: Array<string>, cwd?: string, inherit_env?: boolean, auth_type?: AuthType, authorize_in_browser?: boolean, api_key_header?: string, api_key?: string, is_enabled?: boolean, 
 /**
  * Seconds, 1 to 3600, its requests may take in portals; 0 clears the bound.
  */

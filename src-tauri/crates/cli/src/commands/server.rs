@@ -130,6 +130,8 @@ fn server_patch(args: UpdateServer) -> Result<ServerPatch> {
         cwd: parsed.cwd,
         inherit_env: f.inherit_env,
         auth_type: f.auth.map(auth),
+        // The CLI's browser step is always the system browser.
+        authorize_in_browser: None,
         api_key_header: f.api_key_header,
         api_key: parsed.api_key,
         is_enabled: args.enabled,

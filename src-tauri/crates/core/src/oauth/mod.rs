@@ -4,11 +4,13 @@
 mod callback;
 mod credentials;
 mod flow;
+mod popup_page;
 pub(crate) mod record;
 mod refresh;
 mod revoke;
 
 pub use flow::{AuthorizeOptions, AuthorizeOutcome, DEFAULT_AUTHORIZE_TIMEOUT, authorize, logout};
+pub use popup_page::PopupPage;
 pub(crate) use refresh::refresh_ahead;
 pub use revoke::revoke;
 

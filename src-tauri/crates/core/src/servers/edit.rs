@@ -61,6 +61,7 @@ pub(crate) fn new_row(
             cwd: input.cwd.filter(|c| !c.trim().is_empty()),
             inherit_env: input.inherit_env.unwrap_or(false),
             auth_type,
+            authorize_in_browser: false,
             api_key_header: input
                 .api_key_header
                 .as_deref()
@@ -197,6 +198,9 @@ pub(crate) fn patched_row(
     }
     if let Some(inherit) = patch.inherit_env {
         s.inherit_env = inherit;
+    }
+    if let Some(in_browser) = patch.authorize_in_browser {
+        s.authorize_in_browser = in_browser;
     }
     for name in &patch.unset_env {
         row.env.retain(|e| &e.name != name);

@@ -99,6 +99,8 @@ pub struct Server {
     /// the allow-listed variables (PATH, HOME, locale, temp and session ones) and its own.
     pub inherit_env: bool,
     pub auth_type: AuthType,
+    /// OAuth: the browser step runs in the system browser, not in the app's window.
+    pub authorize_in_browser: bool,
     pub api_key_header: Option<String>,
     /// The API key, redacted to at most its last 4 characters.
     pub api_key_redacted: Option<String>,
@@ -185,6 +187,7 @@ pub struct ServerPatch {
     pub cwd: Option<String>,
     pub inherit_env: Option<bool>,
     pub auth_type: Option<AuthType>,
+    pub authorize_in_browser: Option<bool>,
     pub api_key_header: Option<String>,
     #[ts(as = "Option<String>", optional)]
     pub api_key: Option<Secret>,

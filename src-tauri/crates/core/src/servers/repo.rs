@@ -76,7 +76,7 @@ pub(super) const COLUMNS: &str =
     "id, workspace_id, name, description, transport, url, command, args, env, cwd,
     auth_type, api_key_header, api_key_ref, api_key_hint, is_enabled, status, error_message,
     last_synced, last_successful_sync, server_info, template_id, created_at, updated_at, deleted_at,
-    timeout_secs, inherit_env";
+    timeout_secs, inherit_env, authorize_in_browser";
 
 fn json_column<T: for<'de> Deserialize<'de>>(row: &Row, idx: usize) -> rusqlite::Result<T> {
     let text: String = row.get(idx)?;
@@ -128,6 +128,7 @@ pub(super) fn from_row(row: &Row) -> rusqlite::Result<ServerRow> {
             deleted_at: row.get(23)?,
             timeout_secs: row.get(24)?,
             inherit_env: row.get(25)?,
+            authorize_in_browser: row.get(26)?,
             tools: None,
         },
     })
@@ -143,7 +144,7 @@ pub(crate) fn insert(tx: &Connection, row: &ServerRow) -> Result<()> {
     tx.execute(
         &format!(
             "INSERT INTO servers ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
-            ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)"
+            ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)"
         ),
         params![
             s.id,
@@ -172,6 +173,7 @@ pub(crate) fn insert(tx: &Connection, row: &ServerRow) -> Result<()> {
             s.deleted_at,
             s.timeout_secs,
             s.inherit_env,
+            s.authorize_in_browser,
         ],
     )
     .map_err(|e| name_conflict_or(e, &s.name))?;
@@ -186,13 +188,13 @@ pub(crate) fn update(tx: &Connection, row: &ServerRow) -> Result<()> {
             "UPDATE servers SET name = ?2, description = ?3, transport = ?4, url = ?5, command = ?6,
                 args = ?7, env = ?8, cwd = ?9, auth_type = ?10, api_key_header = ?11,
                 api_key_ref = ?12, api_key_hint = ?13, is_enabled = ?14, updated_at = ?15,
-                timeout_secs = ?16, inherit_env = ?17
+                timeout_secs = ?16, inherit_env = ?17, authorize_in_browser = ?18
              WHERE id = ?1",
             params![
                 s.id, s.name, s.description, s.transport.as_str(), s.url, s.command,
                 to_json(&s.args)?, to_json(&row.env)?, s.cwd, s.auth_type.as_str(),
                 s.api_key_header, row.api_key_ref, s.api_key_redacted, s.is_enabled, s.updated_at,
-                s.timeout_secs, s.inherit_env,
+                s.timeout_secs, s.inherit_env, s.authorize_in_browser,
             ],
         )
         .map_err(|e| name_conflict_or(e, &s.name))?;

@@ -30,6 +30,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0020_imported_review.sql"),
     include_str!("migrations/0021_inherit_env.sql"),
     include_str!("migrations/0022_created_inputs.sql"),
+    include_str!("migrations/0023_authorize_in_browser.sql"),
 ];
 
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
