@@ -89,6 +89,9 @@ pub fn open<R: Runtime>(
         })
         // What did load, in case a navigation reached the page without asking first.
         .on_page_load(move |webview, payload| {
+            if payload.url().as_str() == "about:blank" {
+                return; // what a refused page is replaced with: the dialog keeps saying why
+            }
             let page = PopupPage::of(payload.url());
             if !page.allowed && payload.event() == PageLoadEvent::Started {
                 let _ = webview.navigate("about:blank".parse().expect("a URL"));
