@@ -14,6 +14,8 @@ use crate::logging;
 #[ts(export)]
 pub struct AppInfo {
     pub version: String,
+    /// `release` or `dev` (a debug build, with its own data dir and keyring service).
+    pub build: String,
     pub data_dir: String,
     pub database: String,
     pub log_file: String,
@@ -57,6 +59,7 @@ impl AppState {
     ) -> Result<AppState, patchbay_core::Error> {
         let info = AppInfo {
             version: env!("CARGO_PKG_VERSION").to_string(),
+            build: paths::BUILD.to_string(),
             data_dir: display(data_dir),
             database: display(&data_dir.join(paths::DATABASE_FILE)),
             log_file: display(log_file),

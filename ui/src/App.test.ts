@@ -249,3 +249,11 @@ test("the sign-in window's page shows in the dialog, and one click moves it to t
   const again = await waitFor(() => (screen.getAllByTestId("authorize-dialog") as HTMLDialogElement[]).find((d) => d.open)!);
   expect((within(again).getByTestId("authorize-in-browser") as HTMLInputElement).checked).toBe(true);
 });
+
+test("Settings says when this is a dev build", async () => {
+  const { user } = await setup();
+  await user.click(await screen.findByRole("button", { name: /Settings/ }));
+  const build = await screen.findByTestId("app-build");
+  expect(build.dataset.build).toBe("dev");
+  expect(build.textContent).toContain("its own data directory and keyring service");
+});

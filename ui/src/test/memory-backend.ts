@@ -106,7 +106,7 @@ export class MemoryBackend implements Backend {
   }
 
   async appInfo(): Promise<AppInfo> {
-    return { version: "0.0.0-test", data_dir: "/tmp/pb", database: "/tmp/pb/patchbay.db", log_file: "/tmp/pb/logs/patchbay.<date>.log", keyring_service: "memory", schema_version: 2, os: "test", gateway_address: this.gateway.status?.address ?? null, gateway_error: this.gateway.status ? null : this.gateway.error };
+    return { version: "0.0.0-test", build: "dev", data_dir: "/tmp/pb", database: "/tmp/pb/patchbay.db", log_file: "/tmp/pb/logs/patchbay.<date>.log", keyring_service: "memory", schema_version: 2, os: "test", gateway_address: this.gateway.status?.address ?? null, gateway_error: this.gateway.status ? null : this.gateway.error };
   }
 
   async listWorkspaces() {

@@ -8,8 +8,23 @@ use crate::error::{Error, Result};
 pub const DATA_DIR_ENV: &str = "PATCHBAY_DATA_DIR";
 pub const DATABASE_FILE: &str = "patchbay.db";
 
+/// A debug build (`make run`, `cargo run`) keeps data and keyring entries of its own: a
+/// migration on a branch would otherwise lock the released app out of the user's database
+/// ("written by a newer Patchbay"), and a test run would touch the user's tokens.
+pub const DEV_BUILD: bool = cfg!(debug_assertions);
+
+/// The name of the data dir and of the keyring service when nothing else is said.
+pub const APP_NAME: &str = if DEV_BUILD {
+    "patchbay-dev"
+} else {
+    "patchbay"
+};
+
+/// `release` or `dev`, as Settings and `--version` say it.
+pub const BUILD: &str = if DEV_BUILD { "dev" } else { "release" };
+
 /// The data dir: the one given, else `PATCHBAY_DATA_DIR`, else the OS's per-user data dir
-/// (`~/.local/share/patchbay` on Linux).
+/// (`~/.local/share/patchbay` on Linux; `patchbay-dev` for a debug build).
 pub fn data_dir(explicit: Option<&Path>) -> Result<PathBuf> {
     if let Some(dir) = explicit {
         return Ok(dir.to_path_buf());
@@ -26,7 +41,7 @@ pub fn data_dir(explicit: Option<&Path>) -> Result<PathBuf> {
 
 /// The OS's per-user data dir for Patchbay, whatever the environment says.
 pub fn default_data_dir() -> Option<PathBuf> {
-    dirs::data_dir().map(|d| d.join("patchbay"))
+    dirs::data_dir().map(|d| d.join(APP_NAME))
 }
 
 /// Creates the data dir if needed and makes it private to the user (0700).

@@ -3,7 +3,11 @@
 /**
  * Facts for the Settings screen and for "copy diagnostics".
  */
-export type AppInfo = { version: string, data_dir: string, database: string, log_file: string, keyring_service: string, schema_version: number, os: string, 
+export type AppInfo = { version: string, 
+/**
+ * `release` or `dev` (a debug build, with its own data dir and keyring service).
+ */
+build: string, data_dir: string, database: string, log_file: string, keyring_service: string, schema_version: number, os: string, 
 /**
  * Where the built-in gateway serves the portals, once it listens.
  */

@@ -12,8 +12,9 @@ use super::SecretStore;
 use crate::error::{Error, ErrorCode, Result};
 use crate::secret::Secret;
 
-/// The keyring service under which every Patchbay entry is kept.
-pub const DEFAULT_SERVICE: &str = "patchbay";
+/// The keyring service under which every Patchbay entry is kept (`patchbay-dev` for a debug
+/// build, which keeps its own).
+pub const DEFAULT_SERVICE: &str = crate::paths::APP_NAME;
 /// Tests set this so they never touch a user's entries.
 pub const SERVICE_ENV: &str = "PATCHBAY_KEYRING_SERVICE";
 
@@ -35,7 +36,7 @@ impl KeyringSecretStore {
         }
     }
 
-    /// The service name from `PATCHBAY_KEYRING_SERVICE`, else `patchbay`.
+    /// The service name from `PATCHBAY_KEYRING_SERVICE`, else [`DEFAULT_SERVICE`].
     pub fn from_env() -> Self {
         let service = std::env::var(SERVICE_ENV)
             .ok()
