@@ -32,7 +32,8 @@ pub struct LoginService {
 /// Different data dirs (a dev build beside the released app) get services of their own.
 fn service_name(data_dir: &Path) -> String {
     if crate::paths::default_data_dir().as_deref() == Some(data_dir) {
-        return "patchbay-gateway".into();
+        // `patchbay-gateway`, or `patchbay-dev-gateway` for a debug build's own data dir.
+        return format!("{}-gateway", crate::paths::APP_NAME);
     }
     let digest = Sha256::digest(data_dir.to_string_lossy().as_bytes());
     let short: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
