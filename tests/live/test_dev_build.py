@@ -32,3 +32,4 @@ def test_a_dev_build_keeps_its_own_data_dir_and_keyring_service(tmp_path):
         assert "dev-build-key-1234" not in stored_under("patchbay")
     finally:
         stop_gateway(CLI, data / "patchbay-dev", env)
+

@@ -52,6 +52,7 @@ pub async fn login_service_status(state: State<'_, AppState>) -> CommandResult<L
         .map_err(|e| {
             patchbay_core::Error::internal(format!("the service check did not finish: {e}"))
         })?
+        .map_err(Into::into)
 }
 
 /// Runs the gateway at login (the OS's per-user service), or stops doing so.
@@ -69,9 +70,8 @@ pub async fn set_start_at_login(
         }
     })
     .await
-    .map_err(|e| {
-        patchbay_core::Error::internal(format!("the service change did not finish: {e}"))
-    })?
+    .map_err(|e| patchbay_core::Error::internal(format!("the service change did not finish: {e}")))?
+    .map_err(Into::into)
 }
 
 /// Settings of the data dir (the user's gateway reads them too).

@@ -91,12 +91,12 @@ pub async fn test_server(
     state: State<'_, AppState>,
     input: ServerRef,
 ) -> CommandResult<ConnectionReport> {
-    live::test_server(&state.core, &input.workspace, &input.server, timeout(None)).await
+    Ok(live::test_server(&state.core, &input.workspace, &input.server, timeout(None)).await?)
 }
 
 #[tauri::command]
 pub async fn test_unsaved(input: UnsavedTest) -> CommandResult<ConnectionReport> {
-    live::test_unsaved(input.server, timeout(input.timeout_ms)).await
+    Ok(live::test_unsaved(input.server, timeout(input.timeout_ms)).await?)
 }
 
 #[tauri::command]
@@ -104,7 +104,7 @@ pub async fn sync_server(
     state: State<'_, AppState>,
     input: ServerRef,
 ) -> CommandResult<SyncReport> {
-    live::sync_server(&state.core, &input.workspace, &input.server, timeout(None)).await
+    Ok(live::sync_server(&state.core, &input.workspace, &input.server, timeout(None)).await?)
 }
 
 /// Syncs every enabled server; each outcome goes to `progress` as it finishes.
@@ -214,7 +214,7 @@ pub async fn call_tool(
     input: UseServerInput,
 ) -> CommandResult<ToolCallResult> {
     let t = timeout(None);
-    live::call_tool(
+    Ok(live::call_tool(
         &state.core,
         &input.workspace,
         &input.server,
@@ -222,7 +222,7 @@ pub async fn call_tool(
         input.args,
         t,
     )
-    .await
+    .await?)
 }
 
 #[tauri::command]
@@ -231,7 +231,7 @@ pub async fn get_prompt(
     input: UseServerInput,
 ) -> CommandResult<serde_json::Value> {
     let t = timeout(None);
-    live::get_prompt(
+    Ok(live::get_prompt(
         &state.core,
         &input.workspace,
         &input.server,
@@ -239,7 +239,7 @@ pub async fn get_prompt(
         input.args,
         t,
     )
-    .await
+    .await?)
 }
 
 #[tauri::command]
@@ -247,14 +247,14 @@ pub async fn read_resource(
     state: State<'_, AppState>,
     input: UseServerInput,
 ) -> CommandResult<serde_json::Value> {
-    live::read_resource(
+    Ok(live::read_resource(
         &state.core,
         &input.workspace,
         &input.server,
         &input.name,
         timeout(None),
     )
-    .await
+    .await?)
 }
 
 #[tauri::command]

@@ -90,7 +90,7 @@ pub async fn authorize_server<R: Runtime>(
     if let Some(err) = open_error {
         tracing::warn!(error = %err, "could not open the authorization page");
     }
-    outcome
+    Ok(outcome?)
 }
 
 /// Moves the authorization under way from the app's window to the system browser (the same
@@ -130,7 +130,8 @@ async fn remember_choice(
         }
         Ok(())
     })
-    .await
+    .await?;
+    Ok(())
 }
 
 #[tauri::command]
@@ -138,5 +139,5 @@ pub async fn logout_server(
     state: State<'_, AppState>,
     input: ServerRef,
 ) -> CommandResult<patchbay_core::servers::Server> {
-    oauth::logout(&state.core, &input.workspace, &input.server).await
+    Ok(oauth::logout(&state.core, &input.workspace, &input.server).await?)
 }

@@ -52,6 +52,14 @@ impl Output {
             eprintln!("{}", serde_json::json!({ "error": err }));
         } else {
             eprintln!("error ({}): {}", err.code, err.message);
+            // Why, when the core knows (an I/O or database error under an `internal` one).
+            for cause in err
+                .causes()
+                .iter()
+                .filter(|c| !err.message.contains(c.as_str()))
+            {
+                eprintln!("  caused by: {}", patchbay_core::redact::masked(cause));
+            }
         }
     }
 

@@ -131,6 +131,18 @@ impl Error {
         self
     }
 
+    /// What led to it, outermost first: the `source` chain, which the UI and `--json` never
+    /// see, for the log and the terminal.
+    pub fn causes(&self) -> Vec<String> {
+        let mut causes = Vec::new();
+        let mut source = std::error::Error::source(self);
+        while let Some(cause) = source {
+            causes.push(cause.to_string());
+            source = cause.source();
+        }
+        causes
+    }
+
     /// Prefixes the message with what was being done.
     pub fn with_context(mut self, context: impl AsRef<str>) -> Self {
         self.message = format!("{}: {}", context.as_ref(), self.message);
