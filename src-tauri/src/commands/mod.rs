@@ -32,6 +32,15 @@ impl From<patchbay_core::Error> for Failure {
     }
 }
 
+/// Runs a core operation on the blocking pool.
+async fn core<T, F>(state: State<'_, AppState>, op: F) -> CommandResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&Patchbay) -> patchbay_core::Result<T> + Send + 'static,
+{
+    Ok(patchbay_core::run_blocking(&state.core, op).await?)
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::{Arc, Mutex};
@@ -76,13 +85,4 @@ mod tests {
         assert_eq!(json["code"], "internal");
         assert_eq!(json["message"], "cannot save the server");
     }
-}
-
-/// Runs a core operation on the blocking pool.
-async fn core<T, F>(state: State<'_, AppState>, op: F) -> CommandResult<T>
-where
-    T: Send + 'static,
-    F: FnOnce(&Patchbay) -> patchbay_core::Result<T> + Send + 'static,
-{
-    Ok(patchbay_core::run_blocking(&state.core, op).await?)
 }
