@@ -17,7 +17,7 @@ APP_PACKAGES := $(CORE_PACKAGES) build-essential pkg-config file libssl-dev libw
 TEST_PACKAGES := $(APP_PACKAGES) dbus gnome-keyring libsecret-tools xvfb xauth fonts-dejavu-core \
 	webkit2gtk-driver python3-venv x11-utils
 
-.PHONY: run test bench lint ui ui-deps ui-test app deps-app deps-test check-tools
+.PHONY: run test check fmt bench lint ui ui-deps ui-test app deps-app deps-test check-tools
 
 run: deps-app app
 	$(CARGO) run --locked -p patchbay-app
@@ -31,6 +31,18 @@ test: deps-test ui-test lint
 	tests/live/run.sh
 	tests/conformance/run.sh
 	tests/e2e/run.sh
+
+# The inner loop, without installing anything or starting servers: format, lint and type
+# check, then the unit tests of every crate (no keyring, no network) and of the UI.
+check: ui-deps
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	cd ui && $(NPM) run check
+	$(CARGO) test --workspace --locked --lib --bins
+	cd ui && $(NPM) test
+
+fmt:
+	$(CARGO) fmt --all
 
 # The app embeds the built UI, so the UI is built before anything compiles the app crate. The
 # CLI beside it runs the user's gateway and the entries installed into AI clients.
