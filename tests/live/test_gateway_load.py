@@ -43,6 +43,27 @@ def open_fds(pid: int) -> int:
     return len(os.listdir(f"/proc/{pid}/fd"))
 
 
+def fd_kinds(pid: int) -> list[str]:
+    """What each descriptor is (for the failure message): a file, a pipe, or a socket's ends."""
+    tcp = {}
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            for line in open(table).read().splitlines()[1:]:
+                f = line.split()
+                tcp[f[9]] = f"{int(f[1].rsplit(':', 1)[1], 16)}->{int(f[2].rsplit(':', 1)[1], 16)} st{f[3]}"
+        except OSError:
+            pass
+    kinds = []
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            continue
+        inode = target[len("socket:["):-1] if target.startswith("socket:[") else None
+        kinds.append(f"tcp {tcp[inode]}" if inode in tcp else target)
+    return sorted(kinds)
+
+
 def settled(address: str, token: str, pid: int, baseline_fds: int, timeout: float = 20.0) -> tuple[dict, int]:
     """The gateway's status and fd count once client sessions are gone (bounded wait)."""
     deadline = time.monotonic() + timeout
@@ -71,12 +92,13 @@ def test_a_hundred_concurrent_clients_and_nothing_left_open(cli):
             after, fds = settled(address, token, process.pid, baseline)
             assert after["client_sessions"] == 0, after
             assert after["upstream_sessions"] == 2, "clients share the warm upstream sessions"
-            assert fds <= baseline + 4, f"{fds} open descriptors after the run, {baseline} before"
+            assert fds <= baseline + 4, f"{fds} open descriptors after the run, {baseline} before: {fd_kinds(process.pid)}"
 
             # A second round leaves it where the first did: nothing grows with use.
             asyncio.run(many_clients(url, token))
             again, fds_again = settled(address, token, process.pid, baseline)
-            assert again == after and fds_again <= baseline + 4
+            assert again == after
+            assert fds_again <= baseline + 4, f"{fds_again} after two runs, {baseline} before: {fd_kinds(process.pid)}"
 
         calls = cli.json("portal", "log", "Work", "--limit", "100000")["calls"]
         outcomes = {c["outcome"] for c in calls}
