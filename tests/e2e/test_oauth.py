@@ -5,9 +5,9 @@ callback, the popup closes, and the server page syncs its tools with the new tok
 import json
 import re
 import subprocess
-import time
 import urllib.request
 
+from browser_recorder import BrowserRecorder
 from mcp_servers import oauth_server
 from selenium.webdriver.support import expected_conditions as EC
 from test_live import tool_states
@@ -19,9 +19,7 @@ def test_authorize_in_the_popup_then_see_the_tools(env, launch):
         env.cli("server", "create", "--name", "secure", "--url", url, "--auth", "oauth")
         driver = launch()
         main = driver.current_window_handle
-        wait(driver).until(EC.element_to_be_clickable(by_testid("open-server"))).click()
-        wait(driver).until(EC.element_to_be_clickable(by_testid("authorize-server"))).click()
-        wait(driver).until(EC.element_to_be_clickable(by_testid("authorize-start"))).click()
+        start_authorizing(driver)
 
         wait(driver, 60).until(lambda d: tool_states(d) == {"whoami": "approved"})
         assert driver.window_handles == [main], "the popup closed itself"
@@ -37,24 +35,20 @@ def window_titles() -> list[str]:
     return re.findall(r'^\s+0x[0-9a-f]+ "([^"]*)"', tree, re.M)
 
 
-def recorder(tmp_path):
-    """A browser that records what it was asked to open (no browser can be driven here); the
-    system's opener (xdg-open, which honours BROWSER) is the real one."""
-    opened, browser = tmp_path / "opened", tmp_path / "browser"
-    browser.write_text(f'#!/bin/sh\nprintf "%s\\n" "$1" >> "{opened}"\n')
-    browser.chmod(0o755)
-    return opened, browser
+def start_authorizing(driver) -> None:
+    """From the servers list: open the server, then Authorize, then start."""
+    wait(driver).until(EC.element_to_be_clickable(by_testid("open-server"))).click()
+    wait(driver).until(EC.element_to_be_clickable(by_testid("authorize-server"))).click()
+    wait(driver).until(EC.element_to_be_clickable(by_testid("authorize-start"))).click()
 
 
 def test_a_provider_refusing_embedded_sign_in_moves_to_the_browser_in_one_click(env, launch, tmp_path):
-    opened, browser = recorder(tmp_path)
+    browser = BrowserRecorder(tmp_path)
     with oauth_server("--refuse-embedded") as (url, base):
         env.cli("server", "create", "--name", "picky", "--url", url, "--auth", "oauth")
-        driver = launch(BROWSER=str(browser))
+        driver = launch(BROWSER=str(browser.program))
         main = driver.current_window_handle
-        wait(driver).until(EC.element_to_be_clickable(by_testid("open-server"))).click()
-        wait(driver).until(EC.element_to_be_clickable(by_testid("authorize-server"))).click()
-        wait(driver).until(EC.element_to_be_clickable(by_testid("authorize-start"))).click()
+        start_authorizing(driver)
 
         refused = wait(driver, 60).until(EC.visibility_of_element_located(by_testid("authorize-refused-embedded")))
         page = driver.find_element(*by_testid("authorize-page"))
@@ -63,14 +57,10 @@ def test_a_provider_refusing_embedded_sign_in_moves_to_the_browser_in_one_click(
         title = f"{base} (this machine, not encrypted) — Authorize Patchbay"
         wait(driver).until(lambda _: title in window_titles())
         shot(driver, "15-oauth-refused-embedded")
-        assert not opened.exists(), "nothing went to the browser before the user asked"
+        assert browser.opened() == [], "nothing went to the browser before the user asked"
 
         driver.find_element(*by_testid("authorize-continue-in-browser")).click()
-        deadline = time.monotonic() + 60
-        while not (opened.exists() and opened.read_text().strip()):
-            assert time.monotonic() < deadline, "the browser was never asked to open the authorization"
-            time.sleep(0.1)
-        [handed] = opened.read_text().split()
+        handed = browser.wait_for_one("the authorization")
         assert handed.startswith(f"{base}/authorize?") and "code_challenge=" in handed
         wait(driver).until(lambda d: d.window_handles == [main])
         # The same authorization goes on in the browser (a Python one here, which the
@@ -93,9 +83,7 @@ def test_the_sign_in_window_loads_no_page_that_is_not_https(env, launch):
         env.cli("server", "create", "--name", "redirected", "--url", url, "--auth", "oauth")
         driver = launch()
         main = driver.current_window_handle
-        wait(driver).until(EC.element_to_be_clickable(by_testid("open-server"))).click()
-        wait(driver).until(EC.element_to_be_clickable(by_testid("authorize-server"))).click()
-        wait(driver).until(EC.element_to_be_clickable(by_testid("authorize-start"))).click()
+        start_authorizing(driver)
         blocked = wait(driver, 60).until(EC.visibility_of_element_located(by_testid("authorize-blocked")))
         assert "http://patchbay-e2e.invalid" in blocked.text
         wait(driver).until(lambda _: any(t.startswith("http://patchbay-e2e.invalid (blocked: not https)")

@@ -9,6 +9,7 @@ import socket
 import threading
 import time
 
+from browser_recorder import BrowserRecorder
 from mcp_servers import everything, free_port
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -81,15 +82,10 @@ def test_the_window_asks_what_a_client_cannot(env, launch):
 
 
 def test_a_url_elicitation_shows_its_host_and_opens_only_when_the_user_asks(env, launch, tmp_path):
-    # The browser is a recorder (no browser can be driven here); the system's opener
-    # (xdg-open, which honours BROWSER) is the real one.
-    opened = tmp_path / "opened"
-    browser = tmp_path / "browser"
-    browser.write_text(f'#!/bin/sh\nprintf "%s\\n" "$1" >> "{opened}"\n')
-    browser.chmod(0o755)
+    browser = BrowserRecorder(tmp_path)
     link = "https://consent.example/approve?step=1"
     with everything("streamableHttp") as upstream:
-        driver, portal, url = everything_in_the_window(env, launch, upstream, BROWSER=str(browser))
+        driver, portal, url = everything_in_the_window(env, launch, upstream, BROWSER=str(browser.program))
         answer: dict = {}
         caller = threading.Thread(target=lambda: answer.update(text=asyncio.run(call_through(
             url, portal["token"], "every__trigger-url-elicitation", {"url": link, "message": "Approve the demo"}))))
@@ -99,13 +95,9 @@ def test_a_url_elicitation_shows_its_host_and_opens_only_when_the_user_asks(env,
             assert "Approve the demo" in dialog.find_element(*by_testid("window-input-message")).text
             assert dialog.find_element(*by_testid("window-input-host")).text == "consent.example"
             shot(driver, "31-window-input-url")
-            assert not opened.exists(), "nothing opens before the user asks"
+            assert browser.opened() == [], "nothing opens before the user asks"
             dialog.find_element(*by_testid("window-input-open")).click()
-            deadline = time.monotonic() + 60
-            while not (opened.exists() and opened.read_text().strip()):
-                assert time.monotonic() < deadline, "the browser was never asked to open the link"
-                time.sleep(0.1)
-            assert opened.read_text().split() == [link]
+            assert browser.wait_for_one("the link") == link
             dialog.find_element(*by_testid("window-input-send")).click()
         finally:
             caller.join(120)
