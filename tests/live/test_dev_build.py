@@ -14,9 +14,11 @@ def test_a_dev_build_keeps_its_own_data_dir_and_keyring_service(tmp_path):
     env = {k: v for k, v in os.environ.items()
            if k not in ("PATCHBAY_DATA_DIR", "PATCHBAY_KEYRING_SERVICE", "XDG_DATA_HOME")}
     env.update(HOME=str(tmp_path), PATCHBAY_GATEWAY_PORT="0")
-    version = subprocess.run([CLI, "--version"], env=env, capture_output=True, text=True, check=True)
-    assert "dev build" in version.stdout and "patchbay-dev" in version.stdout
     data = tmp_path / ".local/share"
+    version = subprocess.run([CLI, "--version"], env=env, capture_output=True, text=True, check=True).stdout
+    assert "(dev build)" in version.splitlines()[0], version
+    assert f"data dir: {data / 'patchbay-dev'}" in version and "keyring service: patchbay-dev" in version, version
+    assert "gateway: not running" in version, version
     try:
         done = subprocess.run([CLI, "server", "create", "--name", "keyed", "--url", "https://api.example.com/mcp",
                                "--auth", "api_key", "--api-key-stdin", "--json"],

@@ -11,19 +11,16 @@ use clap::Parser;
 use clap::error::ErrorKind;
 
 use args::Cli;
-use output::{Output, USAGE_EXIT_CODE, exit_code};
+use output::{Output, USAGE_EXIT_CODE, exit_code, outln};
 
 fn main() {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(err)
-            if matches!(
-                err.kind(),
-                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
-            ) =>
-        {
-            err.exit()
+        Err(err) if err.kind() == ErrorKind::DisplayVersion => {
+            print_version();
+            std::process::exit(0)
         }
+        Err(err) if err.kind() == ErrorKind::DisplayHelp => err.exit(),
         Err(err) => {
             let json = std::env::args().any(|a| a == "--json");
             Output { json }.usage_error(&err.render().to_string());
@@ -36,6 +33,43 @@ fn main() {
         out.error(&err);
         std::process::exit(exit_code(err.code));
     }
+}
+
+/// `--version`: what a bug report needs to place this Patchbay — its build and where it keeps
+/// its data, secrets and gateway (as the app's Settings shows them).
+fn print_version() {
+    outln!(
+        "patchbay {} ({} build)",
+        env!("CARGO_PKG_VERSION"),
+        patchbay_core::paths::BUILD
+    );
+    let args: Vec<String> = std::env::args().collect();
+    let explicit = args
+        .iter()
+        .position(|a| a == "--data-dir")
+        .and_then(|i| args.get(i + 1).cloned())
+        .or_else(|| {
+            args.iter()
+                .find_map(|a| a.strip_prefix("--data-dir=").map(str::to_owned))
+        })
+        .map(std::path::PathBuf::from);
+    match patchbay_core::paths::data_dir(explicit.as_deref()) {
+        Ok(dir) => {
+            outln!("data dir: {}", dir.display());
+            let gateway = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()
+                .map(|rt| rt.block_on(patchbay_core::gateway::daemon::status(&dir)));
+            match gateway.and_then(|g| g.address.filter(|_| g.running)) {
+                Some(address) => outln!("gateway: {address}"),
+                None => outln!("gateway: not running"),
+            }
+        }
+        Err(e) => outln!("data dir: unknown ({})", e.message),
+    }
+    let keyring = patchbay_core::secrets::KeyringSecretStore::from_env();
+    outln!("keyring service: {}", keyring.service());
 }
 
 /// Warnings (a call log that could not be written, a server that could not be synced) go to

@@ -13,19 +13,11 @@ mod portal;
 pub use clients::*;
 pub use portal::*;
 
-/// A debug build says so: it keeps its own data dir and keyring service (`patchbay-dev`).
-#[cfg(debug_assertions)]
-const VERSION: &str = concat!(
-    env!("CARGO_PKG_VERSION"),
-    " (dev build: data dir and keyring service patchbay-dev)"
-);
-#[cfg(not(debug_assertions))]
-const VERSION: &str = env!("CARGO_PKG_VERSION");
-
 #[derive(Debug, Parser)]
 #[command(
     name = "patchbay",
-    version = VERSION,
+    // `--version` prints more than the number (build, data dir, keyring, gateway): main.rs.
+    version,
     about = "Manage the MCP servers your AI tools use"
 )]
 pub struct Cli {
