@@ -25,6 +25,9 @@ const LOCK_FILE: &str = "gateway.lock";
 const STATE_FILE: &str = "gateway.json";
 /// What a gateway started in the background writes to stderr.
 pub const LOG_FILE: &str = "gateway.log";
+/// A gateway runs for months: past this size its log is moved aside (`gateway.log.1`, the one
+/// before it dropped) when the next gateway starts, so the data dir does not fill the disk.
+const LOG_ROTATE_BYTES: u64 = 8 * 1024 * 1024;
 /// The first line a serving gateway prints: `listening on http://127.0.0.1:PORT`.
 pub const READY_PREFIX: &str = "listening on ";
 /// The header that carries the control key.
@@ -148,6 +151,16 @@ impl Drop for Claim {
     }
 }
 
+/// Moves `log` to `<log>.1` (replacing an older one) once it has grown past `limit`. Best
+/// effort: a log that cannot be moved is appended to as before.
+fn rotate_if_large(log: &Path, limit: u64) {
+    if std::fs::metadata(log).is_ok_and(|m| m.len() > limit) {
+        let mut aside = log.as_os_str().to_owned();
+        aside.push(".1");
+        let _ = std::fs::rename(log, aside);
+    }
+}
+
 fn io_error(what: &str, path: &Path, e: std::io::Error) -> Error {
     Error::internal(format!("cannot {what} {}: {e}", path.display()))
 }
@@ -217,6 +230,7 @@ pub async fn ensure_running(exe: &Path, data_dir: &Path) -> Result<DaemonStatus>
 fn spawn_and_wait(exe: &Path, data_dir: &Path) -> Result<()> {
     let log_path = data_dir.join(LOG_FILE);
     crate::paths::ensure_dir(data_dir)?;
+    rotate_if_large(&log_path, LOG_ROTATE_BYTES);
     crate::paths::private_file(&log_path).map_err(|e| io_error("open", &log_path, e))?;
     let log = File::options()
         .append(true)
@@ -350,5 +364,33 @@ pub async fn stop(data_dir: &Path) -> Result<bool> {
             ));
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_large_log_is_moved_aside_and_a_small_one_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join(LOG_FILE);
+        std::fs::write(&log, vec![b'x'; 100]).unwrap();
+        rotate_if_large(&log, 1000);
+        assert_eq!(
+            std::fs::metadata(&log).unwrap().len(),
+            100,
+            "under the limit: kept"
+        );
+        std::fs::write(dir.path().join("gateway.log.1"), b"older").unwrap();
+        std::fs::write(&log, vec![b'y'; 2000]).unwrap();
+        rotate_if_large(&log, 1000);
+        assert!(!log.exists(), "the next gateway starts a fresh log");
+        let aside = std::fs::read(dir.path().join("gateway.log.1")).unwrap();
+        assert_eq!(
+            aside,
+            vec![b'y'; 2000],
+            "the large one replaced the older one"
+        );
     }
 }
