@@ -38,7 +38,7 @@ def test_export_then_import_moves_a_setup_without_its_secrets(cli):
         # The export runs a command here: nothing is imported until the user accepts that.
         _, err = cli.error("workspace", "import", str(path), "--name", "Moved")
         assert (err["code"], err["field"]) == ("validation", "accept_risks"), err
-        assert "server 'local' runs `my-mcp`" in err["message"] and "--accept-risks" in err["message"], err
+        assert "server 'local' runs this command on this machine: my-mcp" in err["message"] and "--accept-risks" in err["message"], err
         assert "Moved" not in [w["name"] for w in cli.json("workspace", "list")["workspaces"]]
         report = cli.json("workspace", "import", str(path), "--name", "Moved", "--secrets-stdin", "--accept-risks",
                           stdin=secrets)
@@ -117,7 +117,7 @@ def test_an_export_that_opens_portals_or_logs_payloads_asks_first(cli):
     _, err = cli.error("workspace", "import", str(path), "--name", "Risky")
     assert err["field"] == "accept_risks", err
     for said in ("portal 'Work' has no token", "portal 'Work' keeps the arguments and results",
-                 "server 'shell' gets every environment variable", "runs `sh -c echo hi\\u{d}`"):
+                 "server 'shell' gets every environment variable", "runs this command on this machine: sh -c echo hi\\u{d}"):
         assert said in err["message"], (said, err["message"])
     assert "Risky" not in [w["name"] for w in cli.json("workspace", "list")["workspaces"]]
 

@@ -139,7 +139,7 @@ export class MemoryBackend implements Backend {
 
   async deleteWorkspace(workspace: string, purge: boolean) {
     const ws = this.workspaces.find((w) => w.id === workspace) ?? fail("not_found", "no such workspace");
-    if (this.count(ws.id) > 0 && !purge) fail("conflict", "still holds servers", "name");
+    if (this.count(ws.id) > 0 && !purge) fail("conflict", "still holds servers", "purge");
     this.workspaces = this.workspaces.filter((w) => w !== ws);
     return ws;
   }
@@ -748,7 +748,7 @@ export class MemoryBackend implements Backend {
         s.transport !== "stdio"
           ? []
           : [
-              { kind: "runs_command", subject: s.name, message: `server '${s.name}' runs \`${[s.command, ...s.args].join(" ")}\` on this machine` },
+              { kind: "runs_command", subject: s.name, message: `server '${s.name}' runs this command on this machine: ${[s.command, ...s.args].join(" ")}` },
               ...(s.inherit_env ? [{ kind: "inherits_environment" as const, subject: s.name, message: `server '${s.name}' gets every environment variable` }] : []),
             ],
       ),

@@ -3,6 +3,7 @@
 mod args;
 mod client_output;
 mod commands;
+mod hints;
 mod live_output;
 mod output;
 mod portal_output;
@@ -30,6 +31,7 @@ fn main() {
     let out = Output { json: cli.json };
     log_to_stderr(cli.json);
     if let Err(err) = commands::run(cli, out) {
+        let err = hints::with_hint(err);
         out.error(&err);
         std::process::exit(exit_code(err.code));
     }

@@ -97,8 +97,9 @@ impl Patchbay {
             .find(|t| t.id == template || t.name.eq_ignore_ascii_case(template))
             .ok_or_else(|| {
                 Error::not_found(format!(
-                    "no template '{template}' in the catalog; `patchbay catalog list --search` finds them"
+                    "no template '{template}' in the catalog; search the catalog for it by name"
                 ))
+                .at_field("template")
             })?;
         let key = match (t.auth_type, api_key) {
             (AuthType::ApiKey, Some(key)) if !key.expose().trim().is_empty() => {
@@ -108,7 +109,7 @@ impl Patchbay {
                 return Err(Error::validation(
                     "api_key",
                     format!(
-                        "{} needs an API key (see {}); give it with --api-key-stdin, or in the catalog card's key field",
+                        "{} needs an API key (see {}); give it with the server",
                         t.name, t.docs_url
                     ),
                 ));

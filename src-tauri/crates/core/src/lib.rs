@@ -11,6 +11,8 @@ pub mod login_service;
 mod notify;
 pub mod oauth;
 pub mod paths;
+#[cfg(test)]
+mod plain_messages;
 pub mod portals;
 pub mod reconciler;
 pub mod redact;

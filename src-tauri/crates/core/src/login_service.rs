@@ -105,7 +105,7 @@ mod os {
     pub fn unit(exe: &Path, data_dir: &Path) -> String {
         let exec: Vec<String> = arguments(exe, data_dir).iter().map(|a| quote(a)).collect();
         let mut text = String::from(
-            "# Written by Patchbay (Settings > Start at login, or `patchbay service install`).\n\
+            "# Written by Patchbay (Settings > Start at login, or its CLI's service install).\n\
              [Unit]\nDescription=Patchbay gateway: serves your MCP portals to AI clients\n\n\
              [Service]\nType=simple\n",
         );

@@ -33,9 +33,7 @@ pub fn data_dir(explicit: Option<&Path>) -> Result<PathBuf> {
         return Ok(PathBuf::from(dir));
     }
     default_data_dir().ok_or_else(|| {
-        Error::internal(format!(
-            "cannot tell this user's data directory; set {DATA_DIR_ENV} or pass --data-dir"
-        ))
+        Error::internal("cannot tell this user's data directory; name one").at_field("data_dir")
     })
 }
 

@@ -67,7 +67,7 @@ pub fn http_url(value: &str) -> Result<String> {
     if !parsed.username().is_empty() || parsed.password().is_some() {
         return Err(Error::validation(
             "url",
-            "the URL carries credentials; remove them and use --auth api_key instead",
+            "the URL carries credentials; remove them and give the key as the server's API key instead",
         ));
     }
     Ok(parsed.to_string())

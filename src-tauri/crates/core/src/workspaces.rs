@@ -66,9 +66,7 @@ pub(crate) fn find(conn: &Connection, id_or_name: &str) -> Result<Workspace> {
     )
     .optional()?
     .ok_or_else(|| {
-        Error::not_found(format!(
-            "no workspace named '{id_or_name}'; `patchbay workspace list` shows them"
-        ))
+        Error::not_found(format!("no workspace named '{id_or_name}'")).at_field("workspace")
     })
 }
 
@@ -222,10 +220,10 @@ impl Patchbay {
         }
         if ws.server_count > 0 && !purge {
             return Err(Error::conflict(
-                "name",
+                "purge",
                 format!(
-                    "workspace '{}' still holds {} server(s); delete them first, or pass --purge \
-                     to delete them with it",
+                    "workspace '{}' still holds {} server(s); delete them first, or delete the \
+                     workspace together with them",
                     ws.name, ws.server_count
                 ),
             ));

@@ -34,7 +34,7 @@ test("export says where the file went; import asks for the secrets it names", as
   await user.type(within(dialog).getByLabelText("local: TOKEN"), "tok");
   // The stdio server runs a command here: Import waits until the user accepts that.
   const risks = await within(dialog).findByTestId("import-risks");
-  expect(risks.textContent).toContain("server 'local' runs `my-mcp` on this machine");
+  expect(risks.textContent).toContain("server 'local' runs this command on this machine: my-mcp");
   const start = within(dialog).getByTestId("import-workspace-start") as HTMLButtonElement;
   expect(start.disabled).toBe(true);
   await user.click(within(dialog).getByTestId("import-accept-risks"));

@@ -49,15 +49,7 @@ pub fn run(core: &Patchbay, cmd: WorkspaceCommand, out: Output) -> Result<()> {
             };
             // Asked on a terminal whose stdin is free (not carrying the secrets).
             let accepted = accept_risks || (!secrets_stdin && !out.json && confirmed(&doc.risks()));
-            let report = core
-                .import_workspace(&doc, name.as_deref(), secrets, accepted)
-                .map_err(|mut e| {
-                    if e.field.as_deref() == Some("accept_risks") {
-                        e.message
-                            .push_str(" (on a terminal, or with --accept-risks)");
-                    }
-                    e
-                })?;
+            let report = core.import_workspace(&doc, name.as_deref(), secrets, accepted)?;
             out.workspace_import(&report);
         }
     }

@@ -63,7 +63,7 @@ pub(crate) fn config_path(
                 return Err(Error::validation(
                     "private",
                     format!(
-                        "{} has no private project entries; leave out --private",
+                        "{} has no private project entries; install the project's shared entry instead",
                         spec.name
                     ),
                 ));
@@ -75,7 +75,7 @@ pub(crate) fn config_path(
                 Error::validation(
                     "project",
                     format!(
-                        "{} has no project-level config; install without --project",
+                        "{} has no project-level config; install it for the user instead",
                         spec.name
                     ),
                 )
@@ -85,7 +85,7 @@ pub(crate) fn config_path(
         }
         None if private => Err(Error::validation(
             "private",
-            "a private entry is a project's: give --project too",
+            "a private entry belongs to a project: name the project too",
         )),
         None => Ok(dirs.resolve(spec.user_file)),
     }

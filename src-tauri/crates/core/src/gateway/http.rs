@@ -147,8 +147,9 @@ async fn start_with(
     let listener = TcpListener::bind(("127.0.0.1", port)).await.map_err(|e| {
         Error::new(
             ErrorCode::Conflict,
-            format!("the gateway cannot listen on 127.0.0.1:{port}: {e}; choose another port (--port, PATCHBAY_GATEWAY_PORT)"),
+            format!("the gateway cannot listen on 127.0.0.1:{port}: {e}; choose another port"),
         )
+        .at_field("port")
     })?;
     let addr = listener.local_addr().map_err(Error::from)?;
     let state = Arc::new(State {

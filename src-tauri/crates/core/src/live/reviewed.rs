@@ -45,8 +45,9 @@ impl Reviewed {
     pub fn not_found(self, name: &str) -> Error {
         let noun = self.noun();
         Error::not_found(format!(
-            "the server has no {noun} named '{name}' as of its last sync; sync it, or `patchbay {noun} list` shows them"
+            "the server has no {noun} named '{name}' as of its last sync; sync it, or list its {noun}s"
         ))
+        .at_field(noun)
     }
 }
 

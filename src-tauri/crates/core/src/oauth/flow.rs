@@ -156,8 +156,8 @@ pub async fn authorize(
         return Err(Error::validation(
             "auth_type",
             format!(
-                "'{}' does not use OAuth; set it with `patchbay server update {} --auth oauth`",
-                server.name, server.name
+                "'{}' does not use OAuth; switch its authentication to OAuth first",
+                server.name
             ),
         ));
     }

@@ -42,7 +42,7 @@ impl std::fmt::Debug for OAuthAccess {
 fn not_authorized(url: &str) -> Error {
     Error::connection(
         ConnectionCategory::AuthRequired,
-        format!("{url} needs OAuth authorization; authorize it (`patchbay server authorize NAME`)"),
+        format!("{url} needs OAuth authorization; authorize it"),
     )
 }
 

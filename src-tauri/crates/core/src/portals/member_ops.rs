@@ -65,8 +65,9 @@ impl MemberSetting {
 
 fn not_a_member(server: &str, portal: &str) -> Error {
     Error::not_found(format!(
-        "'{server}' is not in portal '{portal}'; add it with `patchbay portal add-server`"
+        "'{server}' is not in portal '{portal}'; add it to the portal first"
     ))
+    .at_field("member")
 }
 
 impl Patchbay {

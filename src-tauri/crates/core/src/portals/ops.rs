@@ -408,9 +408,10 @@ impl Patchbay {
             )?;
             if !member {
                 return Err(Error::not_found(format!(
-                    "'{}' is not in portal '{}'; add it with `patchbay portal add-server`",
+                    "'{}' is not in portal '{}'; add it to the portal first",
                     s.name, p.name
-                )));
+                ))
+                .at_field("member"));
             }
             if reviewed::approval_of(tx, kind, &s.id, name)?.is_none() {
                 return Err(Error::not_found(format!(

@@ -153,9 +153,7 @@ pub(crate) fn find(conn: &Connection, workspace_id: &str, ident: &str) -> Result
     )
     .optional()?
     .ok_or_else(|| {
-        Error::not_found(format!(
-            "no portal named '{ident}' in this workspace; `patchbay portal list` shows them"
-        ))
+        Error::not_found(format!("no portal named '{ident}' in this workspace")).at_field("portal")
     })
 }
 

@@ -102,7 +102,7 @@ pub(crate) fn new_row(
         if auth_type != AuthType::ApiKey {
             return Err(Error::validation(
                 "api_key",
-                format!("an API key needs --auth api_key, not {auth_type}"),
+                format!("an API key needs API-key authentication, not {auth_type}"),
             ));
         }
         let reference = keys::api_key(&id);
@@ -113,7 +113,7 @@ pub(crate) fn new_row(
         if auth_type != AuthType::ApiKey || row.api_key_ref.is_some() {
             return Err(Error::validation(
                 "api_key_from_env",
-                "a key from the environment needs --auth api_key, and no key of its own",
+                "a key from the environment needs API-key authentication, and no key of its own",
             ));
         }
         if !variables::has_reference(&template) {
@@ -228,7 +228,7 @@ pub(crate) fn patched_row(
             return Err(Error::validation(
                 "api_key",
                 format!(
-                    "an API key needs --auth api_key, not {}",
+                    "an API key needs API-key authentication, not {}",
                     row.server.auth_type
                 ),
             ));
@@ -311,7 +311,7 @@ fn check_final(row: &mut ServerRow) -> Result<()> {
         if s.auth_type != AuthType::None {
             return Err(Error::validation(
                 "auth_type",
-                "stdio servers take their credentials as secret environment variables (--secret-env)",
+                "stdio servers take their credentials as secret environment variables",
             ));
         }
     }
@@ -320,7 +320,7 @@ fn check_final(row: &mut ServerRow) -> Result<()> {
         if row.api_key_ref.is_none() {
             return Err(Error::validation(
                 "api_key",
-                "--auth api_key needs the key: pass it with --api-key-stdin",
+                "API-key authentication needs the key: give it",
             ));
         }
         s.api_key_header
@@ -329,7 +329,7 @@ fn check_final(row: &mut ServerRow) -> Result<()> {
         if s.api_key_header.is_some() && row.api_key_ref.is_none() {
             return Err(Error::validation(
                 "api_key_header",
-                "an API key header applies to --auth api_key only",
+                "an API key header applies to API-key authentication only",
             ));
         }
         row.api_key_ref = None;

@@ -299,14 +299,12 @@ pub(crate) fn find(
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut rows = rows.into_iter();
     match (rows.next(), rows.next()) {
-        (None, _) => Err(Error::not_found(match scope {
-            Scope::Deleted => format!(
-                "no deleted server named '{ident}'; `patchbay server list --deleted` shows them"
-            ),
-            _ => format!(
-                "no server named '{ident}' in this workspace; `patchbay server list` shows them"
-            ),
-        })),
+        (None, _) => Err(match scope {
+            Scope::Deleted => Error::not_found(format!("no deleted server named '{ident}'"))
+                .at_field("deleted_server"),
+            _ => Error::not_found(format!("no server named '{ident}' in this workspace"))
+                .at_field("server"),
+        }),
         (Some(first), None) => Ok(first),
         (Some(first), Some(_)) if first.server.deleted_at.is_none() => Ok(first),
         (Some(_), Some(_)) => Err(Error::new(

@@ -92,8 +92,7 @@ pub(crate) fn expand(text: &str, lookup: impl Fn(&str) -> Option<String>) -> Res
                 "env",
                 format!(
                     "the environment variable {name} is not set where Patchbay runs; set it (then \
-                     restart the gateway: `patchbay gateway stop`), or enter the value in the \
-                     server's settings"
+                     restart the gateway), or enter the value in the server's settings"
                 ),
             )
         })?;

@@ -51,7 +51,7 @@ impl WorkspaceExport {
             push(
                 ImportRiskKind::RunsCommand,
                 &s.name,
-                format!("server '{name}' runs `{line}` on this machine"),
+                format!("server '{name}' runs this command on this machine: {line}"),
             );
             if s.inherit_env {
                 push(
@@ -149,7 +149,7 @@ mod tests {
                 (ImportRiskKind::LogsPayloads, "Open".to_string()),
             ]
         );
-        assert!(doc.risks()[0].message.contains("`npx -y pkg`"));
+        assert!(doc.risks()[0].message.ends_with(": npx -y pkg"));
     }
 
     #[test]
