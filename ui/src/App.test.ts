@@ -257,3 +257,11 @@ test("Settings says when this is a dev build", async () => {
   expect(build.dataset.build).toBe("dev");
   expect(build.textContent).toContain("its own data directory and keyring service");
 });
+
+test("a server gone while its dialog is open says so instead of failing silently", async () => {
+  const { backend, user } = await setup((b) => b.createServer(b.defaultWorkspace.id, { name: "gone", url: "https://g.example.com/mcp" }).then(() => {}));
+  await user.click(await screen.findByRole("button", { name: "Edit gone" }));
+  backend.servers.splice(0, 1); // purged elsewhere (the CLI, another window)
+  await user.click(screen.getByTestId("dialog-test"));
+  expect((await screen.findByTestId("test-failure")).textContent).toContain("no server named");
+});

@@ -95,7 +95,7 @@ export class MemoryBackend implements Backend {
     const match = this.servers.find(
       (s) => s.workspace_id === ws && (s.id === key || s.name.toLowerCase() === key.toLowerCase()) && (live === undefined || !s.deleted_at === live),
     );
-    return match ?? fail("not_found", `no server named '${key}'`);
+    return match ?? fail("not_found", `no server named '${key}' in this workspace`, "server");
   }
 
   private checkName(ws: string, name: string, except?: string) {
