@@ -182,9 +182,9 @@ fn errors_cross_as_code_message_and_field() {
         )
         .unwrap_err();
     assert_eq!(missing["code"], "not_found");
-    assert!(
-        missing.get("field").is_none(),
-        "no field when no input is at fault: {missing}"
+    assert_eq!(
+        missing["field"], "server",
+        "the field names the input at fault: {missing}"
     );
 
     let workspaces = app

@@ -11,8 +11,7 @@ fn hint(err: &Error) -> Option<&'static str> {
         return Some("`patchbay server authorize SERVER`");
     }
     Some(match (err.code, err.field.as_deref()?) {
-        (NotFound, "server") => "`patchbay server list` shows them",
-        (NotFound, "deleted_server") => "`patchbay server list --deleted` shows them",
+        (NotFound, "server") => "`patchbay server list` shows them, `--deleted` the deleted ones",
         (NotFound, "portal") => "`patchbay portal list` shows them",
         (NotFound, "workspace") => "`patchbay workspace list` shows them",
         (NotFound, "template") => "`patchbay catalog list --search TEXT` finds them",

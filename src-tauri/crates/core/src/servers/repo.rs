@@ -300,8 +300,9 @@ pub(crate) fn find(
     let mut rows = rows.into_iter();
     match (rows.next(), rows.next()) {
         (None, _) => Err(match scope {
-            Scope::Deleted => Error::not_found(format!("no deleted server named '{ident}'"))
-                .at_field("deleted_server"),
+            Scope::Deleted => {
+                Error::not_found(format!("no deleted server named '{ident}'")).at_field("server")
+            }
             _ => Error::not_found(format!("no server named '{ident}' in this workspace"))
                 .at_field("server"),
         }),
