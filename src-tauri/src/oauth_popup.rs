@@ -59,8 +59,10 @@ pub fn open<R: Runtime>(
     url: &str,
     pages: Pages,
     on_closed: impl FnOnce() + Send + 'static,
-) -> Result<(), String> {
-    let parsed: tauri::Url = url.parse().map_err(|_| format!("'{url}' is not a URL"))?;
+) -> patchbay_core::Result<()> {
+    let parsed: tauri::Url = url.parse().map_err(|_| {
+        patchbay_core::Error::internal(format!("the authorization URL '{url}' is not a URL"))
+    })?;
     if let Some(old) = app.get_webview_window(LABEL) {
         let _ = old.destroy();
     }
@@ -115,7 +117,9 @@ pub fn open<R: Runtime>(
             NewWindowResponse::Deny
         })
         .build()
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| {
+            patchbay_core::Error::internal(format!("cannot open the sign-in window: {e}"))
+        })?;
     let _ = pages.send(first);
     let on_closed = Mutex::new(Some(on_closed));
     window.on_window_event(move |event| {

@@ -69,7 +69,7 @@ pub async fn authorize_server<R: Runtime>(
                 popup_app
                     .opener()
                     .open_url(url, None::<&str>)
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| Error::internal(format!("cannot open the system browser: {e}")))
             } else {
                 oauth_popup::open(&popup_app, url, page_tx, move || {
                     let _ = closed_tx.send(());
@@ -88,7 +88,7 @@ pub async fn authorize_server<R: Runtime>(
     oauth_popup::close(&app);
     oauth_popup::clear();
     if let Some(err) = open_error {
-        tracing::warn!(error = %err, "could not open the authorization page");
+        tracing::warn!(error = %err.message, "could not open the authorization page");
     }
     Ok(outcome?)
 }

@@ -16,7 +16,9 @@ use crate::secret::Secret;
 use crate::servers::{AuthType, NewServer, ServerPatch, Transport};
 use crate::workspaces::Workspace;
 
+mod aliases;
 mod risks;
+use aliases::names_are_valid;
 pub use risks::{ImportRisk, ImportRiskKind};
 
 /// The version of the document; an import refuses a newer one.
@@ -161,52 +163,6 @@ pub struct MissingSecrets {
     pub missing: Vec<String>,
 }
 
-/// The export's aliases, checked as `portal tool enable --alias` checks them, and unique in
-/// their portal: a crafted file could otherwise store names no client can call (a newline
-/// in one) or serve two tools under one name. Checked before anything is created.
-fn names_are_valid(doc: &WorkspaceExport) -> Result<()> {
-    for portal in &doc.portals {
-        for (noun, aliases) in [
-            (
-                "tool",
-                portal
-                    .servers
-                    .iter()
-                    .flat_map(|m| m.tools.iter().filter_map(|t| t.alias.as_deref()))
-                    .collect::<Vec<_>>(),
-            ),
-            (
-                "prompt",
-                portal
-                    .servers
-                    .iter()
-                    .flat_map(|m| m.prompts.iter().filter_map(|p| p.alias.as_deref()))
-                    .collect(),
-            ),
-        ] {
-            let mut seen = std::collections::HashSet::new();
-            for alias in aliases {
-                let alias = crate::portals::checked_alias(alias).map_err(|e| {
-                    Error::validation(
-                        "alias",
-                        format!("portal '{}' in this export: {}", portal.name, e.message),
-                    )
-                })?;
-                if !seen.insert(alias.clone()) {
-                    return Err(Error::conflict(
-                        "alias",
-                        format!(
-                            "this export serves two {noun}s named '{alias}' in portal '{}'; it was not imported",
-                            portal.name
-                        ),
-                    ));
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
 impl Patchbay {
     pub fn export_workspace_to(
         &self,
@@ -344,7 +300,7 @@ impl Patchbay {
             ));
         }
         let ws = self.create_workspace(name.unwrap_or(&doc.workspace))?;
-        let filled = self.fill_workspace(&ws, doc, &mut secrets);
+        let filled = self.fill_workspace(&ws, doc, &mut secrets, risks);
         if filled.is_err() {
             // Nothing half-imported stays behind: the workspace goes with what it got.
             let _ = self.delete_workspace(&ws.id, true);
@@ -357,13 +313,14 @@ impl Patchbay {
         ws: &Workspace,
         doc: &WorkspaceExport,
         secrets: &mut ImportSecrets,
+        risks: Vec<ImportRisk>,
     ) -> Result<WorkspaceImportReport> {
         let mut report = WorkspaceImportReport {
             workspace: ws.clone(),
             servers: Vec::new(),
             missing_secrets: Vec::new(),
             portal_tokens: BTreeMap::new(),
-            risks: doc.risks(),
+            risks,
         };
         for s in &doc.servers {
             let given = secrets.0.remove(&s.name).unwrap_or_default();
