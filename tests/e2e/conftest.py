@@ -4,7 +4,6 @@ real app. Every process started here is stopped by its pid."""
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import uuid
 from pathlib import Path
@@ -17,19 +16,22 @@ from selenium.webdriver.common.options import ArgOptions
 APP = os.environ["PATCHBAY_APP_BINARY"]
 CLI = os.environ["PATCHBAY_CLI_BINARY"]
 OUTPUT = Path(os.environ["PATCHBAY_E2E_OUTPUT"])
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "support"))
-from background_gateway import stop_gateway  # noqa: E402
-from mcp_servers import free_port, stop_group, wait_for_port  # noqa: E402
+from background_gateway import stop_gateway
+from mcp_servers import free_port, stop_group, wait_for_port
 
 
 class Env:
-    """A data dir and a keyring service of one test's own."""
+    """A data dir, a keyring service and a home of one test's own: the AI clients the app finds
+    are the ones a test puts there, never the machine's."""
 
     def __init__(self) -> None:
         self.dir = Path(tempfile.mkdtemp(prefix="patchbay-e2e-"))
+        self.home = self.dir / "home"
+        self.home.mkdir()
         self.vars = dict(
             os.environ,
+            HOME=str(self.home),
+            XDG_CONFIG_HOME=str(self.home / ".config"),
             PATCHBAY_DATA_DIR=str(self.dir),
             PATCHBAY_KEYRING_SERVICE=f"patchbay-e2e-{uuid.uuid4().hex}",
             # The gateway the app starts listens on any free port unless a test names one.

@@ -8,7 +8,7 @@ from mcp_servers import free_port, oauth_server, python_server
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select
-from test_servers import by_testid, fill, shot, wait
+from window import by_testid, fill, shot, wait
 
 
 def test_adding_an_oauth_server_goes_on_to_authorize(env, launch):

@@ -11,7 +11,7 @@ from contextlib import AsyncExitStack
 from mcp_servers import free_port
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from test_servers import by_testid, wait
+from window import by_testid, wait
 
 
 def test_the_app_serves_portals_on_its_gateway(env, launch):

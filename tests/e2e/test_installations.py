@@ -8,7 +8,7 @@ from pathlib import Path
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select
-from test_servers import by_testid, wait
+from window import by_testid, wait
 
 
 def test_import_install_and_drift_in_the_window(env, launch):

@@ -7,14 +7,7 @@ import json
 from mcp_servers import free_port, python_server
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from test_servers import by_testid, shot, wait
-
-
-def tool_states(driver) -> dict:
-    return driver.execute_script(
-        "return Object.fromEntries([...document.querySelectorAll('[data-testid=\"tool-row\"]')]"
-        ".map((r) => [r.dataset.name, r.dataset.state]))"
-    )
+from window import by_testid, shot, tool_states, wait
 
 
 def tool_row(driver, name: str):

@@ -5,10 +5,9 @@ it was measured on a list that really rendered."""
 import os
 from pathlib import Path
 
+from conftest import APP, OUTPUT
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
-
-from conftest import APP, OUTPUT
 
 SERVERS = 1000
 

@@ -10,8 +10,7 @@ import urllib.request
 from browser_recorder import BrowserRecorder
 from mcp_servers import oauth_server
 from selenium.webdriver.support import expected_conditions as EC
-from test_live import tool_states
-from test_servers import by_testid, shot, wait
+from window import by_testid, shot, tool_states, wait
 
 
 def test_authorize_in_the_popup_then_see_the_tools(env, launch):

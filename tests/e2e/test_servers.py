@@ -3,49 +3,18 @@ CLI sees in the same data dir and keyring. Screenshots of each main screen go to
 output (target/e2e)."""
 
 import json
-from pathlib import Path
 
-from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import Select, WebDriverWait
-
-from conftest import OUTPUT
+from selenium.webdriver.support.ui import Select
+from window import by_testid, fill, rows, shot, wait
 
 API_KEY = "sk-e2e-4f1d9a7c2b8e6d30cdef"
 
 
-def by_testid(value: str) -> tuple[str, str]:
-    return (By.CSS_SELECTOR, f'[data-testid="{value}"]')
-
-
-def wait(driver, timeout: float = 20) -> WebDriverWait:
-    return WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,))
-
-
-def rows(driver) -> list[str]:
-    # One script call reads the rows at one instant: element handles go stale when the list
-    # re-renders between finding a row and reading it.
-    return driver.execute_script(
-        "return [...document.querySelectorAll('[data-testid=\"server-row\"]')].map((r) => r.dataset.name)"
-    )
-
-
-def shot(driver, name: str) -> Path:
-    path = OUTPUT / f"{name}.png"
-    driver.save_screenshot(str(path))
-    return path
-
-
 def click_button(driver, label: str) -> None:
     wait(driver).until(EC.element_to_be_clickable((By.XPATH, f'//button[normalize-space(.)="{label}" or @aria-label="{label}"]'))).click()
-
-
-def fill(driver, element_id: str, text: str) -> None:
-    field = wait(driver).until(EC.element_to_be_clickable((By.ID, element_id)))
-    field.clear()
-    field.send_keys(text)
 
 
 def test_server_lifecycle_through_the_ui(env, launch):

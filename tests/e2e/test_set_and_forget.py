@@ -10,7 +10,7 @@ from pathlib import Path
 from mcp_servers import free_port, python_server
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from test_servers import by_testid, wait
+from window import by_testid, wait
 
 
 async def tools_through(entry: dict, env: dict) -> list[str]:

@@ -7,13 +7,13 @@ import asyncio
 import json
 import socket
 import threading
-import time
 
 from browser_recorder import BrowserRecorder
 from mcp_servers import everything, free_port
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from test_servers import by_testid, shot, wait
+from waiting import until, wait_until
+from window import by_testid, shot, wait
 
 
 def listening(port: int) -> bool:
@@ -43,10 +43,7 @@ def everything_in_the_window(env, launch, upstream: str, **app_env: str):
     env.cli("portal", "add-server", "Work", "every")
     port = free_port()
     driver = launch(PATCHBAY_GATEWAY_PORT=str(port), **app_env)
-    deadline = time.monotonic() + 60  # the app starts the gateway
-    while not listening(port):
-        assert time.monotonic() < deadline, "the app's gateway never listened"
-        time.sleep(0.1)
+    wait_until(lambda: listening(port), "the gateway the app starts to listen", timeout=60)
     return driver, portal, f"http://127.0.0.1:{port}/mcp/work"
 
 
@@ -71,13 +68,12 @@ def test_the_window_asks_what_a_client_cannot(env, launch):
         assert "Grace Hopper" in answer.get("text", ""), answer
         wait(driver).until(EC.invisibility_of_element_located(by_testid("window-input-dialog")))
 
-        deadline = time.monotonic() + 30  # the call log is written in batches
-        while time.monotonic() < deadline:
-            calls = json.loads(env.cli("portal", "log", "Work", "--json").stdout)["calls"]
-            asked = [c["outcome"] for c in calls if c["method"] == "elicitation/create"]
-            if asked:
-                break
-            time.sleep(0.2)
+        calls = until(
+            lambda: json.loads(env.cli("portal", "log", "Work", "--json").stdout)["calls"],
+            lambda calls: any(c["method"] == "elicitation/create" for c in calls),
+            timeout=30,  # the call log is written in batches
+        )
+        asked = [c["outcome"] for c in calls if c["method"] == "elicitation/create"]
         assert asked == ["asked_in_window"], calls
 
 

@@ -5,15 +5,12 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import uuid
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "support"))
-from background_gateway import stop_gateway  # noqa: E402
+from background_gateway import stop_gateway
 
 CLI = os.environ["PATCHBAY_CLI_BINARY"]
 

@@ -3,6 +3,7 @@ tool's description and adds a tool puts both in needs_approval with a diff; a de
 denied (SPEC §1)."""
 
 from mcp_servers import free_port, python_server
+from waiting import until
 
 
 def by_name(tools):
@@ -92,7 +93,6 @@ def served_prompts(address: str, token: str) -> dict:
 def served_soon(address: str, token: str, wanted) -> dict:
     """The gateway sees a store change within moments: what the portal serves once `wanted`
     (a test of it) holds, or the last answer after a generous bound."""
-    import time
 
     def attempt():
         try:
@@ -100,10 +100,7 @@ def served_soon(address: str, token: str, wanted) -> dict:
         except Exception:  # a listed prompt went between the listing and getting it: again
             return None
 
-    deadline = time.monotonic() + 30
-    while ((got := attempt()) is None or not wanted(got)) and time.monotonic() < deadline:
-        pass
-    return got
+    return until(attempt, lambda got: got is not None and wanted(got), timeout=30)
 
 
 def test_a_changed_prompt_waits_for_approval_and_is_not_served_until_approved(cli):

@@ -6,11 +6,11 @@ extension (tests/servers/python_server.py, variant `apps`)."""
 
 import asyncio
 
+from gateway_support import served_in_work
 from mcp.client.streamable_http import streamable_http_client
 from mcp_servers import python_server
-from test_eras import bearer, text_of
-from test_transparent import served_in_work
-from test_member_limits import until
+from portal_client import portal_bearer, text_of
+from waiting import until
 
 UI = "io.modelcontextprotocol/ui"
 CLOCK_UI = "ui://clock/app.html"
@@ -53,7 +53,7 @@ def test_an_mcp_app_looks_the_same_through_a_portal_and_its_calls_reach_the_tool
         assert direct["extension"] and direct["by_model"] == "12:00"
 
         # The model calls the portal's name; the app, rendered from the resource, the server's.
-        via = asyncio.run(app_as_seen(f"{address}/mcp/work", bearer(portal), "clock__clock", own_name="clock"))
+        via = asyncio.run(app_as_seen(f"{address}/mcp/work", portal_bearer(portal), "clock__clock", own_name="clock"))
         assert via.pop("by_app") == "12:00"
         assert via == direct
 

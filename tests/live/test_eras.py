@@ -8,14 +8,10 @@ eras."""
 import asyncio
 from contextlib import AsyncExitStack
 
+from gateway_support import everything_portal, served_in_work
 from mcp.client.streamable_http import streamable_http_client
 from mcp_servers import everything, python_server
-from test_transparent import answering, everything_portal, served_in_work
-
-
-def text_of(result) -> str:
-    assert not result.is_error, result
-    return "".join(getattr(c, "text", "") for c in result.content)
+from portal_client import answering, portal_bearer, text_of
 
 
 async def ask(url, headers: dict, modern: bool, calls: list[tuple[str, dict]]):
@@ -34,10 +30,6 @@ async def ask(url, headers: dict, modern: bool, calls: list[tuple[str, dict]]):
     return texts, sorted(kind for kind, _ in asked)
 
 
-def bearer(portal: dict) -> dict:
-    return {"Authorization": f"Bearer {portal['token']}"}
-
-
 def test_a_2026_server_asking_in_rounds_reaches_clients_of_both_eras(cli):
     with python_server("asking") as url:
         portal, address = served_in_work(cli, "asker", url)
@@ -49,7 +41,7 @@ def test_a_2026_server_asking_in_rounds_reaches_clients_of_both_eras(cli):
         expected = (["sampled-by-client, Ada Lovelace!"], ["elicitation", "sampling"])
         for modern in (False, True):
             assert asyncio.run(ask(url, {}, modern, [("greet", {})])) == expected, f"direct, modern={modern}"
-            got = asyncio.run(ask(f"{address}/mcp/work", bearer(portal), modern, [("asker__greet", {})]))
+            got = asyncio.run(ask(f"{address}/mcp/work", portal_bearer(portal), modern, [("asker__greet", {})]))
             assert got == expected, f"through the portal, modern={modern}"
             got = asyncio.run(ask(entry, {}, modern, [("asker__greet", {})]))
             assert got == expected, f"through the stdio entry, modern={modern}"
@@ -75,7 +67,7 @@ def test_a_2026_prompt_asking_in_rounds_reaches_clients_of_both_eras(cli):
         expected = ("Greet Ada Lovelace warmly.", ["elicitation"])
         assert asyncio.run(prompt_text(url, {}, True, "greeting")) == expected
         for modern in (True, False):
-            got = asyncio.run(prompt_text(f"{address}/mcp/work", bearer(portal), modern, "asker__greeting"))
+            got = asyncio.run(prompt_text(f"{address}/mcp/work", portal_bearer(portal), modern, "asker__greeting"))
             assert got == expected, f"through the portal, modern={modern}"
 
 
@@ -85,7 +77,7 @@ def test_an_initialize_era_server_asking_during_the_call_reaches_a_2026_client_i
         calls = [("trigger-sampling-request", {"prompt": "hello", "maxTokens": 10}), ("trigger-elicitation-request", {})]
         direct = asyncio.run(ask(url, {}, False, calls))
         assert "sampled-by-client" in direct[0][0] and "Ada Lovelace" in direct[0][1]
-        modern = asyncio.run(ask(f"{address}/mcp/work", bearer(portal), True, [(f"every__{n}", a) for n, a in calls]))
+        modern = asyncio.run(ask(f"{address}/mcp/work", portal_bearer(portal), True, [(f"every__{n}", a) for n, a in calls]))
         assert modern == direct
 
 
@@ -105,7 +97,7 @@ def test_a_2026_request_whose_mcp_method_header_lies_is_refused(cli):
         async def run():
             async with AsyncExitStack() as stack:
                 http = await stack.enter_async_context(httpx2.AsyncClient(
-                    headers=bearer(portal), timeout=60, event_hooks={"request": [lying]}))
+                    headers=portal_bearer(portal), timeout=60, event_hooks={"request": [lying]}))
                 streams = await stack.enter_async_context(
                     streamable_http_client(f"{address}/mcp/work", http_client=http))
                 session = await stack.enter_async_context(ClientSession(streams[0], streams[1]))

@@ -11,10 +11,11 @@ import urllib.error
 import urllib.request
 from contextlib import AsyncExitStack
 
-from mcp import ClientSession
 from gateway_support import gateway
-from portal_client import bearer, open_session
+from mcp import ClientSession
 from mcp_servers import python_server
+from portal_client import bearer, open_session
+from waiting import until
 
 
 async def session_calls(url: str, token: str) -> tuple[list[str], str, bool]:
@@ -75,9 +76,7 @@ def test_a_portal_serves_its_approved_tools_to_a_real_client(cli):
             assert status_of(f"{address}/mcp/nope", {}) == 401
 
             # Every call is logged (written in batches: wait, bounded, for both to land).
-            deadline = time.monotonic() + 10
-            while len(calls := cli.json("portal", "log", "Work")["calls"]) < 3 and time.monotonic() < deadline:
-                time.sleep(0.05)  # polling the log, bounded by the deadline
+            calls = until(lambda: cli.json("portal", "log", "Work")["calls"], lambda c: len(c) >= 3, timeout=10)
         by_tool = {c["tool"]: c for c in calls}
         assert by_tool["notes__add"]["outcome"] == "ok" and by_tool["notes__add"]["bytes_in"] > 0
         assert by_tool["notes__wipe_notes"]["outcome"] == "error" and by_tool["notes__wipe_notes"]["server_id"] is None
@@ -240,12 +239,7 @@ def test_a_cancelled_call_stops_at_the_gateway_and_the_session_goes_on(cli):
         with gateway(cli) as (address, _):
             took = asyncio.run(cancel_long_call(f"{address}/mcp/work", token))
             assert took < 5, "the next call did not wait for the cancelled one"
-            deadline = time.monotonic() + 10
-            while time.monotonic() < deadline:
-                calls = cli.json("portal", "log", "Work", "--tool", "long-running")["calls"]
-                if calls:
-                    break
-                time.sleep(0.1)  # polling the call log for the cancelled call; bounded
+            calls = until(lambda: cli.json("portal", "log", "Work", "--tool", "long-running")["calls"], timeout=10)
     assert calls, "the cancelled call was logged"
     assert calls[0]["outcome"] == "error" and "cancelled" in calls[0]["error"], calls[0]
     assert calls[0]["duration_ms"] < 10_000, "the gateway stopped waiting when the client cancelled"

@@ -11,13 +11,10 @@ from gateway_support import gateway
 from mcp import ClientSession
 from mcp.client.subscriptions import listen
 from mcp_servers import python_server
-from portal_client import bearer, open_session
+from portal_client import bearer, method_of, open_session
+from waiting import until
 
 HEARING = 15  # seconds a change may take to reach a client; the gateway polls every 0.1 s
-
-
-def method_of(message) -> str | None:
-    return getattr(message, "method", None) or getattr(getattr(message, "root", None), "method", None)
 
 
 async def tool_names(session: ClientSession) -> list[str]:
@@ -115,10 +112,9 @@ def test_an_upstream_of_the_initialize_era_is_followed_too(cli):
             assert done.returncode == 0, done.stderr
             unlocked = cli.json("tool", "call", "via-portal", "notes__unlock_export", "--args", "{}")
             assert unlocked["content"][0]["text"] == "unlocked"
-            deadline = time.monotonic() + HEARING
-            while time.monotonic() < deadline:
-                tools = {t["name"]: t for t in cli.json("tool", "list", "notes")["tools"]}
-                if "export_notes" in tools:
-                    break
-                time.sleep(0.1)  # polling the store for the gateway's sync; bounded
+            tools = until(
+                lambda: {t["name"]: t for t in cli.json("tool", "list", "notes")["tools"]},
+                lambda t: "export_notes" in t,
+                timeout=HEARING,
+            )
             assert tools.get("export_notes", {}).get("approval_state") == "needs_approval", tools.keys()

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 
 from gateway_support import gateway
 from mcp_servers import python_server, stop_group
+from waiting import until
 
 INIT = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
     "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "probe", "version": "1"}}}
@@ -118,7 +119,5 @@ def test_silent_sockets_neither_spin_the_gateway_nor_keep_it_from_answering(cli)
         finally:
             for s in silent:
                 s.close()
-        deadline = time.monotonic() + 60
-        while (code := post(url, auth)[0]) != 200 and time.monotonic() < deadline:
-            pass
+        code = until(lambda: post(url, auth)[0], lambda c: c == 200, timeout=60)
         assert code == 200, "the gateway answers again once the sockets are gone"

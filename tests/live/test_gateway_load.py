@@ -4,15 +4,15 @@ prompts and resources of members match what the upstream itself lists."""
 
 import asyncio
 import os
-import time
 from contextlib import AsyncExitStack
 
 import sdk_client
 from gateway_support import gateway, status
-from portal_client import bearer, open_session
 from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client
 from mcp_servers import everything, python_server
+from portal_client import bearer, open_session
+from waiting import until
 
 CLIENTS = 100
 CALLS_EACH = 6
@@ -66,12 +66,12 @@ def fd_kinds(pid: int) -> list[str]:
 
 def settled(address: str, token: str, pid: int, baseline_fds: int, timeout: float = 20.0) -> tuple[dict, int]:
     """The gateway's status and fd count once client sessions are gone (bounded wait)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        now, fds = status(address, token), open_fds(pid)
-        if (now["client_sessions"] == 0 and fds <= baseline_fds + 4) or time.monotonic() > deadline:
-            return now, fds
-        time.sleep(0.1)  # polling the gateway while closed sessions wind down; bounded
+    return until(
+        lambda: (status(address, token), open_fds(pid)),
+        lambda got: got[0]["client_sessions"] == 0 and got[1] <= baseline_fds + 4,
+        timeout,
+        every=0.1,
+    )
 
 
 def test_a_hundred_concurrent_clients_and_nothing_left_open(cli):

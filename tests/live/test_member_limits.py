@@ -3,21 +3,12 @@ so many calls at once (the rest wait their turn, and the log says how long), and
 requests may take — the member's own bound, else the portal's, else the server's."""
 
 import asyncio
-import time
 from contextlib import AsyncExitStack
 
+from gateway_support import LONG, everything_portal
 from mcp_servers import everything
 from portal_client import bearer, open_session
-from test_transparent import LONG, everything_portal
-
-
-def until(attempt, holds):
-    """The gateway sees a change made by the CLI within moments: `attempt` again until what it
-    returns `holds`, within a generous bound; the last answer."""
-    deadline = time.monotonic() + 60
-    while not holds(got := attempt()) and time.monotonic() < deadline:
-        pass
-    return got
+from waiting import until
 
 
 async def call(address: str, token: str, duration: float):

@@ -10,19 +10,13 @@ import urllib.request
 from contextlib import ExitStack
 
 from mcp_servers import free_port, oauth_server, python_server, stop_group
-from test_oauth import authorize, stats
+from oauth_flow import authorize, stats
+from waiting import wait_until
 
 
 def wait_for(what, probe, timeout: float = 60):
     """Polls `probe` until it returns something true; bounded by `timeout`."""
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = probe()
-        if last:
-            return last
-        time.sleep(0.2)  # polling the store through the CLI; bounded by the deadline
-    raise AssertionError(f"{what} within {timeout} s; last seen: {last}")
+    return wait_until(probe, what, timeout, every=0.2)
 
 
 def status(cli, name: str) -> dict:

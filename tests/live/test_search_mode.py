@@ -12,9 +12,8 @@ from contextlib import AsyncExitStack
 import pytest
 from mcp.shared.exceptions import MCPError
 from mcp_servers import everything, python_server
-from portal_client import bearer, open_session
-from test_gateway_changes import method_of
-from test_member_limits import until
+from portal_client import bearer, method_of, open_session
+from waiting import until
 
 META = {"search_tools", "call_tool"}
 

@@ -8,6 +8,7 @@ import time
 import uuid
 
 from mcp_servers import EVERYTHING
+from waiting import until
 
 
 def processes_matching(text: str) -> list[str]:
@@ -31,10 +32,7 @@ def test_the_process_group_is_killed_when_the_command_ends(cli):
     script = f"sleep {marker} & exec node {EVERYTHING}"
     report = cli.json("server", "test", "--command", "sh", "--arg", "-c", "--arg", script)
     assert report["counts"]["tools"] > 0
-    deadline = time.monotonic() + 5
-    while processes_matching(f"sleep {marker}") and time.monotonic() < deadline:
-        time.sleep(0.05)  # polling the process table, bounded by the deadline
-    assert processes_matching(f"sleep {marker}") == []
+    assert until(lambda: processes_matching(f"sleep {marker}"), lambda left: not left, timeout=5) == []
 
 
 def test_a_secret_env_value_comes_from_stdin_never_the_command_line(cli):

@@ -10,9 +10,9 @@ import asyncio
 import pytest
 from mcp.client.streamable_http import streamable_http_client
 from mcp_servers import python_server
+from portal_client import portal_bearer, text_of
 from tasks_client import TaskHandle, TasksClient, cancel_task, task_state
-from test_eras import bearer, text_of
-from test_member_limits import until
+from waiting import until
 
 ARGS = {"a": 2, "b": 3, "seconds": 0.3}
 
@@ -55,9 +55,9 @@ def test_a_members_task_reaches_a_client_that_takes_tasks_and_its_end_one_that_d
         assert text == "5"
         assert asyncio.run(add_slowly(url, {}, False, "slow_add")) == ("5", []), "no task without the extension"
 
-        text, [exposed] = asyncio.run(add_slowly(work, bearer(portal), True, "tasker__slow_add"))
+        text, [exposed] = asyncio.run(add_slowly(work, portal_bearer(portal), True, "tasker__slow_add"))
         assert text == "5" and exposed.startswith(f"{server_id}.") and len(exposed) == len(server_id) + 1 + len(own)
-        assert asyncio.run(add_slowly(work, bearer(portal), False, "tasker__slow_add")) == ("5", [])
+        assert asyncio.run(add_slowly(work, portal_bearer(portal), False, "tasker__slow_add")) == ("5", [])
 
         entry = StdioServerParameters(command=cli.binary, args=["bridge", portal["id"]], env=cli.env)
         text, [exposed] = asyncio.run(add_slowly(entry, {}, True, "tasker__slow_add"))
@@ -75,13 +75,13 @@ def test_a_task_is_cancelled_through_the_portal_and_only_its_portal_knows_its_id
         _, [work, other], address = tasker_portal(cli, url, "Work", "Other")
 
         async def scenario():
-            http, session = client(f"{address}/mcp/work", bearer(work), [TasksClient()])
+            http, session = client(f"{address}/mcp/work", portal_bearer(work), [TasksClient()])
             async with http, session:
                 handle = await session.session.call_tool("tasker__slow_add", {**ARGS, "seconds": 60}, allow_claimed=True)
                 assert isinstance(handle, TaskHandle) and handle.status == "working"
                 assert (await task_state(session.session, handle.task_id)).status == "working"
 
-                http2, elsewhere = client(f"{address}/mcp/other", bearer(other), [TasksClient()])
+                http2, elsewhere = client(f"{address}/mcp/other", portal_bearer(other), [TasksClient()])
                 async with http2, elsewhere:
                     with pytest.raises(MCPError, match="handed out no task"):
                         await task_state(elsewhere.session, handle.task_id)

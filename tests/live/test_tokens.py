@@ -10,9 +10,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from gateway_support import everything_portal
 from mcp_servers import everything
-from test_member_limits import until
-from test_transparent import everything_portal
+from waiting import until
 
 ROOT = Path(__file__).resolve().parents[2]
 O200K_URL = "https://openaipublic.blob.core.windows.net/encodings/o200k_base.tiktoken"

@@ -6,27 +6,13 @@ clients whose progress tokens coincide each get only their own reports."""
 import asyncio
 from contextlib import AsyncExitStack, asynccontextmanager
 
+from gateway_support import LONG, everything_portal
 from mcp import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
 from mcp_servers import EVERYTHING, everything
-from portal_client import bearer, open_session
-
-LONG = "trigger-long-running-operation"
-
-
-def served_in_work(cli, name: str, url: str) -> tuple[dict, str]:
-    """The server at `url` synced as `name` in portal Work, served by the user's gateway: the
-    portal and the gateway's address."""
-    cli.json("server", "create", "--name", name, "--url", url, "--sync")
-    portal = cli.json("portal", "create", "--name", "Work")
-    cli.json("portal", "add-server", "Work", name)
-    return portal, cli.json("gateway", "start")["address"]
-
-
-def everything_portal(cli, url: str) -> tuple[dict, str]:
-    """server-everything synced as `every` in portal Work, served by the user's gateway."""
-    return served_in_work(cli, "every", url)
+from portal_client import answering, bearer, open_session
+from waiting import until
 
 
 async def progress_of(session: ClientSession, tool: str, steps: int) -> list[tuple[float, float | None]]:
@@ -239,22 +225,6 @@ async def sampling_and_elicitation(session: ClientSession, prefix: str) -> tuple
     return "".join(c.text for c in sampled.content), "".join(c.text for c in elicited.content)
 
 
-def answering(asked: list) -> dict:
-    """Callbacks of the Python SDK client answering sampling and elicitation, noting each request."""
-    from mcp import types
-
-    async def sample(context, params):
-        asked.append(("sampling", params.messages[0].content.text))
-        return types.CreateMessageResult(role="assistant", content=types.TextContent(type="text", text="sampled-by-client"),
-                                         model="test-model", stop_reason="endTurn")
-
-    async def elicit(context, params):
-        asked.append(("elicitation", params.message))
-        return types.ElicitResult(action="accept", content={"name": "Ada Lovelace"})
-
-    return {"sampling_callback": sample, "elicitation_callback": elicit}
-
-
 def answering_client(streams, asked: list):
     """A Python SDK client session answering sampling and elicitation (see `answering`)."""
     return ClientSession(streams[0], streams[1], **answering(asked))
@@ -316,15 +286,12 @@ def test_sampling_and_elicitation_reach_the_client_that_made_the_call(cli):
         assert "declined" in "".join(c.text for c in elicited.content).lower()
 
         # Each request the server made is in the portal's log, under the call's tool.
-        import time
 
         def asked_log():
             calls = cli.json("portal", "log", "Work", "--limit", "50")["calls"]
             return sorted((c["tool"], c["method"], c["outcome"]) for c in calls if c["method"] != "tools/call")
 
-        deadline = time.monotonic() + 30  # the log is written in batches
-        while len(got := asked_log()) < 6 and time.monotonic() < deadline:
-            time.sleep(0.1)
+        got = until(asked_log, lambda g: len(g) >= 6, timeout=30)  # the log is written in batches
         assert got == sorted(
             [("every__trigger-sampling-request", "sampling/createMessage", "ok"),
              ("every__trigger-elicitation-request", "elicitation/create", "ok")] * 2

@@ -15,3 +15,33 @@ async def open_session(stack, url: str, headers: dict, message_handler=None, tim
 
 def bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
+
+
+def portal_bearer(portal: dict) -> dict:
+    """The header of a portal as `portal create --json` printed it (the one time it shows the token)."""
+    return bearer(portal["token"])
+
+
+def text_of(result) -> str:
+    assert not result.is_error, result
+    return "".join(getattr(c, "text", "") for c in result.content)
+
+
+def method_of(message) -> str | None:
+    return getattr(message, "method", None) or getattr(getattr(message, "root", None), "method", None)
+
+
+def answering(asked: list) -> dict:
+    """Callbacks of the Python SDK client answering sampling and elicitation, noting each request."""
+    from mcp import types
+
+    async def sample(context, params):
+        asked.append(("sampling", params.messages[0].content.text))
+        return types.CreateMessageResult(role="assistant", content=types.TextContent(type="text", text="sampled-by-client"),
+                                         model="test-model", stop_reason="endTurn")
+
+    async def elicit(context, params):
+        asked.append(("elicitation", params.message))
+        return types.ElicitResult(action="accept", content={"name": "Ada Lovelace"})
+
+    return {"sampling_callback": sample, "elicitation_callback": elicit}

@@ -1,4 +1,5 @@
-"""Running `patchbay serve` for a test, and asking it how many sessions it holds."""
+"""Running `patchbay serve` for a test, asking it how many sessions it holds, and the usual
+set-up: a server synced into portal Work and served by the user's gateway."""
 
 import json
 import subprocess
@@ -6,6 +7,11 @@ import urllib.request
 from contextlib import contextmanager
 
 from mcp_servers import stop_group
+
+# server-everything's tool that reports progress for as long as it is told to run.
+LONG = "trigger-long-running-operation"
+
+
 
 
 @contextmanager
@@ -32,3 +38,17 @@ def status(address: str, token: str | None = None, control: str | None = None) -
     request = urllib.request.Request(f"{address}/status", headers=headers)
     with urllib.request.urlopen(request, timeout=10) as r:
         return json.load(r)
+
+
+def served_in_work(cli, name: str, url: str) -> tuple[dict, str]:
+    """The server at `url` synced as `name` in portal Work, served by the user's gateway: the
+    portal and the gateway's address."""
+    cli.json("server", "create", "--name", name, "--url", url, "--sync")
+    portal = cli.json("portal", "create", "--name", "Work")
+    cli.json("portal", "add-server", "Work", name)
+    return portal, cli.json("gateway", "start")["address"]
+
+
+def everything_portal(cli, url: str) -> tuple[dict, str]:
+    """server-everything synced as `every` in portal Work, served by the user's gateway."""
+    return served_in_work(cli, "every", url)
