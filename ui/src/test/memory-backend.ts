@@ -822,7 +822,7 @@ export class MemoryBackend implements Backend {
     return { kind: "systemd", installed: this.startsAtLogin, name: "patchbay-gateway", file, note: null };
   }
 
-  settings: Settings = { health_check_seconds: 600 };
+  settings: Settings = { health_check_seconds: 600, welcome_dismissed: false };
 
   async getSettings() {
     return { ...this.settings };
@@ -834,6 +834,7 @@ export class MemoryBackend implements Backend {
       if (seconds !== 0 && (seconds < 10 || seconds > 604800)) fail("validation", "out of range: give 10 s to 7 days, or 0", "health_check_seconds");
       this.settings.health_check_seconds = seconds;
     }
+    if (patch.welcome_dismissed !== undefined) this.settings.welcome_dismissed = patch.welcome_dismissed;
     return { ...this.settings };
   }
 

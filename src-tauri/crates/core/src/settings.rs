@@ -18,6 +18,9 @@ pub const MAX_HEALTH_CHECK_SECONDS: u32 = 7 * 24 * 3600;
 pub struct Settings {
     /// How often the user's gateway syncs each enabled server to check its health; 0: never.
     pub health_check_seconds: u32,
+    /// The user skipped the first-run welcome (importing their clients' servers); the window
+    /// offers it again only when asked.
+    pub welcome_dismissed: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
@@ -25,9 +28,12 @@ pub struct Settings {
 pub struct SettingsPatch {
     #[ts(optional)]
     pub health_check_seconds: Option<u32>,
+    #[ts(optional)]
+    pub welcome_dismissed: Option<bool>,
 }
 
 const HEALTH_CHECK: &str = "health_check_seconds";
+const WELCOME_DISMISSED: &str = "welcome_dismissed";
 
 fn value(conn: &Connection, key: &str) -> Result<Option<serde_json::Value>> {
     let text: Option<String> = conn
@@ -43,8 +49,12 @@ pub(crate) fn read(conn: &Connection) -> Result<Settings> {
         .and_then(|v| v.as_u64())
         .and_then(|v| u32::try_from(v).ok())
         .unwrap_or(DEFAULT_HEALTH_CHECK_SECONDS);
+    let welcome_dismissed = value(conn, WELCOME_DISMISSED)?
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
     Ok(Settings {
         health_check_seconds,
+        welcome_dismissed,
     })
 }
 
@@ -71,12 +81,18 @@ impl Patchbay {
             check_health_interval(seconds)?;
         }
         self.store().write(|tx| {
-            if let Some(seconds) = patch.health_check_seconds {
+            let set = |key: &str, value: String| {
                 tx.execute(
                     "INSERT INTO settings (key, value) VALUES (?1, ?2)
                         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    params![HEALTH_CHECK, seconds.to_string()],
-                )?;
+                    params![key, value],
+                )
+            };
+            if let Some(seconds) = patch.health_check_seconds {
+                set(HEALTH_CHECK, seconds.to_string())?;
+            }
+            if let Some(dismissed) = patch.welcome_dismissed {
+                set(WELCOME_DISMISSED, dismissed.to_string())?;
             }
             read(tx)
         })

@@ -4,4 +4,9 @@ export type Settings = {
 /**
  * How often the user's gateway syncs each enabled server to check its health; 0: never.
  */
-health_check_seconds: number, };
+health_check_seconds: number, 
+/**
+ * The user skipped the first-run welcome (importing their clients' servers); the window
+ * offers it again only when asked.
+ */
+welcome_dismissed: boolean, };

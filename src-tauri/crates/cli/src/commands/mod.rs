@@ -87,6 +87,7 @@ pub fn run(cli: Cli, out: Output) -> Result<()> {
                 None => core.settings()?,
                 Some(seconds) => core.update_settings(patchbay_core::settings::SettingsPatch {
                     health_check_seconds: Some(seconds),
+                    ..Default::default()
                 })?,
             };
             out.settings(&settings);

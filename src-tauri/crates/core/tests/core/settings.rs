@@ -6,6 +6,7 @@ use crate::support::TestCore;
 fn health(seconds: u32) -> SettingsPatch {
     SettingsPatch {
         health_check_seconds: Some(seconds),
+        ..SettingsPatch::default()
     }
 }
 
@@ -48,4 +49,22 @@ fn an_out_of_range_interval_is_refused_and_changes_nothing() {
         );
     }
     assert_eq!(t.core.settings().unwrap().health_check_seconds, 120);
+}
+
+#[test]
+fn a_skipped_welcome_stays_skipped_and_leaves_the_interval_alone() {
+    let t = TestCore::new();
+    t.core.update_settings(health(120)).unwrap();
+    assert!(!t.core.settings().unwrap().welcome_dismissed);
+    let dismissed = SettingsPatch {
+        welcome_dismissed: Some(true),
+        ..SettingsPatch::default()
+    };
+    let after = t.core.update_settings(dismissed).unwrap();
+    assert!(after.welcome_dismissed);
+    assert_eq!(after.health_check_seconds, 120);
+    let reopened = t.reopen().settings().unwrap();
+    assert!(reopened.welcome_dismissed);
+    // Changing the interval later does not bring the welcome back.
+    assert!(t.core.update_settings(health(60)).unwrap().welcome_dismissed);
 }
