@@ -2,6 +2,7 @@
 # sudo when not root), are idempotent, and run from a fresh clone.
 #   make run    build and launch the Patchbay desktop app
 #   make test   every test, as CI runs it (.ci/run)
+# Beside them: make package (the .deb and .rpm), make check (the inner loop), make bench.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -15,9 +16,9 @@ CORE_PACKAGES := gcc libc6-dev
 APP_PACKAGES := $(CORE_PACKAGES) build-essential pkg-config file libssl-dev libwebkit2gtk-4.1-dev \
 	libxdo-dev libayatana-appindicator3-dev librsvg2-dev xdg-utils
 TEST_PACKAGES := $(APP_PACKAGES) dbus gnome-keyring libsecret-tools xvfb xauth fonts-dejavu-core \
-	webkit2gtk-driver python3-venv x11-utils
+	webkit2gtk-driver python3-venv x11-utils desktop-file-utils rpm
 
-.PHONY: run test check fmt bench lint ui ui-deps ui-test app deps-app deps-test check-tools
+.PHONY: run test check fmt bench lint ui ui-deps ui-test app package package-test deps-app deps-test check-tools
 
 run: deps-app app
 	$(CARGO) run --locked -p patchbay-app
@@ -31,6 +32,7 @@ test: deps-test ui-test lint
 	tests/live/run.sh
 	tests/conformance/run.sh
 	tests/e2e/run.sh
+	$(MAKE) --no-print-directory package-test
 
 # The inner loop, without installing anything or starting servers: format, lint and type
 # check, then the unit tests of every crate (no keyring, no network) and of the UI.
@@ -48,6 +50,22 @@ fmt:
 # CLI beside it runs the user's gateway and the entries installed into AI clients.
 app: ui
 	$(CARGO) build --locked -p patchbay-app -p patchbay-cli
+
+# The release app bundled by Tauri's bundler (the npm @tauri-apps/cli pinned in ui/, a prebuilt
+# binary): a .deb and an .rpm with the CLI on the PATH beside the app. AppImage is left out: its
+# bundler downloads linuxdeploy from GitHub at build time, which only registries may do here.
+# The CLI's path is absolute because the target dir may live outside the clone.
+TAURI := $(CURDIR)/ui/node_modules/.bin/tauri
+package: deps-app ui
+	$(CARGO) build --release --locked -p patchbay-cli
+	@target=$$($(CARGO) metadata --format-version 1 --no-deps | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])'); \
+	files="{\"/usr/bin/patchbay\": \"$$target/release/patchbay\"}"; \
+	rm -rf "$$target/release/bundle"; \
+	cd src-tauri && $(TAURI) build --ci --bundles deb,rpm \
+		--config "{\"bundle\": {\"linux\": {\"deb\": {\"files\": $$files}, \"rpm\": {\"files\": $$files}}}}" -- --locked
+
+package-test: deps-test package
+	tests/package/run.sh
 
 ui: ui-deps
 	cd ui && $(NPM) run build
