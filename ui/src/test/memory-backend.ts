@@ -686,7 +686,7 @@ export class MemoryBackend implements Backend {
     const found = this.installations.find((i) => i.workspace_id === workspace && i.client_id === client && (i.target_id === target || i.target_name === target));
     if (!found) fail("not_found", `'${target}' is not installed in ${client}`);
     this.installations = this.installations.filter((i) => i !== found);
-    return { ...found!, drift: "missing" };
+    return { ...found!, drift: "missing" as const };
   }
 
   async listInstallations(workspace: string) {

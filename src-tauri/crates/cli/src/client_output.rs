@@ -107,7 +107,7 @@ impl Output {
                     i.target_name.clone().unwrap_or_else(|| "(deleted)".into()),
                     i.client_id.clone(),
                     i.entry_name.clone(),
-                    i.drift.clone(),
+                    i.drift.as_str().to_string(),
                     i.file.clone(),
                 ]
             })

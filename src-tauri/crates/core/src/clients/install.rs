@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::config_file::{self, Entries};
 use super::dirs::Dirs;
 use super::entry;
-use super::model::{ClientInfo, Installation};
+use super::model::{ClientInfo, Drift, EntryMode, Installation, TargetKind};
 use super::plan::{EntryTransport, Resolved};
 use super::records::{self, Record};
 use super::registry::{self, CLIENTS, ClientSpec};
@@ -180,14 +180,18 @@ impl Patchbay {
             shared_file,
             w.bridge_command,
         )?;
-        if let (Resolved::Server { id, .. }, "bridge") = (w.target, planned.mode) {
+        if let (Resolved::Server { id, .. }, EntryMode::Bridge) = (w.target, planned.mode) {
             // The gateway knows the token before the client's first request.
             self.server_gateway_token(id)?;
         }
         let (kind, target_id, entry_name) = match w.target {
-            Resolved::Portal { id, slug } => ("portal", id.clone(), format!("patchbay-{slug}")),
+            Resolved::Portal { id, slug } => (
+                TargetKind::Portal,
+                id.clone(),
+                format!("patchbay-{slug}"),
+            ),
             Resolved::Server { id, name } => {
-                ("server", id.clone(), format!("patchbay-{}", slugify(name)))
+                (TargetKind::Server, id.clone(), format!("patchbay-{}", slugify(name)))
             }
         };
         let entries = Entries {
@@ -244,13 +248,13 @@ impl Patchbay {
                     .map(|p| display(&std::path::absolute(p).unwrap_or(p.to_path_buf()))),
                 private: w.project.is_some() && !shared_file,
                 entry_name: entry_name.clone(),
-                target_kind: kind.into(),
+                target_kind: kind,
                 target_id,
                 target_name: None,
-                mode: planned.mode.into(),
+                mode: planned.mode,
                 backup: backup.as_deref().map(display),
                 installed_at: crate::clock::now(),
-                drift: "in_sync".into(),
+                drift: Drift::InSync,
             },
             entry_hash: crate::live::content_hash(&value),
             created_container,
@@ -345,7 +349,7 @@ impl Patchbay {
         self.store()
             .write(|tx| records::delete(tx, &record.installation.id))?;
         let mut out = record.installation;
-        out.drift = "missing".into();
+        out.drift = Drift::Missing;
         Ok(out)
     }
 

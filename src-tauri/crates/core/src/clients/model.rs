@@ -3,6 +3,27 @@
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::servers::text_enum;
+
+text_enum!(
+    /// How an installed entry compares with what Patchbay wrote and would write now: `stale`,
+    /// Patchbay would write it differently now (a rotated token, a renamed portal); `modified`,
+    /// edited by hand; `missing`, gone from the file; `unreadable`, the file no longer parses.
+    Drift, "drift" {
+        InSync = "in_sync", Stale = "stale", Modified = "modified", Missing = "missing",
+        FileMissing = "file_missing", Unreadable = "unreadable",
+    }
+);
+text_enum!(
+    /// What an installation points at.
+    TargetKind, "target_kind" { Portal = "portal", Server = "server" }
+);
+text_enum!(
+    /// The entry's kind: `http`, a URL entry; `stdio`, the server's own command; `bridge`,
+    /// `patchbay bridge` through the user's gateway.
+    EntryMode, "mode" { Http = "http", Stdio = "stdio", Bridge = "bridge" }
+);
+
 /// A client Patchbay knows, as found on this machine.
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
@@ -33,21 +54,15 @@ pub struct Installation {
     #[serde(default)]
     pub private: bool,
     pub entry_name: String,
-    /// `portal` or `server`.
-    pub target_kind: String,
+    pub target_kind: TargetKind,
     pub target_id: String,
     /// The portal's or server's name now (`null` if it was deleted since).
     pub target_name: Option<String>,
-    /// `http`, `stdio` (the server's own command) or `bridge` (`patchbay bridge`, through the
-    /// user's gateway).
-    pub mode: String,
+    pub mode: EntryMode,
     /// Where the file was copied before the change, when it existed.
     pub backup: Option<String>,
     pub installed_at: String,
-    /// `in_sync`, `stale` (Patchbay would write it differently now: a rotated token, a
-    /// renamed portal), `modified` (the entry was edited by hand), `missing` (the entry is
-    /// gone), `file_missing`, or `unreadable` (the file no longer parses).
-    pub drift: String,
+    pub drift: Drift,
 }
 
 /// What an import did with each entry asked for.

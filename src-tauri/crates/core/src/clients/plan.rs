@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::entry::ClientEntry;
+use super::model::EntryMode;
 use super::registry::ClientSpec;
 use crate::Patchbay;
 use crate::error::{Error, ErrorCode, Result};
@@ -38,8 +39,7 @@ pub(crate) enum Resolved {
 /// An entry to write, how the installation records it, and whether it holds a secret.
 pub(crate) struct Planned {
     pub entry: ClientEntry,
-    /// `bridge`, `http` or `stdio`.
-    pub mode: &'static str,
+    pub mode: EntryMode,
     pub secret: bool,
     /// A command the client runs for the entry's headers (Claude Code's `headersHelper`).
     pub headers_helper: Option<String>,
@@ -137,7 +137,7 @@ impl Patchbay {
                 env: Self::keyring_env(),
                 cwd: None,
             },
-            mode: "bridge",
+            mode: EntryMode::Bridge,
             secret: false,
             headers_helper: None,
             input: None,
@@ -178,7 +178,7 @@ impl Patchbay {
                         sse: false,
                         headers: BTreeMap::new(),
                     },
-                    mode: "http",
+                    mode: EntryMode::Http,
                     secret: false,
                     headers_helper: None,
                     input: None,
@@ -281,7 +281,7 @@ impl Patchbay {
                         Ok(Planned {
                             secret: !headers.is_empty(),
                             entry: ClientEntry::Http { url, sse, headers },
-                            mode: "http",
+                            mode: EntryMode::Http,
                             headers_helper: None,
                             input: None,
                         })

@@ -5,7 +5,8 @@ use std::path::Path;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::config_file::{self, Entries};
-use super::model::Installation;
+use super::model::{Drift, Installation};
+use crate::servers::repo::parsed_column;
 use super::registry;
 use crate::error::Result;
 
@@ -47,13 +48,13 @@ fn from_row(r: &Row) -> rusqlite::Result<Record> {
             file,
             project_dir,
             entry_name: r.get(5)?,
-            target_kind: r.get(6)?,
+            target_kind: parsed_column(r, 6)?,
             target_id: r.get(7)?,
-            mode: r.get(8)?,
+            mode: parsed_column(r, 8)?,
             backup: r.get(9)?,
             installed_at: r.get(10)?,
             target_name: r.get(14)?,
-            drift: String::new(),
+            drift: Drift::InSync,
         },
         entry_hash: r.get(11)?,
         created_container: r.get(12)?,
@@ -79,9 +80,9 @@ pub(crate) fn insert(tx: &Connection, r: &Record) -> Result<()> {
             i.file,
             i.project_dir,
             i.entry_name,
-            i.target_kind,
+            i.target_kind.as_str(),
             i.target_id,
-            i.mode,
+            i.mode.as_str(),
             r.entry_hash,
             r.created_container,
             r.created_file,
@@ -154,16 +155,16 @@ pub(crate) fn delete(tx: &Connection, id: &str) -> Result<()> {
 }
 
 /// How the entry in the file compares with what was written, and the entry as it is there.
-pub(crate) fn file_drift(record: &Record) -> (&'static str, Option<serde_json::Value>) {
+pub(crate) fn file_drift(record: &Record) -> (Drift, Option<serde_json::Value>) {
     let i = &record.installation;
     let Some(spec) = registry::find(&i.client_id) else {
-        return ("unreadable", None);
+        return (Drift::Unreadable, None);
     };
     let path = Path::new(&i.file);
     let text = match config_file::read(path) {
         Ok(Some(text)) => text,
-        Ok(None) => return ("file_missing", None),
-        Err(_) => return ("unreadable", None),
+        Ok(None) => return (Drift::FileMissing, None),
+        Err(_) => return (Drift::Unreadable, None),
     };
     let entries = Entries {
         format: spec.format,
@@ -171,13 +172,13 @@ pub(crate) fn file_drift(record: &Record) -> (&'static str, Option<serde_json::V
     let servers_at =
         super::install::servers_path(spec, path, i.project_dir.as_deref().map(Path::new));
     match entries.list(&text, &super::install::keys(&servers_at), &i.file) {
-        Err(_) => ("unreadable", None),
+        Err(_) => (Drift::Unreadable, None),
         Ok(list) => match list.into_iter().find(|(name, _)| *name == i.entry_name) {
-            None => ("missing", None),
+            None => (Drift::Missing, None),
             Some((_, value)) if crate::live::content_hash(&value) == record.entry_hash => {
-                ("in_sync", Some(value))
+                (Drift::InSync, Some(value))
             }
-            Some((_, value)) => ("modified", Some(value)),
+            Some((_, value)) => (Drift::Modified, Some(value)),
         },
     }
 }

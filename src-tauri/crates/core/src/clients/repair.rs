@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::entry::{self, ClientEntry};
 use super::install::Writing;
-use super::model::Installation;
+use super::model::{Drift, EntryMode, Installation, TargetKind};
 use super::plan::{EntryTransport, Resolved};
 use super::records::{self, Record};
 use super::registry;
@@ -16,27 +16,26 @@ use crate::error::{Error, ErrorCode, Result};
 impl Patchbay {
     /// `in_sync`, `stale` (written before a change it depends on), `modified` (edited by
     /// hand), `missing`, `file_missing` or `unreadable`.
-    pub(crate) fn drift(&self, record: &Record) -> String {
+    pub(crate) fn drift(&self, record: &Record) -> Drift {
         let (state, value) = records::file_drift(record);
-        if state != "in_sync" {
-            return state.into();
+        if state != Drift::InSync {
+            return state;
         }
         match self.entry_now(record, value.as_ref()) {
-            Ok(now) if crate::live::content_hash(&now) == record.entry_hash => "in_sync",
-            Ok(_) => "stale",
-            Err(e) if e.code == ErrorCode::NotFound => "stale",
+            Ok(now) if crate::live::content_hash(&now) == record.entry_hash => Drift::InSync,
+            Ok(_) => Drift::Stale,
+            Err(e) if e.code == ErrorCode::NotFound => Drift::Stale,
             // The keyring did not answer, say: nothing says the entry is wrong.
             Err(e) => {
                 tracing::debug!(error = %e, "cannot tell whether an installed entry is current");
-                "in_sync"
+                Drift::InSync
             }
         }
-        .into()
     }
 
     fn resolved(&self, record: &Record) -> Result<Resolved> {
         let i = &record.installation;
-        if i.target_kind == "portal" {
+        if i.target_kind == TargetKind::Portal {
             let portal = self.store().read(|c| {
                 crate::portals::repo::find(c, &i.workspace_id, &i.target_id).map(|r| r.portal)
             })?;
@@ -55,7 +54,7 @@ impl Patchbay {
 
     /// A URL entry stays one; an entry of a server's own command becomes Patchbay's.
     fn transport_of(record: &Record) -> EntryTransport {
-        if record.installation.mode == "http" {
+        if record.installation.mode == EntryMode::Http {
             EntryTransport::Http
         } else {
             EntryTransport::Stdio
@@ -142,7 +141,7 @@ impl Patchbay {
             }
             None => all
                 .into_iter()
-                .filter(|r| self.drift(r) != "in_sync")
+                .filter(|r| self.drift(r) != Drift::InSync)
                 .collect(),
         };
         chosen.iter().map(|r| self.repair(r)).collect()
@@ -160,7 +159,7 @@ impl Patchbay {
             }
         };
         let mut rewritten = Vec::new();
-        for record in records.iter().filter(|r| self.drift(r) == "stale") {
+        for record in records.iter().filter(|r| self.drift(r) == Drift::Stale) {
             match self.repair(record) {
                 Ok(done) => rewritten.push(done.file),
                 Err(e) => tracing::warn!(

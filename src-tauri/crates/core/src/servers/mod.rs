@@ -8,3 +8,4 @@ pub(crate) mod repo;
 pub(crate) mod variables;
 
 pub use model::*;
+pub(crate) use model::text_enum;

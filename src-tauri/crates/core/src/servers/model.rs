@@ -6,13 +6,14 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::{Error, Result};
 use crate::secret::Secret;
 
 macro_rules! text_enum {
     ($(#[$meta:meta])* $name:ident, $field:literal { $($variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize, ::ts_rs::TS,
+        )]
         #[serde(rename_all = "snake_case")]
         #[ts(export)]
         pub enum $name { $($variant),+ }
@@ -26,11 +27,11 @@ macro_rules! text_enum {
         }
 
         impl std::str::FromStr for $name {
-            type Err = Error;
-            fn from_str(s: &str) -> Result<Self> {
+            type Err = $crate::error::Error;
+            fn from_str(s: &str) -> $crate::error::Result<Self> {
                 match s {
                     $($text => Ok($name::$variant),)+
-                    other => Err(Error::validation($field, format!(
+                    other => Err($crate::error::Error::validation($field, format!(
                         "'{other}' is not a valid {}; use one of: {}",
                         $field,
                         [$($text),+].join(", ")
@@ -46,6 +47,8 @@ macro_rules! text_enum {
         }
     };
 }
+/// Closed sets of text values beyond servers' (installations') are made the same way.
+pub(crate) use text_enum;
 
 text_enum!(
     /// How Patchbay reaches the server.

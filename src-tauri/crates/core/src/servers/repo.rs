@@ -85,7 +85,7 @@ fn json_column<T: for<'de> Deserialize<'de>>(row: &Row, idx: usize) -> rusqlite:
     })
 }
 
-fn parsed_column<T: std::str::FromStr>(row: &Row, idx: usize) -> rusqlite::Result<T>
+pub(crate) fn parsed_column<T: std::str::FromStr>(row: &Row, idx: usize) -> rusqlite::Result<T>
 where
     T::Err: std::error::Error + Send + Sync + 'static,
 {
