@@ -18,7 +18,7 @@ APP_PACKAGES := $(CORE_PACKAGES) build-essential pkg-config file libssl-dev libw
 TEST_PACKAGES := $(APP_PACKAGES) dbus gnome-keyring libsecret-tools xvfb xauth fonts-dejavu-core \
 	webkit2gtk-driver python3-venv x11-utils desktop-file-utils rpm
 
-.PHONY: run test check fmt bench lint ui ui-deps ui-test app package package-test deps-app deps-test check-tools
+.PHONY: run test check fmt bench lint ui ui-deps ui-test app package package-test release-figures deps-app deps-test check-tools
 
 run: deps-app app
 	$(CARGO) run --locked -p patchbay-app
@@ -91,6 +91,12 @@ bench: deps-test
 	source tests/bench/env.sh && tests/support/with-keyring.sh $(CARGO) bench --locked -p patchbay-cli --bench gateway
 	source tests/bench/env.sh && tests/support/with-keyring.sh $(CARGO) bench --locked -p patchbay-cli --bench entry
 	source tests/bench/corpus/env.sh && tests/support/with-keyring.sh $(CARGO) bench --locked -p patchbay-cli --bench search
+
+# The README's release figures, from the package: first paint, idle memory with 0 and 1,000
+# servers, memory over an hour of a portal serving calls, package sizes (SOAK= minutes).
+SOAK ?= 60
+release-figures: deps-test package
+	tests/bench/release_figures.sh --soak-minutes $(SOAK)
 
 deps-app: check-tools
 	@tests/support/apt-install.sh $(APP_PACKAGES)

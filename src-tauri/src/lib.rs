@@ -16,6 +16,7 @@ use state::AppState;
 pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder.invoke_handler(tauri::generate_handler![
         commands::app::app_info,
+        commands::app::first_paint,
         commands::app::get_settings,
         commands::app::update_settings,
         commands::app::gateway_status,

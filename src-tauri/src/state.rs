@@ -34,6 +34,8 @@ pub struct AppState {
     pub info: AppInfo,
     /// Why the user's gateway did not start, if it did not.
     pub gateway: std::sync::Mutex<crate::gateway::GatewaySlot>,
+    /// The window reported its first frame (logged once).
+    pub painted: std::sync::Once,
     _log_guard: Option<logging::Guard>,
 }
 
@@ -74,6 +76,7 @@ impl AppState {
             data_dir: data_dir.to_path_buf(),
             info,
             gateway: Default::default(),
+            painted: std::sync::Once::new(),
             _log_guard: None,
         })
     }

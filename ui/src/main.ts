@@ -8,4 +8,7 @@ import { tauriBackend } from "./lib/backend/tauri";
 
 const target = document.getElementById("app");
 if (!target) throw new Error("index.html has no #app element");
-mount(App, { target, props: { backend: tauriBackend() } });
+const backend = tauriBackend();
+mount(App, { target, props: { backend } });
+// The frame after the one that laid the app out is the first one on screen.
+requestAnimationFrame(() => requestAnimationFrame(() => void backend.firstPaint().catch(() => {})));

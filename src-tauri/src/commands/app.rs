@@ -23,6 +23,19 @@ pub async fn app_info(state: State<'_, AppState>) -> CommandResult<AppInfo> {
     Ok(info)
 }
 
+/// The window drew its first frame: logged once with the wall-clock time, so that the release
+/// figures (tests/bench/release_figures.py) measure start to first paint from outside.
+#[tauri::command]
+pub fn first_paint(state: State<'_, AppState>) -> CommandResult<()> {
+    state.painted.call_once(|| {
+        let unix_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64);
+        tracing::info!(unix_ms, "first paint");
+    });
+    Ok(())
+}
+
 #[tauri::command]
 pub async fn gateway_status(state: State<'_, AppState>) -> CommandResult<GatewayReport> {
     Ok(gateway::report(&state.data_dir, &state.gateway).await)

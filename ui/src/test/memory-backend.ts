@@ -824,6 +824,8 @@ export class MemoryBackend implements Backend {
 
   settings: Settings = { health_check_seconds: 600, welcome_dismissed: false };
 
+  async firstPaint() {}
+
   async getSettings() {
     return { ...this.settings };
   }

@@ -48,6 +48,8 @@ import type { Workspace } from "../bindings/Workspace";
 
 export interface Backend {
   appInfo(): Promise<AppInfo>;
+  /** The window drew its first frame (the app logs when, for the release figures). */
+  firstPaint(): Promise<void>;
   /** The user's gateway (a background process): what it serves now, or why it is not running. */
   gatewayStatus(): Promise<GatewayReport>;
   /** Starts the gateway if it is not running (stopped from the CLI, say). */

@@ -82,6 +82,7 @@ async function call<T>(command: string, input?: unknown): Promise<T> {
 export function tauriBackend(): Backend {
   return {
     appInfo: () => call<AppInfo>("app_info"),
+    firstPaint: () => call<void>("first_paint"),
     listWorkspaces: () => call<Workspace[]>("list_workspaces"),
     createWorkspace: (name) => call<Workspace>("create_workspace", { name } satisfies CreateWorkspaceInput),
     renameWorkspace: (workspace, name) =>

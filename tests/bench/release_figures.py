@@ -1,0 +1,227 @@
+"""The README's release figures, measured on the packaged release build (the .deb `make package`
+made, extracted): cold start to first paint, idle memory of the app and of WebKit's processes
+with 0 and with 1,000 servers, the same after a portal served calls for a while, and the package
+sizes. Prints a Markdown table; run by `make release-figures` (tests/bench/release_figures.sh).
+
+First paint is the UI's own report: after its first frame the window tells the app, which logs
+`first paint` with the wall-clock time; the start is taken just before the process is spawned.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+import uuid
+from contextlib import AsyncExitStack
+from pathlib import Path
+
+from background_gateway import stop_gateway
+from mcp_servers import everything
+from portal_client import bearer, open_session
+from waiting import wait_until
+
+BUNDLES = Path(os.environ["PATCHBAY_BUNDLE_DIR"])
+MIB = 1024 * 1024
+
+
+def extracted() -> Path:
+    deb = next(BUNDLES.glob("deb/*.deb"))
+    where = Path(tempfile.mkdtemp(prefix="patchbay-figures-"))
+    subprocess.run(["dpkg-deb", "-x", str(deb), str(where)], check=True)
+    return where
+
+
+class User:
+    """An empty data dir, home and keyring service, and the packaged binaries."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.dir = Path(tempfile.mkdtemp(prefix="patchbay-figures-data-"))
+        (self.dir / "home").mkdir()
+        self.env = dict(
+            os.environ,
+            HOME=str(self.dir / "home"),
+            XDG_CONFIG_HOME=str(self.dir / "home/.config"),
+            PATCHBAY_DATA_DIR=str(self.dir),
+            PATCHBAY_KEYRING_SERVICE=f"patchbay-figures-{uuid.uuid4().hex}",
+            PATCHBAY_GATEWAY_PORT="0",
+        )
+        self.cli_path = str(root / "usr/bin/patchbay")
+
+    def cli(self, *args: str, stdin: str = "") -> str:
+        return subprocess.run([self.cli_path, *args], input=stdin, env=self.env, capture_output=True, text=True, check=True).stdout
+
+    def close(self) -> None:
+        stop_gateway(self.cli_path, self.dir, self.env)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def first_paint_unix_ms(logs: Path) -> int | None:
+    for log in logs.glob("patchbay.*.log"):
+        match = re.search(r"first paint.*?unix_ms=(\d+)", log.read_text(errors="replace"))
+        if match:
+            return int(match.group(1))
+    return None
+
+
+def children(pid: int) -> list[int]:
+    """Every process below `pid` (WebKit's web and network processes)."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def memory(pid: int) -> tuple[int, int]:
+    """Resident and proportional set size in bytes (PSS splits shared pages fairly)."""
+    rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    rss = int(re.search(r"^Rss:\s+(\d+) kB", rollup, re.M).group(1)) * 1024
+    pss = int(re.search(r"^Pss:\s+(\d+) kB", rollup, re.M).group(1)) * 1024
+    return rss, pss
+
+
+class App:
+    def __init__(self, user: User) -> None:
+        self.user = user
+        self.started_ms = time.time() * 1000
+        self.process = subprocess.Popen(
+            [str(user.root / "usr/bin/patchbay-app")],
+            env=user.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        painted = wait_until(lambda: first_paint_unix_ms(user.dir / "logs"), "the window's first paint", timeout=120)
+        self.first_paint_ms = painted - self.started_ms
+
+    def memory(self) -> dict[str, float]:
+        app_rss, _ = memory(self.process.pid)
+        webkit = [memory(p) for p in children(self.process.pid) if "WebKit" in Path(f"/proc/{p}/comm").read_text()]
+        return {
+            "app_rss": app_rss / MIB,
+            "webkit_rss": sum(r for r, _ in webkit) / MIB,
+            "webkit_pss": sum(p for _, p in webkit) / MIB,
+        }
+
+    def idle_memory(self, settle: float) -> dict[str, float]:
+        # Idle is measured: the window is left alone for `settle` s first.
+        time.sleep(settle)
+        return self.memory()
+
+    def stop(self) -> None:
+        os.killpg(self.process.pid, 9)
+        self.process.wait(timeout=30)
+
+
+def add_servers(user: User, count: int) -> None:
+    for i in range(count):
+        user.cli("server", "create", "--name", f"server-{i:04}", "--url", f"http://127.0.0.1:9/mcp/{i}")
+
+
+async def serve_calls(url: str, token: str, minutes: float, parallel: int, per_second: float) -> int:
+    """One client session sending `parallel` calls at a time through the portal, `per_second`
+    such rounds a second at most (a steady load, not a stress test)."""
+    calls = 0
+    async with AsyncExitStack() as stack:
+        session = await open_session(stack, url, bearer(token))
+        await session.initialize()
+        tools = [t.name for t in (await session.list_tools()).tools]
+        echo = next(t for t in tools if t.endswith("echo"))
+        deadline = time.monotonic() + minutes * 60
+        while time.monotonic() < deadline:
+            began = time.monotonic()
+            await asyncio.gather(*(session.call_tool(echo, {"message": f"call {calls + k}"}) for k in range(parallel)))
+            calls += parallel
+            await asyncio.sleep(max(0.0, 1 / per_second - (time.monotonic() - began)))
+    return calls
+
+
+def gateway_memory(user: User) -> float:
+    pid = json.loads((user.dir / "gateway.json").read_text())["pid"]
+    return memory(pid)[0] / MIB
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--launches", type=int, default=5)
+    parser.add_argument("--settle", type=float, default=10, help="seconds left idle before memory is read")
+    parser.add_argument("--soak-minutes", type=float, default=60)
+    parser.add_argument("--rounds-per-second", type=float, default=10)
+    args = parser.parse_args()
+    root = extracted()
+    rows: list[tuple[str, str]] = []
+    try:
+        # Start to first paint, each launch on a new data dir (the first one creates the store).
+        paints = []
+        for i in range(args.launches):
+            user = User(root)
+            app = App(user)
+            paints.append(app.first_paint_ms)
+            if i == 0:
+                idle = app.idle_memory(args.settle)
+            app.stop()
+            user.close()
+        rows.append(("First paint, first launch", f"{paints[0]:.0f} ms"))
+        rows.append((f"First paint, median of {len(paints)} launches", f"{statistics.median(paints):.0f} ms"))
+        rows.append(("Idle, 0 servers: app process (RSS)", f"{idle['app_rss']:.0f} MiB"))
+        rows.append(("Idle, 0 servers: WebKit processes (RSS / PSS)", f"{idle['webkit_rss']:.0f} / {idle['webkit_pss']:.0f} MiB"))
+
+        user = User(root)
+        add_servers(user, 1000)
+        app = App(user)
+        full = app.idle_memory(args.settle)
+        rows.append(("First paint with 1,000 servers", f"{app.first_paint_ms:.0f} ms"))
+        rows.append(("Idle, 1,000 servers: app process (RSS)", f"{full['app_rss']:.0f} MiB"))
+        rows.append(("Idle, 1,000 servers: WebKit processes (RSS / PSS)", f"{full['webkit_rss']:.0f} / {full['webkit_pss']:.0f} MiB"))
+        app.stop()
+        user.close()
+
+        user = User(root)
+        with everything("streamableHttp") as upstream:
+            user.cli("server", "create", "--name", "everything", "--url", upstream)
+            user.cli("server", "sync", "everything")
+            user.cli("tool", "approve", "everything", "--all")
+            portal = json.loads(user.cli("portal", "create", "--name", "soak", "--json"))
+            user.cli("portal", "add-server", "soak", "everything")
+            app = App(user)
+            address = wait_until(lambda: json.loads(user.cli("gateway", "status", "--json")).get("address"), "the gateway")
+            before = app.idle_memory(args.settle) | {"gateway_rss": gateway_memory(user)}
+            calls = asyncio.run(serve_calls(f"{address}/mcp/{portal['slug']}", portal["token"], args.soak_minutes, 8, args.rounds_per_second))
+            after = app.idle_memory(args.settle) | {"gateway_rss": gateway_memory(user)}
+            app.stop()
+        user.close()
+        soak = f"after {args.soak_minutes:g} min serving ({calls:,} calls, 8 in parallel on one session)"
+        rows.append((f"App process (RSS), before → {soak}", f"{before['app_rss']:.0f} → {after['app_rss']:.0f} MiB"))
+        rows.append(("WebKit processes (RSS), same", f"{before['webkit_rss']:.0f} → {after['webkit_rss']:.0f} MiB"))
+        rows.append(("Gateway process (RSS), same", f"{before['gateway_rss']:.0f} → {after['gateway_rss']:.0f} MiB"))
+
+        for package in sorted(BUNDLES.glob("*/*.deb")) + sorted(BUNDLES.glob("*/*.rpm")):
+            rows.append((f"Package {package.name}", f"{package.stat().st_size / MIB:.1f} MiB"))
+        installed = sum(f.stat().st_size for f in root.rglob("*") if f.is_file())
+        rows.append(("Installed size (app, CLI, icons, desktop entry)", f"{installed / MIB:.1f} MiB"))
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+    print("| Figure | Release build |")
+    print("|---|---|")
+    for name, value in rows:
+        print(f"| {name} | {value} |")
+
+
+if __name__ == "__main__":
+    main()
