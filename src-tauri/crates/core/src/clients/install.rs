@@ -185,14 +185,14 @@ impl Patchbay {
             self.server_gateway_token(id)?;
         }
         let (kind, target_id, entry_name) = match w.target {
-            Resolved::Portal { id, slug } => (
-                TargetKind::Portal,
-                id.clone(),
-                format!("patchbay-{slug}"),
-            ),
-            Resolved::Server { id, name } => {
-                (TargetKind::Server, id.clone(), format!("patchbay-{}", slugify(name)))
+            Resolved::Portal { id, slug } => {
+                (TargetKind::Portal, id.clone(), format!("patchbay-{slug}"))
             }
+            Resolved::Server { id, name } => (
+                TargetKind::Server,
+                id.clone(),
+                format!("patchbay-{}", slugify(name)),
+            ),
         };
         let entries = Entries {
             format: spec.format,

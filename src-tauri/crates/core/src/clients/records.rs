@@ -6,9 +6,9 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::config_file::{self, Entries};
 use super::model::{Drift, Installation};
-use crate::servers::repo::parsed_column;
 use super::registry;
 use crate::error::Result;
+use crate::servers::repo::parsed_column;
 
 pub(crate) struct Record {
     pub installation: Installation,

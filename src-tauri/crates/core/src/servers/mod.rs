@@ -7,5 +7,5 @@ mod page;
 pub(crate) mod repo;
 pub(crate) mod variables;
 
-pub use model::*;
 pub(crate) use model::text_enum;
+pub use model::*;

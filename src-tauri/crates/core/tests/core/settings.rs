@@ -66,5 +66,10 @@ fn a_skipped_welcome_stays_skipped_and_leaves_the_interval_alone() {
     let reopened = t.reopen().settings().unwrap();
     assert!(reopened.welcome_dismissed);
     // Changing the interval later does not bring the welcome back.
-    assert!(t.core.update_settings(health(60)).unwrap().welcome_dismissed);
+    assert!(
+        t.core
+            .update_settings(health(60))
+            .unwrap()
+            .welcome_dismissed
+    );
 }
