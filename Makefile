@@ -18,7 +18,7 @@ APP_PACKAGES := $(CORE_PACKAGES) build-essential pkg-config file libssl-dev libw
 TEST_PACKAGES := $(APP_PACKAGES) dbus gnome-keyring libsecret-tools xvfb xauth fonts-dejavu-core \
 	webkit2gtk-driver python3-venv x11-utils desktop-file-utils rpm
 
-.PHONY: run test check fmt bench lint ui ui-deps ui-test app package package-test release-figures deps-app deps-test check-tools
+.PHONY: run test check fmt formatted bench lint ui ui-deps ui-test app package package-test release-figures deps-app deps-test check-tools
 
 run: deps-app app
 	$(CARGO) run --locked -p patchbay-app
@@ -36,15 +36,16 @@ test: deps-test ui-test lint
 
 # The inner loop, without installing anything or starting servers: format, lint and type
 # check, then the unit tests of every crate (no keyring, no network) and of the UI.
-check: ui-deps
-	$(CARGO) fmt --all --check
+check: formatted
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 	cd ui && $(NPM) run check
 	$(CARGO) test --workspace --locked --lib --bins
 	cd ui && $(NPM) test
 
-fmt:
+fmt: ui-deps
 	$(CARGO) fmt --all
+	cd ui && $(NPM) run --silent format
+	tests/support/ruff.sh format tests
 
 # The app embeds the built UI, so the UI is built before anything compiles the app crate. The
 # CLI beside it runs the user's gateway and the entries installed into AI clients.
@@ -76,8 +77,15 @@ ui-deps:
 ui-test: ui
 	cd ui && $(NPM) run check && $(NPM) test
 
-lint: ui
+# Every file in its formatter's shape (rustfmt, Prettier for TypeScript and Svelte, ruff for
+# Python; `make fmt` fixes them) and the Python linted (pyflakes' rules).
+formatted: ui-deps
 	$(CARGO) fmt --all --check
+	cd ui && $(NPM) run --silent format:check
+	tests/support/ruff.sh format --check tests
+	tests/support/ruff.sh check tests
+
+lint: ui formatted
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
 # Benchmarks: the store at 10,000 servers, live MCP (connection test vs the MCP Inspector CLI,

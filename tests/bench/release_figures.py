@@ -55,7 +55,9 @@ class User:
         self.cli_path = str(root / "usr/bin/patchbay")
 
     def cli(self, *args: str, stdin: str = "") -> str:
-        return subprocess.run([self.cli_path, *args], input=stdin, env=self.env, capture_output=True, text=True, check=True).stdout
+        return subprocess.run(
+            [self.cli_path, *args], input=stdin, env=self.env, capture_output=True, text=True, check=True
+        ).stdout
 
     def close(self) -> None:
         stop_gateway(self.cli_path, self.dir, self.env)
@@ -179,7 +181,12 @@ def main() -> None:
         rows.append(("First paint, first launch", f"{paints[0]:.0f} ms"))
         rows.append((f"First paint, median of {len(paints)} launches", f"{statistics.median(paints):.0f} ms"))
         rows.append(("Idle, 0 servers: app process (RSS)", f"{idle['app_rss']:.0f} MiB"))
-        rows.append(("Idle, 0 servers: WebKit processes (RSS / PSS)", f"{idle['webkit_rss']:.0f} / {idle['webkit_pss']:.0f} MiB"))
+        rows.append(
+            (
+                "Idle, 0 servers: WebKit processes (RSS / PSS)",
+                f"{idle['webkit_rss']:.0f} / {idle['webkit_pss']:.0f} MiB",
+            )
+        )
 
         user = User(root)
         add_servers(user, 1000)
@@ -187,7 +194,12 @@ def main() -> None:
         full = app.idle_memory(args.settle)
         rows.append(("First paint with 1,000 servers", f"{app.first_paint_ms:.0f} ms"))
         rows.append(("Idle, 1,000 servers: app process (RSS)", f"{full['app_rss']:.0f} MiB"))
-        rows.append(("Idle, 1,000 servers: WebKit processes (RSS / PSS)", f"{full['webkit_rss']:.0f} / {full['webkit_pss']:.0f} MiB"))
+        rows.append(
+            (
+                "Idle, 1,000 servers: WebKit processes (RSS / PSS)",
+                f"{full['webkit_rss']:.0f} / {full['webkit_pss']:.0f} MiB",
+            )
+        )
         app.stop()
         user.close()
 
@@ -199,9 +211,15 @@ def main() -> None:
             portal = json.loads(user.cli("portal", "create", "--name", "soak", "--json"))
             user.cli("portal", "add-server", "soak", "everything")
             app = App(user)
-            address = wait_until(lambda: json.loads(user.cli("gateway", "status", "--json")).get("address"), "the gateway")
+            address = wait_until(
+                lambda: json.loads(user.cli("gateway", "status", "--json")).get("address"), "the gateway"
+            )
             before = app.idle_memory(args.settle) | {"gateway_rss": gateway_memory(user)}
-            calls = asyncio.run(serve_calls(f"{address}/mcp/{portal['slug']}", portal["token"], args.soak_minutes, 8, args.rounds_per_second))
+            calls = asyncio.run(
+                serve_calls(
+                    f"{address}/mcp/{portal['slug']}", portal["token"], args.soak_minutes, 8, args.rounds_per_second
+                )
+            )
             after = app.idle_memory(args.settle) | {"gateway_rss": gateway_memory(user)}
             app.stop()
         user.close()

@@ -15,15 +15,21 @@ def test_import_install_and_drift_in_the_window(env, launch):
     home = Path(tempfile.mkdtemp(prefix="patchbay-e2e-home-"))
     config = home / ".cursor/mcp.json"
     config.parent.mkdir(parents=True)
-    config.write_text(json.dumps({"mcpServers": {"files": {"command": "npx", "args": ["-y", "server-filesystem", "/tmp"]}}}, indent=2))
+    config.write_text(
+        json.dumps({"mcpServers": {"files": {"command": "npx", "args": ["-y", "server-filesystem", "/tmp"]}}}, indent=2)
+    )
     env.cli("portal", "create", "--name", "Work")
     driver = launch(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"))
 
     wait(driver).until(EC.element_to_be_clickable((By.XPATH, '//nav//button[contains(., "Installations")]'))).click()
-    cursor = wait(driver).until(EC.presence_of_element_located((By.CSS_SELECTOR, '[data-testid="client-row"][data-id="cursor"]')))
+    cursor = wait(driver).until(
+        EC.presence_of_element_located((By.CSS_SELECTOR, '[data-testid="client-row"][data-id="cursor"]'))
+    )
     assert "yes" in cursor.text, "a client with a config file is found"
     cursor.find_element(*by_testid("client-open")).click()
-    wait(driver).until(EC.presence_of_element_located((By.CSS_SELECTOR, '[data-testid="client-server"][data-name="files"]')))
+    wait(driver).until(
+        EC.presence_of_element_located((By.CSS_SELECTOR, '[data-testid="client-server"][data-name="files"]'))
+    )
     driver.find_element(*by_testid("import-servers")).click()
     wait(driver).until(lambda d: "files" in env.cli("server", "list", "--json").stdout)
 

@@ -11,7 +11,9 @@ from window import by_testid, shot, tool_states, wait
 
 
 def tool_row(driver, name: str):
-    return wait(driver).until(EC.presence_of_element_located((By.CSS_SELECTOR, f'[data-testid="tool-row"][data-name="{name}"]')))
+    return wait(driver).until(
+        EC.presence_of_element_located((By.CSS_SELECTOR, f'[data-testid="tool-row"][data-name="{name}"]'))
+    )
 
 
 def test_test_sync_approve_and_call_through_the_ui(env, launch):
@@ -29,7 +31,9 @@ def test_test_sync_approve_and_call_through_the_ui(env, launch):
         shot(driver, "10-connection-test")
 
         driver.find_element(*by_testid("sync-server")).click()
-        wait(driver).until(lambda d: tool_states(d) == {"add": "approved", "read_note": "approved", "wipe_notes": "approved"})
+        wait(driver).until(
+            lambda d: tool_states(d) == {"add": "approved", "read_note": "approved", "wipe_notes": "approved"}
+        )
 
         # Call a tool through the generated form.
         tool_row(driver, "add").find_element(*by_testid("try-tool")).click()

@@ -49,8 +49,16 @@ def test_idle_memory_with_1000_servers(env, launch):
     # the gateway's reconciler does not try to reach 1000 hosts that do not exist while the
     # window's memory is measured.
     for i in range(SERVERS):
-        env.cli("server", "create", "--name", f"server-{i:04d}", "--url", f"https://mcp-{i}.example.com/mcp",
-                "--enabled", "false")
+        env.cli(
+            "server",
+            "create",
+            "--name",
+            f"server-{i:04d}",
+            "--url",
+            f"https://mcp-{i}.example.com/mcp",
+            "--enabled",
+            "false",
+        )
     driver = launch()
     WebDriverWait(driver, 30).until(
         lambda d: len(d.find_elements(By.CSS_SELECTOR, '[data-testid="server-row"]')) == 100

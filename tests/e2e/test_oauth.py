@@ -85,8 +85,9 @@ def test_the_sign_in_window_loads_no_page_that_is_not_https(env, launch):
         start_authorizing(driver)
         blocked = wait(driver, 60).until(EC.visibility_of_element_located(by_testid("authorize-blocked")))
         assert "http://patchbay-e2e.invalid" in blocked.text
-        wait(driver).until(lambda _: any(t.startswith("http://patchbay-e2e.invalid (blocked: not https)")
-                                         for t in window_titles()))
+        wait(driver).until(
+            lambda _: any(t.startswith("http://patchbay-e2e.invalid (blocked: not https)") for t in window_titles())
+        )
         shot(driver, "16-oauth-blocked-page")
         [popup] = [h for h in driver.window_handles if h != main]
         driver.switch_to.window(popup)

@@ -14,7 +14,9 @@ API_KEY = "sk-e2e-4f1d9a7c2b8e6d30cdef"
 
 
 def click_button(driver, label: str) -> None:
-    wait(driver).until(EC.element_to_be_clickable((By.XPATH, f'//button[normalize-space(.)="{label}" or @aria-label="{label}"]'))).click()
+    wait(driver).until(
+        EC.element_to_be_clickable((By.XPATH, f'//button[normalize-space(.)="{label}" or @aria-label="{label}"]'))
+    ).click()
 
 
 def test_server_lifecycle_through_the_ui(env, launch):
@@ -85,14 +87,48 @@ def test_server_lifecycle_through_the_ui(env, launch):
 
 def test_main_screens(env, launch):
     for i in range(12):
-        name = ["github", "linear", "notion", "sentry", "stripe", "filesystem", "brave-search", "slack",
-                "postgres", "jira", "figma", "memory"][i]
+        name = [
+            "github",
+            "linear",
+            "notion",
+            "sentry",
+            "stripe",
+            "filesystem",
+            "brave-search",
+            "slack",
+            "postgres",
+            "jira",
+            "figma",
+            "memory",
+        ][i]
         if name in ("filesystem", "memory", "postgres"):
-            env.cli("server", "create", "--name", name, "--command", "npx", "--arg", "-y",
-                    "--arg", f"@modelcontextprotocol/server-{name}", "--description", f"Local {name} server")
+            env.cli(
+                "server",
+                "create",
+                "--name",
+                name,
+                "--command",
+                "npx",
+                "--arg",
+                "-y",
+                "--arg",
+                f"@modelcontextprotocol/server-{name}",
+                "--description",
+                f"Local {name} server",
+            )
         else:
-            env.cli("server", "create", "--name", name, "--url", f"https://mcp.{name}.example.com/mcp",
-                    "--description", f"{name.title()} tools", "--api-key-stdin", stdin=f"key-{name}-0000{i:04d}")
+            env.cli(
+                "server",
+                "create",
+                "--name",
+                name,
+                "--url",
+                f"https://mcp.{name}.example.com/mcp",
+                "--description",
+                f"{name.title()} tools",
+                "--api-key-stdin",
+                stdin=f"key-{name}-0000{i:04d}",
+            )
     env.cli("server", "update", "slack", "--enabled", "false")
     driver = launch()
     wait(driver).until(lambda d: len(rows(d)) == 12)
@@ -105,7 +141,9 @@ def test_main_screens(env, launch):
     fill(driver, "workspace-name", "Client A")
     click_button(driver, "Create")
     # textContent: WebKitWebDriver leaves ellipsized (overflow: hidden) text out of .text.
-    wait(driver).until(lambda d: "Client A" in d.find_element(*by_testid("workspace-switcher")).get_attribute("textContent"))
+    wait(driver).until(
+        lambda d: "Client A" in d.find_element(*by_testid("workspace-switcher")).get_attribute("textContent")
+    )
     wait(driver).until(EC.text_to_be_present_in_element((By.TAG_NAME, "body"), "No servers yet"))
     names = [w["name"] for w in json.loads(env.cli("--json", "workspace", "list").stdout)["workspaces"]]
     assert names == ["default", "Client A"]
@@ -126,8 +164,18 @@ def test_main_screens(env, launch):
 
 
 def test_dark_theme_follows_the_desktop(env, launch):
-    env.cli("server", "create", "--name", "github", "--url", "https://mcp.github.example.com/mcp",
-            "--description", "Code and issues", "--api-key-stdin", stdin="key-github-00001234")
+    env.cli(
+        "server",
+        "create",
+        "--name",
+        "github",
+        "--url",
+        "https://mcp.github.example.com/mcp",
+        "--description",
+        "Code and issues",
+        "--api-key-stdin",
+        stdin="key-github-00001234",
+    )
     # GTK's dark variant is what a dark desktop gives the app; WebKit maps it to
     # prefers-color-scheme: dark.
     driver = launch(GTK_THEME="Adwaita:dark")

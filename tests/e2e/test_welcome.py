@@ -13,7 +13,9 @@ def test_the_first_run_brings_the_clients_servers_under_patchbay(env, launch):
     vscode = env.home / ".config/Code/User/mcp.json"
     cursor.parent.mkdir(parents=True)
     vscode.parent.mkdir(parents=True)
-    cursor.write_text(json.dumps({"mcpServers": {"everything": {"command": "node", "args": [str(EVERYTHING), "stdio"]}}}))
+    cursor.write_text(
+        json.dumps({"mcpServers": {"everything": {"command": "node", "args": [str(EVERYTHING), "stdio"]}}})
+    )
     with python_server("base") as notes:
         # VS Code's user file keeps servers under "servers", with an explicit type.
         vscode.write_text(json.dumps({"servers": {"notes": {"type": "http", "url": notes}}}))
@@ -30,7 +32,9 @@ def test_the_first_run_brings_the_clients_servers_under_patchbay(env, launch):
             return json.loads(result.stdout) if result.returncode == 0 else None
 
         # Done when the portal holds both servers and both clients have its entry.
-        wait(driver, 120).until(lambda d: d.find_elements(*by_testid("new-portal")) and not d.find_elements(*by_testid("welcome")))
+        wait(driver, 120).until(
+            lambda d: d.find_elements(*by_testid("new-portal")) and not d.find_elements(*by_testid("welcome"))
+        )
         members = {m["name"]: m for m in portal()["servers"]}
         assert set(members) == {"everything", "notes"}, members
         servers = {s["name"]: s for s in json.loads(env.cli("server", "list", "--json").stdout)["servers"]}

@@ -52,8 +52,11 @@ def test_the_window_asks_what_a_client_cannot(env, launch):
         driver, portal, url = everything_in_the_window(env, launch, upstream)
 
         answer: dict = {}
-        caller = threading.Thread(target=lambda: answer.update(text=asyncio.run(
-            call_through(url, portal["token"], "every__trigger-elicitation-request"))))
+        caller = threading.Thread(
+            target=lambda: answer.update(
+                text=asyncio.run(call_through(url, portal["token"], "every__trigger-elicitation-request"))
+            )
+        )
         caller.start()
         try:
             dialog = wait(driver).until(EC.visibility_of_element_located(by_testid("window-input-dialog")))
@@ -83,8 +86,18 @@ def test_a_url_elicitation_shows_its_host_and_opens_only_when_the_user_asks(env,
     with everything("streamableHttp") as upstream:
         driver, portal, url = everything_in_the_window(env, launch, upstream, BROWSER=str(browser.program))
         answer: dict = {}
-        caller = threading.Thread(target=lambda: answer.update(text=asyncio.run(call_through(
-            url, portal["token"], "every__trigger-url-elicitation", {"url": link, "message": "Approve the demo"}))))
+        caller = threading.Thread(
+            target=lambda: answer.update(
+                text=asyncio.run(
+                    call_through(
+                        url,
+                        portal["token"],
+                        "every__trigger-url-elicitation",
+                        {"url": link, "message": "Approve the demo"},
+                    )
+                )
+            )
+        )
         caller.start()
         try:
             dialog = wait(driver).until(EC.visibility_of_element_located(by_testid("window-input-dialog")))

@@ -116,7 +116,8 @@ def test_a_changed_prompt_waits_for_approval_and_is_not_served_until_approved(cl
         cli.json("portal", "add-server", "Notes portal", "notes")
         address = cli.json("gateway", "start")["address"]
         assert served_prompts(address, portal["token"]) == {
-            "notes__summarize": ("Summarize a note.", "Summarize the note groceries.")}
+            "notes__summarize": ("Summarize a note.", "Summarize the note groceries.")
+        }
 
     with python_server("changed", port):
         cli.json("server", "sync", "notes")

@@ -61,5 +61,6 @@ def test_an_mcp_app_looks_the_same_through_a_portal_and_its_calls_reach_the_tool
             return [c["tool"] for c in cli.json("portal", "log", "Work")["calls"] if c["method"] == "tools/call"]
 
         # The log is written in batches: what it holds once both calls are in.
-        assert until(logged, lambda tools: len(tools) >= 2) == ["clock__clock", "clock__clock"], \
+        assert until(logged, lambda tools: len(tools) >= 2) == ["clock__clock", "clock__clock"], (
             "the app's call is logged under the portal's name"
+        )

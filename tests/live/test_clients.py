@@ -15,7 +15,11 @@ from mcp_servers import free_port, python_server
 FILES_SECRET = "sekret-files-123"
 REMOTE_SECRET = "sekret-remote-456"
 
-STDIO = {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-filesystem", "/tmp"], "env": {"API_TOKEN": FILES_SECRET}}
+STDIO = {
+    "command": "npx",
+    "args": ["-y", "@modelcontextprotocol/server-filesystem", "/tmp"],
+    "env": {"API_TOKEN": FILES_SECRET},
+}
 
 
 def json_fixture(key: str, remote: dict | None) -> str:
@@ -28,11 +32,19 @@ def json_fixture(key: str, remote: dict | None) -> str:
 
 FIXTURES = {
     "claude-desktop": json_fixture("mcpServers", None),
-    "claude-code": json_fixture("mcpServers", {"type": "http", "url": "https://example.com/mcp",
-                                                "headers": {"Authorization": f"Bearer {REMOTE_SECRET}"}}),
-    "cursor": json_fixture("mcpServers", {"url": "https://example.com/mcp", "headers": {"Authorization": f"Bearer {REMOTE_SECRET}"}}),
-    "windsurf": json_fixture("mcpServers", {"serverUrl": "https://example.com/mcp", "headers": {"Authorization": f"Bearer {REMOTE_SECRET}"}}),
-    "gemini-cli": json_fixture("mcpServers", {"httpUrl": "https://example.com/mcp", "headers": {"Authorization": f"Bearer {REMOTE_SECRET}"}}),
+    "claude-code": json_fixture(
+        "mcpServers",
+        {"type": "http", "url": "https://example.com/mcp", "headers": {"Authorization": f"Bearer {REMOTE_SECRET}"}},
+    ),
+    "cursor": json_fixture(
+        "mcpServers", {"url": "https://example.com/mcp", "headers": {"Authorization": f"Bearer {REMOTE_SECRET}"}}
+    ),
+    "windsurf": json_fixture(
+        "mcpServers", {"serverUrl": "https://example.com/mcp", "headers": {"Authorization": f"Bearer {REMOTE_SECRET}"}}
+    ),
+    "gemini-cli": json_fixture(
+        "mcpServers", {"httpUrl": "https://example.com/mcp", "headers": {"Authorization": f"Bearer {REMOTE_SECRET}"}}
+    ),
     "vscode": """// VS Code MCP servers
 {
   "inputs": [],
@@ -43,7 +55,8 @@ FIXTURES = {
     "remote": {"type": "http", "url": "https://example.com/mcp", "headers": {"Authorization": "Bearer %s"}}, // trailing comma
   },
 }
-""" % (FILES_SECRET, REMOTE_SECRET),
+"""
+    % (FILES_SECRET, REMOTE_SECRET),
     "zed": """// Zed settings
 {
   "theme": "One Dark",
@@ -58,7 +71,8 @@ FIXTURES = {
   },
   "vim_mode": true
 }
-""" % (FILES_SECRET, REMOTE_SECRET),
+"""
+    % (FILES_SECRET, REMOTE_SECRET),
     "codex": """# Codex
 model = "o4-mini"  # keep this comment
 
@@ -73,7 +87,8 @@ http_headers = { Authorization = "Bearer %s" }
 
 [profiles.fast]
 model = "o4-mini"
-""" % (FILES_SECRET, REMOTE_SECRET),
+"""
+    % (FILES_SECRET, REMOTE_SECRET),
 }
 
 
@@ -174,7 +189,9 @@ async def list_tools_stdio(entry: dict, base_env: dict) -> list[str]:
     from mcp import ClientSession, StdioServerParameters
     from mcp.client.stdio import stdio_client
 
-    params = StdioServerParameters(command=entry["command"], args=entry["args"], env={**base_env, **entry.get("env", {})})
+    params = StdioServerParameters(
+        command=entry["command"], args=entry["args"], env={**base_env, **entry.get("env", {})}
+    )
     async with AsyncExitStack() as stack:
         streams = await stack.enter_async_context(stdio_client(params))
         session = await stack.enter_async_context(ClientSession(streams[0], streams[1]))
@@ -272,5 +289,8 @@ def test_the_paste_in_entry_is_each_clients_own_shape_without_the_token(cli, hom
     url = cli.json("portal", "entry", "Work", "--client", "cursor", "--transport", "http")
     entry = json.loads(url["text"])["mcpServers"]["patchbay-work"]
     assert entry["url"] == created["url"]
-    assert entry["headers"]["Authorization"] == f"Bearer {url['placeholder']}" and url["placeholder"] == "<the portal's token>"
+    assert (
+        entry["headers"]["Authorization"] == f"Bearer {url['placeholder']}"
+        and url["placeholder"] == "<the portal's token>"
+    )
     assert token not in url["text"]

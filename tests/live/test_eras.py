@@ -74,10 +74,15 @@ def test_a_2026_prompt_asking_in_rounds_reaches_clients_of_both_eras(cli):
 def test_an_initialize_era_server_asking_during_the_call_reaches_a_2026_client_in_rounds(cli):
     with everything("streamableHttp") as url:
         portal, address = everything_portal(cli, url)
-        calls = [("trigger-sampling-request", {"prompt": "hello", "maxTokens": 10}), ("trigger-elicitation-request", {})]
+        calls = [
+            ("trigger-sampling-request", {"prompt": "hello", "maxTokens": 10}),
+            ("trigger-elicitation-request", {}),
+        ]
         direct = asyncio.run(ask(url, {}, False, calls))
         assert "sampled-by-client" in direct[0][0] and "Ada Lovelace" in direct[0][1]
-        modern = asyncio.run(ask(f"{address}/mcp/work", portal_bearer(portal), True, [(f"every__{n}", a) for n, a in calls]))
+        modern = asyncio.run(
+            ask(f"{address}/mcp/work", portal_bearer(portal), True, [(f"every__{n}", a) for n, a in calls])
+        )
         assert modern == direct
 
 
@@ -96,10 +101,12 @@ def test_a_2026_request_whose_mcp_method_header_lies_is_refused(cli):
 
         async def run():
             async with AsyncExitStack() as stack:
-                http = await stack.enter_async_context(httpx2.AsyncClient(
-                    headers=portal_bearer(portal), timeout=60, event_hooks={"request": [lying]}))
+                http = await stack.enter_async_context(
+                    httpx2.AsyncClient(headers=portal_bearer(portal), timeout=60, event_hooks={"request": [lying]})
+                )
                 streams = await stack.enter_async_context(
-                    streamable_http_client(f"{address}/mcp/work", http_client=http))
+                    streamable_http_client(f"{address}/mcp/work", http_client=http)
+                )
                 session = await stack.enter_async_context(ClientSession(streams[0], streams[1]))
                 await session.discover()
                 assert (await session.list_tools()).tools, "other requests pass"

@@ -34,9 +34,16 @@ async def session_calls(url: str, token: str) -> tuple[list[str], str, bool]:
 
 def status_of(url: str, headers: dict) -> int:
     body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "tools/list"}).encode()
-    request = urllib.request.Request(url, data=body, method="POST", headers={
-        "Content-Type": "application/json", "Accept": "application/json, text/event-stream", **headers,
-    })
+    request = urllib.request.Request(
+        url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "Accept": "application/json, text/event-stream",
+            **headers,
+        },
+    )
     try:
         with urllib.request.urlopen(request, timeout=10) as r:
             return r.status
@@ -59,13 +66,25 @@ def test_a_portal_serves_its_approved_tools_to_a_real_client(cli):
             assert denied_failed, "a denied tool is not served"
 
             # A third client: the MCP Inspector CLI (npm, on Node 22).
-            inspector = [os.environ["PATCHBAY_NODE22"], os.environ["PATCHBAY_INSPECTOR"], "--cli", url,
-                         "--transport", "http", "--header", f"Authorization: Bearer {token}"]
+            inspector = [
+                os.environ["PATCHBAY_NODE22"],
+                os.environ["PATCHBAY_INSPECTOR"],
+                "--cli",
+                url,
+                "--transport",
+                "http",
+                "--header",
+                f"Authorization: Bearer {token}",
+            ]
             listed = subprocess.run([*inspector, "--method", "tools/list"], capture_output=True, text=True, timeout=60)
             assert listed.returncode == 0, listed.stderr
             assert sorted(t["name"] for t in json.loads(listed.stdout)["tools"]) == ["notes__add", "notes__read_note"]
-            called = subprocess.run([*inspector, "--method", "tools/call", "--tool-name", "notes__add",
-                                     "--tool-arg", "a=5", "b=6"], capture_output=True, text=True, timeout=60)
+            called = subprocess.run(
+                [*inspector, "--method", "tools/call", "--tool-name", "notes__add", "--tool-arg", "a=5", "b=6"],
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
             assert called.returncode == 0, called.stderr
             assert json.loads(called.stdout)["content"][0]["text"] == "11"
 
@@ -158,8 +177,18 @@ def test_rmcp_client_faults_and_loopback_only(cli):
         cli.json("portal", "add-server", "Work", "notes")
         cli.json("portal", "add-server", "Work", "every")
         with gateway(cli) as (address, _):
-            done = cli.run("server", "create", "--name", "via-portal", "--url", f"{address}/mcp/work",
-                           "--auth", "api_key", "--api-key-stdin", stdin=f"Bearer {token}")
+            done = cli.run(
+                "server",
+                "create",
+                "--name",
+                "via-portal",
+                "--url",
+                f"{address}/mcp/work",
+                "--auth",
+                "api_key",
+                "--api-key-stdin",
+                stdin=f"Bearer {token}",
+            )
             assert done.returncode == 0, done.stderr
             cli.json("server", "sync", "via-portal")
             names = {t["name"] for t in cli.json("tool", "list", "via-portal")["tools"]}
@@ -199,12 +228,24 @@ def test_warm_upstream_sessions_survive_a_server_restart(cli):
     cli.json("portal", "add-server", "Work", "every")
     cli.json("portal", "add-server", "Work", "notes")
     with gateway(cli) as (address, _):
-        done = cli.run("server", "create", "--name", "via-portal", "--url", f"{address}/mcp/work",
-                       "--auth", "api_key", "--api-key-stdin", stdin=f"Bearer {token}")
+        done = cli.run(
+            "server",
+            "create",
+            "--name",
+            "via-portal",
+            "--url",
+            f"{address}/mcp/work",
+            "--auth",
+            "api_key",
+            "--api-key-stdin",
+            stdin=f"Bearer {token}",
+        )
         assert done.returncode == 0, done.stderr
         for round in range(2):  # each round is a fresh start of both servers
             with everything("streamableHttp", every_port), python_server("base", notes_port):
-                echoed = cli.json("tool", "call", "via-portal", "every__echo", "--args", f'{{"message": "round {round}"}}')
+                echoed = cli.json(
+                    "tool", "call", "via-portal", "every__echo", "--args", f'{{"message": "round {round}"}}'
+                )
                 assert f"round {round}" in echoed["content"][0]["text"]
                 added = cli.json("tool", "call", "via-portal", "notes__add", "--args", f'{{"a": {round}, "b": 1}}')
                 assert added["content"][0]["text"] == str(round + 1)

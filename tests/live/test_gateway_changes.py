@@ -43,6 +43,7 @@ async def hear_changes(url: str, token: str, cli) -> None:
 
         pumping = asyncio.create_task(pump())
         try:
+
             async def both_hear(*command: str) -> None:
                 for queue in (legacy_heard, modern_heard):
                     while not queue.empty():
@@ -51,7 +52,12 @@ async def hear_changes(url: str, token: str, cli) -> None:
                 await asyncio.wait_for(legacy_heard.get(), HEARING)
                 assert await asyncio.wait_for(modern_heard.get(), HEARING) == "ToolsListChanged"
 
-            assert await tool_names(legacy) == ["notes__add", "notes__read_note", "notes__unlock_export", "notes__wipe_notes"]
+            assert await tool_names(legacy) == [
+                "notes__add",
+                "notes__read_note",
+                "notes__unlock_export",
+                "notes__wipe_notes",
+            ]
 
             # Approval changes what is served.
             await both_hear("tool", "deny", "notes", "read_note")

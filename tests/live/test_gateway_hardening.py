@@ -15,13 +15,21 @@ from gateway_support import gateway
 from mcp_servers import python_server, stop_group
 from waiting import until
 
-INIT = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-    "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "probe", "version": "1"}}}
+INIT = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "probe", "version": "1"}},
+}
 
 
 def post(url: str, headers: dict, body: dict = INIT) -> tuple[int, str, dict]:
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST", headers={
-        "Content-Type": "application/json", "Accept": "application/json, text/event-stream", **headers})
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json", "Accept": "application/json, text/event-stream", **headers},
+    )
     try:
         with urllib.request.urlopen(request, timeout=30) as r:
             return r.status, r.read().decode(), dict(r.headers)
@@ -52,8 +60,13 @@ def test_origin_bearer_status_and_unknown_portals(cli):
         # The scheme of the Authorization header is case-insensitive (RFC 7235).
         assert post(url, {"Authorization": f"bearer {token}"})[0] == 200
         # Only the gateway's own origin, port included.
-        for near_miss in ["http://localhost", "http://127.0.0.1", f"https://127.0.0.1:{port}",
-                          f"http://127.0.0.1:{int(port) + 1}", "null"]:
+        for near_miss in [
+            "http://localhost",
+            "http://127.0.0.1",
+            f"https://127.0.0.1:{port}",
+            f"http://127.0.0.1:{int(port) + 1}",
+            "null",
+        ]:
             assert post(url, {"Authorization": f"Bearer {token}", "Origin": near_miss})[0] == 403, near_miss
         assert post(url, {"Authorization": f"Bearer {token}", "Origin": f"http://localhost:{port}"})[0] == 200
         # /status tells nothing without a token this gateway accepts.
@@ -87,8 +100,13 @@ def cpu_seconds(pid: int) -> float:
 def gateway_with_few_descriptors(cli, limit: int):
     """`patchbay serve` allowed `limit` open files, so a handful of sockets exhausts them."""
     process = subprocess.Popen(
-        ["sh", "-c", f"ulimit -n {limit} && exec '{cli.binary}' serve --port 0"], env=cli.env,
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+        ["sh", "-c", f"ulimit -n {limit} && exec '{cli.binary}' serve --port 0"],
+        env=cli.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+    )
     try:
         first = process.stdout.readline().strip()
         assert first.startswith("listening on "), first

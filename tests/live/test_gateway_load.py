@@ -59,7 +59,7 @@ def fd_kinds(pid: int) -> list[str]:
             target = os.readlink(f"/proc/{pid}/fd/{fd}")
         except OSError:
             continue
-        inode = target[len("socket:["):-1] if target.startswith("socket:[") else None
+        inode = target[len("socket:[") : -1] if target.startswith("socket:[") else None
         kinds.append(f"tcp {tcp[inode]}" if inode in tcp else target)
     return sorted(kinds)
 
@@ -92,7 +92,9 @@ def test_a_hundred_concurrent_clients_and_nothing_left_open(cli):
             after, fds = settled(address, token, process.pid, baseline)
             assert after["client_sessions"] == 0, after
             assert after["upstream_sessions"] == 2, "clients share the warm upstream sessions"
-            assert fds <= baseline + 4, f"{fds} open descriptors after the run, {baseline} before: {fd_kinds(process.pid)}"
+            assert fds <= baseline + 4, (
+                f"{fds} open descriptors after the run, {baseline} before: {fd_kinds(process.pid)}"
+            )
 
             # A second round leaves it where the first did: nothing grows with use.
             asyncio.run(many_clients(url, token))

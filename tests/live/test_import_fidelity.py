@@ -37,33 +37,60 @@ def test_gemini_urls_are_read_by_their_type_and_switched_off_servers_stay_off(cl
     # gemini-cli packages/core/src/tools/mcp-client.ts (createTransport): `url` + type http or
     # sse; a bare `url` is Streamable HTTP first; `httpUrl` the deprecated spelling.
     # `mcp.excluded` and `gemini mcp disable` (mcp-server-enablement.json) switch servers off.
-    write(home / ".gemini/settings.json", json.dumps({
-        "mcp": {"excluded": ["bare"]},
-        "mcpServers": {
-            "typed": {"url": "http://127.0.0.1:9/mcp", "type": "http"},
-            "bare": {"url": "http://127.0.0.1:9/bare"},
-            "old": {"httpUrl": "http://127.0.0.1:9/old"},
-            "legacy": {"url": "http://127.0.0.1:9/sse", "type": "sse"},
-        },
-    }))
+    write(
+        home / ".gemini/settings.json",
+        json.dumps(
+            {
+                "mcp": {"excluded": ["bare"]},
+                "mcpServers": {
+                    "typed": {"url": "http://127.0.0.1:9/mcp", "type": "http"},
+                    "bare": {"url": "http://127.0.0.1:9/bare"},
+                    "old": {"httpUrl": "http://127.0.0.1:9/old"},
+                    "legacy": {"url": "http://127.0.0.1:9/sse", "type": "sse"},
+                },
+            }
+        ),
+    )
     write(home / ".gemini/mcp-server-enablement.json", json.dumps({"old": {"enabled": False}}))
     cli.json("client", "import", "gemini-cli", "--all")
     got = servers(cli)
     assert {n: s["transport"] for n, s in got.items()} == {
-        "typed": "streamable_http", "bare": "streamable_http", "old": "streamable_http", "legacy": "sse"}
-    assert {n: s["is_enabled"] for n, s in got.items()} == {
-        "typed": True, "bare": False, "old": False, "legacy": True}
+        "typed": "streamable_http",
+        "bare": "streamable_http",
+        "old": "streamable_http",
+        "legacy": "sse",
+    }
+    assert {n: s["is_enabled"] for n, s in got.items()} == {"typed": True, "bare": False, "old": False, "legacy": True}
 
 
 def test_placeholders_stay_references_and_work_when_the_variable_is_set(cli, home):
     project = home / "repo"
     # Claude Code's .mcp.json expands ${VAR} and ${VAR:-default} in env, args, url and headers
     # (code.claude.com/docs/en/mcp, "Environment variable expansion in .mcp.json").
-    write(project / ".mcp.json", json.dumps({"mcpServers": {
-        "gh": {"type": "http", "url": "http://127.0.0.1:9/mcp", "headers": {"Authorization": "Bearer ${GITHUB_TOKEN}"}},
-        "local": {"type": "stdio", "command": "node", "args": [str(EVERYTHING)],
-                  "env": {"API_TOKEN": "${PB_IMPORT_TOKEN}", "MODE": "$PB_IMPORT_MODE", "LITERAL": "kept-secret-1"}},
-    }}))
+    write(
+        project / ".mcp.json",
+        json.dumps(
+            {
+                "mcpServers": {
+                    "gh": {
+                        "type": "http",
+                        "url": "http://127.0.0.1:9/mcp",
+                        "headers": {"Authorization": "Bearer ${GITHUB_TOKEN}"},
+                    },
+                    "local": {
+                        "type": "stdio",
+                        "command": "node",
+                        "args": [str(EVERYTHING)],
+                        "env": {
+                            "API_TOKEN": "${PB_IMPORT_TOKEN}",
+                            "MODE": "$PB_IMPORT_MODE",
+                            "LITERAL": "kept-secret-1",
+                        },
+                    },
+                }
+            }
+        ),
+    )
     cli.json("client", "import", "claude-code", "--all", "--project", str(project))
     got = servers(cli)
     assert got["gh"]["auth_type"] == "api_key"
@@ -85,11 +112,22 @@ def test_placeholders_stay_references_and_work_when_the_variable_is_set(cli, hom
 
 def test_a_vscode_input_is_left_for_the_user_to_enter(cli, home):
     # vscode-docs docs/copilot/reference/mcp-configuration.md: `inputs` + `${input:id}`.
-    write(home / ".config/Code/User/mcp.json", json.dumps({
-        "inputs": [{"type": "promptString", "id": "api-key", "description": "Key", "password": True}],
-        "servers": {"perplexity": {"type": "stdio", "command": "npx", "args": ["-y", "server-perplexity-ask"],
-                                   "env": {"PERPLEXITY_API_KEY": "${input:api-key}"}}},
-    }))
+    write(
+        home / ".config/Code/User/mcp.json",
+        json.dumps(
+            {
+                "inputs": [{"type": "promptString", "id": "api-key", "description": "Key", "password": True}],
+                "servers": {
+                    "perplexity": {
+                        "type": "stdio",
+                        "command": "npx",
+                        "args": ["-y", "server-perplexity-ask"],
+                        "env": {"PERPLEXITY_API_KEY": "${input:api-key}"},
+                    }
+                },
+            }
+        ),
+    )
     report = cli.json("client", "import", "vscode", "--all")
     assert report["imported"] == ["perplexity"]
     note = next(s["reason"] for s in report["skipped"] if s["name"] == "perplexity")
@@ -103,7 +141,9 @@ def test_codex_env_fields_cwd_and_enabled_come_along(cli, home):
     # env_http_headers, enabled; $CODEX_HOME/config.toml (codex-rs/utils/home-dir).
     codex_home = home / "codex-elsewhere"
     cli.env["CODEX_HOME"] = str(codex_home)
-    write(codex_home / "config.toml", """
+    write(
+        codex_home / "config.toml",
+        """
 [mcp_servers.figma]
 url = "http://127.0.0.1:9/mcp"
 bearer_token_env_var = "FIGMA_OAUTH_TOKEN"
@@ -118,7 +158,8 @@ args = ["--stdio"]
 env_vars = ["DOCS_TOKEN", { name = "DOCS_REGION", source = "local" }]
 cwd = "/srv/docs"
 enabled = false
-""")
+""",
+    )
     cli.json("client", "import", "codex", "--all")
     got = servers(cli)
     assert got["figma"]["api_key_header"] == "Authorization"
@@ -136,8 +177,10 @@ def test_codex_project_file_and_zed_switched_off(cli, home):
     write(project / ".codex/config.toml", '[mcp_servers.proj]\ncommand = "proj-mcp"\n')
     cli.json("client", "import", "codex", "--all", "--project", str(project))
     # Zed settings_content ContextServerSettingsContent: `enabled` (default true).
-    write(home / ".config/zed/settings.json", json.dumps({"context_servers": {
-        "quiet": {"command": "quiet-mcp", "args": [], "enabled": False}}}))
+    write(
+        home / ".config/zed/settings.json",
+        json.dumps({"context_servers": {"quiet": {"command": "quiet-mcp", "args": [], "enabled": False}}}),
+    )
     cli.json("client", "import", "zed", "--all")
     got = servers(cli)
     assert got["proj"]["command"] == "proj-mcp" and got["proj"]["is_enabled"] is True
@@ -149,12 +192,22 @@ def test_claude_code_local_scope_is_read_and_written(cli, home):
     project.mkdir()
     # ~/.claude.json → projects["<abs path>"].mcpServers: Claude Code's default, local, scope
     # (anthropics/claude-code#4193).
-    claude = write(home / ".claude.json", json.dumps({
-        "numStartups": 3,
-        "mcpServers": {"everywhere": {"type": "stdio", "command": "user-mcp", "args": []}},
-        "projects": {str(project): {"allowedTools": [], "mcpServers": {
-            "mine": {"type": "stdio", "command": "private-mcp", "args": ["--x"]}}}},
-    }, indent=2))
+    claude = write(
+        home / ".claude.json",
+        json.dumps(
+            {
+                "numStartups": 3,
+                "mcpServers": {"everywhere": {"type": "stdio", "command": "user-mcp", "args": []}},
+                "projects": {
+                    str(project): {
+                        "allowedTools": [],
+                        "mcpServers": {"mine": {"type": "stdio", "command": "private-mcp", "args": ["--x"]}},
+                    }
+                },
+            },
+            indent=2,
+        ),
+    )
     listed = cli.json("client", "servers", "claude-code", "--project", str(project), "--private")["servers"]
     assert [s["name"] for s in listed] == ["mine"]
     assert [s["name"] for s in cli.json("client", "servers", "claude-code")["servers"]] == ["everywhere"]

@@ -34,8 +34,9 @@ def test_a_member_limited_to_one_call_at_once_queues_the_others(cli):
             async with AsyncExitStack() as stack:
                 session = await open_session(stack, f"{address}/mcp/work", bearer(portal["token"]))
                 await session.initialize()
-                return await asyncio.gather(*(
-                    session.call_tool(f"every__{LONG}", {"duration": 1, "steps": 1}) for _ in range(3)))
+                return await asyncio.gather(
+                    *(session.call_tool(f"every__{LONG}", {"duration": 1, "steps": 1}) for _ in range(3))
+                )
 
         def queued_of_three():
             assert all(not r.is_error for r in asyncio.run(three_at_once()))

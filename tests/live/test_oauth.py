@@ -144,8 +144,10 @@ def test_endpoints_that_are_not_https_are_refused_before_the_browser_step(cli):
 
 def test_a_token_endpoint_redirect_is_not_followed_and_nothing_is_stored(cli):
     stolen = respond(200, {"content-type": "application/json"}, b'{"access_token": "stolen", "token_type": "Bearer"}')
-    with RecordingServer(stolen) as elsewhere, \
-            oauth_server("--token-redirect", f"{elsewhere.origin}/token") as (url, base):
+    with (
+        RecordingServer(stolen) as elsewhere,
+        oauth_server("--token-redirect", f"{elsewhere.origin}/token") as (url, base),
+    ):
         cli.json("server", "create", "--name", "secure", "--url", url, "--auth", "oauth")
         process, auth_url = start_authorize(cli, "secure")
         browse(auth_url)
@@ -239,9 +241,12 @@ def test_dynamic_registration_says_patchbay_is_a_native_app(cli):
 
 
 def name_authorization_server(base: str, other: str) -> None:
-    request = urllib.request.Request(f"{base}/test/authorization-server", method="POST",
-                                     data=json.dumps({"url": other}).encode(),
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{base}/test/authorization-server",
+        method="POST",
+        data=json.dumps({"url": other}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     urllib.request.urlopen(request, timeout=10).close()
 
 

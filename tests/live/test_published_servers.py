@@ -30,7 +30,9 @@ def test_every_published_server_syncs(cli):
 
 
 def test_a_listing_the_server_does_not_implement_is_empty(cli):
-    cli.json("server", "create", "--name", "puppeteer", "--command", "node", "--arg", str(published("server-puppeteer")))
+    cli.json(
+        "server", "create", "--name", "puppeteer", "--command", "node", "--arg", str(published("server-puppeteer"))
+    )
     report = cli.json("server", "sync", "puppeteer")
     assert report["server"]["status"] == "active"
     # It declares resources (one: its console log) and lists tools, but has no templates.
@@ -46,8 +48,22 @@ def test_a_server_slow_to_start_still_syncs(cli):
     discovery first: that answer is dropped, not taken for the handshake's."""
     from mcp_servers import EVERYTHING
 
-    started = cli.run("server", "create", "--name", "sluggish", "--command", "sh", "--arg", "-c",
-                      "--arg", f"sleep 11 && exec node '{EVERYTHING}' stdio", "--sync", "--timeout", "90", "--json")
+    started = cli.run(
+        "server",
+        "create",
+        "--name",
+        "sluggish",
+        "--command",
+        "sh",
+        "--arg",
+        "-c",
+        "--arg",
+        f"sleep 11 && exec node '{EVERYTHING}' stdio",
+        "--sync",
+        "--timeout",
+        "90",
+        "--json",
+    )
     assert started.returncode == 0, started.stderr
     server = cli.json("server", "get", "sluggish")
     assert server["status"] == "active", server["error_message"]

@@ -114,14 +114,21 @@ def test_tokens_are_refreshed_ahead_and_a_refused_refresh_needs_auth(cli):
         with tempfile.TemporaryFile(mode="w+") as seen:
             monitor = subprocess.Popen(
                 ["dbus-monitor", "--session", "interface='org.freedesktop.Notifications',member='Notify'"],
-                stdout=seen, stderr=subprocess.DEVNULL, start_new_session=True)
+                stdout=seen,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
             try:
                 # It says NameLost once it has become a monitor.
                 wait_for("dbus-monitor listening", lambda: seen.seek(0) or "member=NameLost" in seen.read())
                 start_gateway(cli)
-                needs = wait_for("secure needs_auth", lambda: (s := status(cli, "secure"))["status"] == "needs_auth" and s)
+                needs = wait_for(
+                    "secure needs_auth", lambda: (s := status(cli, "secure"))["status"] == "needs_auth" and s
+                )
                 assert "authoriz" in needs["error_message"]
-                notified = wait_for("a desktop notification", lambda: seen.seek(0) or "secure needs authorization again" in seen.read())
+                notified = wait_for(
+                    "a desktop notification", lambda: seen.seek(0) or "secure needs authorization again" in seen.read()
+                )
                 assert notified
             finally:
                 stop_group(monitor)
@@ -132,7 +139,9 @@ def test_portal_get_shows_each_members_health(cli):
         good = alive.enter_context(python_server("base"))
         cli.json("server", "create", "--name", "good", "--url", good, "--sync")
         # Nothing listens there: the first sync fails, and the server is kept with its error.
-        code, err = cli.error("server", "create", "--name", "broken", "--url", f"http://127.0.0.1:{free_port()}/mcp", "--sync")
+        code, err = cli.error(
+            "server", "create", "--name", "broken", "--url", f"http://127.0.0.1:{free_port()}/mcp", "--sync"
+        )
         assert "created 'broken', but its first sync failed" in err["message"]
         cli.run("server", "create", "--name", "locked", "--url", oauth_url, "--auth", "oauth", "--sync")
         cli.json("portal", "create", "--name", "Work")

@@ -65,8 +65,9 @@ def test_a_search_portal_finds_and_calls_tools_and_follows_changes(cli):
 
                 hits = await found(session, "add two numbers")
                 assert hits[0] == "notes__add", hits
-                [add] = (await session.call_tool("search_tools", {"query": "add two numbers", "limit": 1})) \
-                    .structured_content["tools"]
+                [add] = (
+                    await session.call_tool("search_tools", {"query": "add two numbers", "limit": 1})
+                ).structured_content["tools"]
                 assert add["inputSchema"]["properties"].keys() == {"a", "b"}, "the full schema"
                 called = await session.call_tool("call_tool", {"name": "notes__add", "arguments": {"a": 2, "b": 40}})
                 assert text(called) == "42"
@@ -135,8 +136,10 @@ def test_a_hybrid_portal_lists_the_pinned_tools_and_finds_the_rest(cli):
                 await session.initialize()
                 return await listed(session)
 
-        assert until(lambda: asyncio.run(top_listed()), lambda names: "notes__add" in names) == \
-            META | {"every__echo", "notes__add"}
+        assert until(lambda: asyncio.run(top_listed()), lambda names: "notes__add" in names) == META | {
+            "every__echo",
+            "notes__add",
+        }
 
 
 def test_a_hybrid_listing_follows_use_without_a_change_of_configuration(cli):
@@ -156,8 +159,9 @@ def test_a_hybrid_listing_follows_use_without_a_change_of_configuration(cli):
                     changed.set()
 
             async with AsyncExitStack() as stack:
-                session = await open_session(stack, f"{address}/mcp/work", bearer(portal["token"]),
-                                             message_handler=on_message)
+                session = await open_session(
+                    stack, f"{address}/mcp/work", bearer(portal["token"]), message_handler=on_message
+                )
                 await session.initialize()
                 deadline = asyncio.get_running_loop().time() + 60
                 while (names := await listed(session)) != META:

@@ -74,8 +74,9 @@ async def stdio_session(stack: AsyncExitStack, entry: dict, base_env: dict):
     from mcp import ClientSession, StdioServerParameters
     from mcp.client.stdio import stdio_client
 
-    params = StdioServerParameters(command=entry["command"], args=entry.get("args", []),
-                                   env={**base_env, **entry.get("env", {})})
+    params = StdioServerParameters(
+        command=entry["command"], args=entry.get("args", []), env={**base_env, **entry.get("env", {})}
+    )
     streams = await stack.enter_async_context(stdio_client(params))
     session = await stack.enter_async_context(ClientSession(streams[0], streams[1]))
     await asyncio.wait_for(session.initialize(), 60)
@@ -148,10 +149,22 @@ def test_two_clients_share_one_gateway_and_survive_the_first_leaving_a_rotation_
         cli.json("install", "Work", "--client", "cursor")
         entry = read_entry(cli, "cursor", "patchbay-work")
         params = ["-c", CLIENT_PROGRAM, CLI, json.dumps(entry)]
-        first = subprocess.Popen([os.environ["PATCHBAY_TEST_PYTHON"], *params], env=cli.env, stdin=subprocess.PIPE,
-                                 stdout=subprocess.PIPE, text=True, start_new_session=True)
-        second = subprocess.Popen([os.environ["PATCHBAY_TEST_PYTHON"], *params], env=cli.env, stdin=subprocess.PIPE,
-                                  stdout=subprocess.PIPE, text=True, start_new_session=True)
+        first = subprocess.Popen(
+            [os.environ["PATCHBAY_TEST_PYTHON"], *params],
+            env=cli.env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        second = subprocess.Popen(
+            [os.environ["PATCHBAY_TEST_PYTHON"], *params],
+            env=cli.env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
         try:
             for client in (first, second):
                 assert client.stdout.readline().strip() == "tools notes__add,notes__read_note"
@@ -193,13 +206,29 @@ def wait_until_refused(url: str, token: str, timeout: float = 30) -> None:
     import urllib.error
     import urllib.request
 
-    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-        "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}}).encode()
+    body = json.dumps(
+        {
+            "jsonrpc": "2.0",
+            "id": 1,
+            "method": "initialize",
+            "params": {
+                "protocolVersion": "2025-11-25",
+                "capabilities": {},
+                "clientInfo": {"name": "t", "version": "1"},
+            },
+        }
+    ).encode()
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        request = urllib.request.Request(url, data=body, headers={
-            "Authorization": f"Bearer {token}", "Content-Type": "application/json",
-            "Accept": "application/json, text/event-stream"})
+        request = urllib.request.Request(
+            url,
+            data=body,
+            headers={
+                "Authorization": f"Bearer {token}",
+                "Content-Type": "application/json",
+                "Accept": "application/json, text/event-stream",
+            },
+        )
         try:
             urllib.request.urlopen(request, timeout=10).close()
         except urllib.error.HTTPError as e:
@@ -265,7 +294,9 @@ def test_url_entries_are_private_refused_in_projects_and_stay_true(cli, home):
 
         project = home / "repo"
         project.mkdir()
-        code, err = cli.error("install", "Day job", "--client", "cursor", "--project", str(project), "--transport", "http")
+        code, err = cli.error(
+            "install", "Day job", "--client", "cursor", "--project", str(project), "--transport", "http"
+        )
         assert err["code"] == "validation" and "project" in err["message"]
         assert not (project / ".cursor/mcp.json").exists()
         cli.json("install", "Day job", "--client", "vscode", "--project", str(project))
@@ -334,8 +365,9 @@ def test_claude_codes_url_entry_asks_patchbay_for_the_header_instead_of_holding_
 
         def helper_headers() -> dict:
             # Claude Code runs the helper through a shell, in its own environment.
-            done = subprocess.run(["sh", "-c", entry["headersHelper"]], env=cli.env, capture_output=True,
-                                  text=True, timeout=60)
+            done = subprocess.run(
+                ["sh", "-c", entry["headersHelper"]], env=cli.env, capture_output=True, text=True, timeout=60
+            )
             assert done.returncode == 0, done.stderr
             return json.loads(done.stdout)
 
@@ -345,15 +377,30 @@ def test_claude_codes_url_entry_asks_patchbay_for_the_header_instead_of_holding_
         rotated = cli.json("portal", "token", "rotate", "Work")
         assert rotated["entries_rewritten"] == [], "the entry holds no token: nothing to rewrite"
         assert helper_headers() == {"Authorization": f"Bearer {rotated['token']}"}
-        assert asyncio.run(list_tools_http({"url": url, "headers": helper_headers()})) == ["notes__add", "notes__read_note"]
+        assert asyncio.run(list_tools_http({"url": url, "headers": helper_headers()})) == [
+            "notes__add",
+            "notes__read_note",
+        ]
 
 
 def test_a_server_is_installed_through_the_gateway_with_none_of_its_secrets(cli, home):
     from mcp_servers import EVERYTHING
 
     secret = "sekret-env-789"
-    server = cli.json("server", "create", "--name", "every", "--command", "node", "--arg", str(EVERYTHING),
-                      "--arg", "stdio", "--secret-env", f"API_TOKEN={secret}")
+    server = cli.json(
+        "server",
+        "create",
+        "--name",
+        "every",
+        "--command",
+        "node",
+        "--arg",
+        str(EVERYTHING),
+        "--arg",
+        "stdio",
+        "--secret-env",
+        f"API_TOKEN={secret}",
+    )
     cli.json("server", "sync", "every")
     cli.json("tool", "approve", "every", "--all")
     installed = cli.json("install", "every", "--client", "cursor")
@@ -401,8 +448,9 @@ def test_vs_codes_url_entry_names_an_input_the_user_types_once(cli, home):
         entry = doc["servers"]["patchbay-work"]
         input_id = f"patchbay-{portal['id']}"
         assert entry["headers"] == {"Authorization": f"Bearer ${{input:{input_id}}}"}
-        assert doc["inputs"] == [{"type": "promptString", "id": input_id, "password": True,
-                                  "description": doc["inputs"][0]["description"]}]
+        assert doc["inputs"] == [
+            {"type": "promptString", "id": input_id, "password": True, "description": doc["inputs"][0]["description"]}
+        ]
         assert portal["token"] not in path.read_text()
         assert [i["drift"] for i in cli.json("installation", "list")["installations"]] == ["in_sync"]
         # What VS Code sends once the user typed the token.

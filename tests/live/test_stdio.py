@@ -18,8 +18,20 @@ def processes_matching(text: str) -> list[str]:
 
 def test_a_secret_env_value_reaches_the_server_from_the_keyring(cli):
     secret = f"s3cret-{uuid.uuid4().hex}"
-    cli.json("server", "create", "--name", "local", "--command", "node", "--arg", str(EVERYTHING),
-             "--env", "PLAIN_VAR=visible", "--secret-env", f"API_TOKEN={secret}")
+    cli.json(
+        "server",
+        "create",
+        "--name",
+        "local",
+        "--command",
+        "node",
+        "--arg",
+        str(EVERYTHING),
+        "--env",
+        "PLAIN_VAR=visible",
+        "--secret-env",
+        f"API_TOKEN={secret}",
+    )
     assert secret not in cli.run("server", "get", "local", "--json").stdout
     cli.json("server", "sync", "local")
     env = cli.json("tool", "call", "local", "get-env")["content"][0]["text"]
@@ -39,8 +51,22 @@ def test_a_secret_env_value_comes_from_stdin_never_the_command_line(cli):
     """`--secret-env-stdin NAME` reads the value from standard input (so no command line holds
     it) into the keyring, and the stdio server gets it in its environment."""
     value = "s3cret-from-stdin-" + "x" * 8
-    created = cli.json("server", "create", "--name", "envy", "--command", "node", "--arg", str(EVERYTHING),
-                       "--arg", "stdio", "--secret-env-stdin", "SERVICE_TOKEN", "--sync", stdin=value + "\n")
+    created = cli.json(
+        "server",
+        "create",
+        "--name",
+        "envy",
+        "--command",
+        "node",
+        "--arg",
+        str(EVERYTHING),
+        "--arg",
+        "stdio",
+        "--secret-env-stdin",
+        "SERVICE_TOKEN",
+        "--sync",
+        stdin=value + "\n",
+    )
     assert created["server"]["status"] == "active", created
     server = cli.json("server", "get", "envy")
     assert "SERVICE_TOKEN" in server["secret_env"] and value not in json.dumps(server)
@@ -63,8 +89,19 @@ def test_a_stdio_server_gets_an_allow_listed_environment_unless_it_inherits(cli)
         # server-everything's get-env answers with the environment it was started with.
         return json.loads(cli.json("tool", "call", "shell", "get-env")["content"][0]["text"])
 
-    created = cli.json("server", "create", "--name", "shell", "--command", "node", "--arg", str(EVERYTHING),
-                       "--env", "OWN_SETTING=mine", "--sync")
+    created = cli.json(
+        "server",
+        "create",
+        "--name",
+        "shell",
+        "--command",
+        "node",
+        "--arg",
+        str(EVERYTHING),
+        "--env",
+        "OWN_SETTING=mine",
+        "--sync",
+    )
     assert created["server"]["inherit_env"] is False
     env = server_env()
     assert "GITHUB_TOKEN" not in env and leaked not in json.dumps(env)
@@ -77,6 +114,7 @@ def test_a_stdio_server_gets_an_allow_listed_environment_unless_it_inherits(cli)
     assert env["GITHUB_TOKEN"] == leaked and env["OWN_SETTING"] == "mine"
 
     # Only a command has an environment to inherit.
-    _, error = cli.error("server", "create", "--name", "web", "--url", "http://127.0.0.1:9/mcp",
-                         "--inherit-env", "true")
+    _, error = cli.error(
+        "server", "create", "--name", "web", "--url", "http://127.0.0.1:9/mcp", "--inherit-env", "true"
+    )
     assert error["code"] == "validation" and "stdio servers only" in error["message"], error

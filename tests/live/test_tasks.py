@@ -77,7 +77,9 @@ def test_a_task_is_cancelled_through_the_portal_and_only_its_portal_knows_its_id
         async def scenario():
             http, session = client(f"{address}/mcp/work", portal_bearer(work), [TasksClient()])
             async with http, session:
-                handle = await session.session.call_tool("tasker__slow_add", {**ARGS, "seconds": 60}, allow_claimed=True)
+                handle = await session.session.call_tool(
+                    "tasker__slow_add", {**ARGS, "seconds": 60}, allow_claimed=True
+                )
                 assert isinstance(handle, TaskHandle) and handle.status == "working"
                 assert (await task_state(session.session, handle.task_id)).status == "working"
 
@@ -96,5 +98,6 @@ def test_a_task_is_cancelled_through_the_portal_and_only_its_portal_knows_its_id
                 return state.status
 
         assert asyncio.run(scenario()) == "cancelled"
-        assert until(lambda: [c["outcome"] for c in cli.json("portal", "log", "Work")["calls"]],
-                     lambda outcomes: outcomes) == ["task"]
+        assert until(
+            lambda: [c["outcome"] for c in cli.json("portal", "log", "Work")["calls"]], lambda outcomes: outcomes
+        ) == ["task"]

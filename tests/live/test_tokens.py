@@ -22,9 +22,15 @@ def o200k(cache: Path):
     """tiktoken's o200k_base, read from the crate Patchbay builds with (no download)."""
     import tiktoken
 
-    metadata = json.loads(subprocess.run(
-        ["cargo", "metadata", "--format-version", "1", "--locked"],
-        cwd=ROOT, capture_output=True, check=True, timeout=300).stdout)
+    metadata = json.loads(
+        subprocess.run(
+            ["cargo", "metadata", "--format-version", "1", "--locked"],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+            timeout=300,
+        ).stdout
+    )
     [crate] = [p for p in metadata["packages"] if p["name"] == "tiktoken-rs"]
     asset = Path(crate["manifest_path"]).parent / "assets" / "o200k_base.tiktoken"
     cache.mkdir(parents=True, exist_ok=True)
@@ -40,17 +46,30 @@ def served(address: str, token: str, kind: str) -> tuple[str, list[dict]]:
 
     headers = {"Authorization": f"Bearer {token}", "Accept": "application/json, text/event-stream"}
     with httpx2.Client(base_url=f"{address}/mcp/work", headers=headers, timeout=60) as http:
-        init = http.post("", json={"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-            "protocolVersion": "2025-06-18", "capabilities": {},
-            "clientInfo": {"name": "token-check", "version": "1"}}})
+        init = http.post(
+            "",
+            json={
+                "jsonrpc": "2.0",
+                "id": 1,
+                "method": "initialize",
+                "params": {
+                    "protocolVersion": "2025-06-18",
+                    "capabilities": {},
+                    "clientInfo": {"name": "token-check", "version": "1"},
+                },
+            },
+        )
         init.raise_for_status()
         session = {"Mcp-Session-Id": init.headers["mcp-session-id"], "MCP-Protocol-Version": "2025-06-18"}
         http.post("", json={"jsonrpc": "2.0", "method": "notifications/initialized"}, headers=session)
         listed = http.post("", json={"jsonrpc": "2.0", "id": 2, "method": f"{kind}/list"}, headers=session)
         listed.raise_for_status()
         # A session's answers come as an event stream: the answer is its data line.
-        [body] = [line[len("data: "):] for line in listed.text.splitlines() if line.startswith("data: {")] \
-            if listed.headers["content-type"].startswith("text/event-stream") else [listed.text]
+        [body] = (
+            [line[len("data: ") :] for line in listed.text.splitlines() if line.startswith("data: {")]
+            if listed.headers["content-type"].startswith("text/event-stream")
+            else [listed.text]
+        )
         return body, json.loads(body)["result"][kind]
 
 
@@ -75,8 +94,12 @@ def test_a_portals_token_counts_are_the_tokenizers_count_of_what_it_serves(cli, 
 
         # The gateway sees the CLI's changes within moments.
         names = lambda got: {t["name"] for t in got[1]}  # noqa: E731
-        served_tools = tokens(*until(lambda: served(address, portal["token"], "tools"),
-                                     lambda got: "add_numbers" in names(got) and "every__echo" not in names(got)))
+        served_tools = tokens(
+            *until(
+                lambda: served(address, portal["token"], "tools"),
+                lambda got: "add_numbers" in names(got) and "every__echo" not in names(got),
+            )
+        )
         served_prompts = tokens(*served(address, portal["token"], "prompts"))
 
         assert served_prompts and counted_prompts == served_prompts
@@ -93,10 +116,14 @@ def test_a_portals_token_counts_are_the_tokenizers_count_of_what_it_serves(cli, 
         costs = got["listed_tokens"]
         assert costs["direct"] == sum(served_tools.values())
         cli.json("portal", "update", "Work", "--mode", "search")
-        search_body, search_tools = until(lambda: served(address, portal["token"], "tools"),
-                                          lambda got: names(got) == {"search_tools", "call_tool"})
-        assert sum(tokens(search_body, search_tools).values()) == \
-            cli.json("portal", "get", "Work")["listed_tokens"]["search"] < costs["direct"] / 4
+        search_body, search_tools = until(
+            lambda: served(address, portal["token"], "tools"), lambda got: names(got) == {"search_tools", "call_tool"}
+        )
+        assert (
+            sum(tokens(search_body, search_tools).values())
+            == cli.json("portal", "get", "Work")["listed_tokens"]["search"]
+            < costs["direct"] / 4
+        )
 
         updated = cli.json("portal", "update", "Work", "--token-budget", "100")
         assert updated["token_budget"] == 100

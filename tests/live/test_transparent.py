@@ -71,7 +71,6 @@ def test_progress_reaches_the_client_directly_through_the_portal_and_the_entry(c
         assert five == [(float(i), 5.0) for i in range(1, 6)]
 
 
-
 def test_log_messages_reach_each_client_at_the_level_it_set(cli):
     """server-everything logs at random levels, one at once and one every 5 s, after
     toggle-simulated-logging; it honours the level set on its session, which the portal's
@@ -87,12 +86,19 @@ def test_log_messages_reach_each_client_at_the_level_it_set(cli):
             async with AsyncExitStack() as stack:
                 sessions = []
                 for sink in (quiet, chatty):
+
                     async def heard(params, sink=sink):
                         sink.append(params.level)
 
-                    http = await stack.enter_async_context(httpx2.AsyncClient(headers=bearer(portal["token"]), timeout=60))
-                    streams = await stack.enter_async_context(streamable_http_client(f"{address}/mcp/work", http_client=http))
-                    session = await stack.enter_async_context(ClientSession(streams[0], streams[1], logging_callback=heard))
+                    http = await stack.enter_async_context(
+                        httpx2.AsyncClient(headers=bearer(portal["token"]), timeout=60)
+                    )
+                    streams = await stack.enter_async_context(
+                        streamable_http_client(f"{address}/mcp/work", http_client=http)
+                    )
+                    session = await stack.enter_async_context(
+                        ClientSession(streams[0], streams[1], logging_callback=heard)
+                    )
                     await session.initialize()
                     sessions.append(session)
                 await sessions[0].set_logging_level("emergency")
@@ -128,8 +134,9 @@ def test_parallel_calls_of_one_session_do_not_wait_for_each_other(cli):
                 await session.initialize()
                 await session.list_tools()
                 started = time.monotonic()
-                results = await asyncio.gather(*(
-                    session.call_tool(f"every__{LONG}", {"duration": 1, "steps": 1}) for _ in range(32)))
+                results = await asyncio.gather(
+                    *(session.call_tool(f"every__{LONG}", {"duration": 1, "steps": 1}) for _ in range(32))
+                )
                 return time.monotonic() - started, results
 
         took, results = asyncio.run(run())
@@ -152,13 +159,20 @@ def test_resource_updates_reach_the_clients_that_subscribed(cli):
             async with AsyncExitStack() as stack:
                 sessions = {}
                 for name in ("a", "b"):
+
                     async def heard(message, name=name):
                         if isinstance(message, types.ResourceUpdatedNotification):
                             seen[name].append(message.params.uri)
 
-                    http = await stack.enter_async_context(httpx2.AsyncClient(headers=bearer(portal["token"]), timeout=60))
-                    streams = await stack.enter_async_context(streamable_http_client(f"{address}/mcp/work", http_client=http))
-                    session = await stack.enter_async_context(ClientSession(streams[0], streams[1], message_handler=heard))
+                    http = await stack.enter_async_context(
+                        httpx2.AsyncClient(headers=bearer(portal["token"]), timeout=60)
+                    )
+                    streams = await stack.enter_async_context(
+                        streamable_http_client(f"{address}/mcp/work", http_client=http)
+                    )
+                    session = await stack.enter_async_context(
+                        ClientSession(streams[0], streams[1], message_handler=heard)
+                    )
                     await session.initialize()
                     sessions[name] = session
                 uris = [str(r.uri) for r in (await sessions["a"].list_resources()).resources][:2]
@@ -211,7 +225,9 @@ def test_completion_and_ping_are_answered_through_the_portal_as_directly(cli):
                 await plain.initialize()
                 through = await open_session(stack, f"{address}/mcp/work", bearer(portal["token"]))
                 await through.initialize()
-                return await completions(plain, "completable-prompt"), await completions(through, "every__completable-prompt")
+                return await completions(plain, "completable-prompt"), await completions(
+                    through, "every__completable-prompt"
+                )
 
         direct, via_portal = asyncio.run(both())
         assert direct == (["Sales", "Support"], ["Alice", "Bob", "Charlie"])
@@ -250,7 +266,9 @@ def test_sampling_and_elicitation_reach_the_client_that_made_the_call(cli):
             asked = []
             async with AsyncExitStack() as stack:
                 http = await stack.enter_async_context(httpx2.AsyncClient(headers=bearer(portal["token"]), timeout=60))
-                streams = await stack.enter_async_context(streamable_http_client(f"{address}/mcp/work", http_client=http))
+                streams = await stack.enter_async_context(
+                    streamable_http_client(f"{address}/mcp/work", http_client=http)
+                )
                 session = await stack.enter_async_context(answering_client(streams, asked))
                 await session.initialize()
                 return await sampling_and_elicitation(session, "every__"), asked
@@ -293,10 +311,16 @@ def test_sampling_and_elicitation_reach_the_client_that_made_the_call(cli):
 
         got = until(asked_log, lambda g: len(g) >= 6, timeout=30)  # the log is written in batches
         assert got == sorted(
-            [("every__trigger-sampling-request", "sampling/createMessage", "ok"),
-             ("every__trigger-elicitation-request", "elicitation/create", "ok")] * 2
-            + [("every__trigger-sampling-request", "sampling/createMessage", "answered_for_client"),
-               ("every__trigger-elicitation-request", "elicitation/create", "answered_for_client")]), got
+            [
+                ("every__trigger-sampling-request", "sampling/createMessage", "ok"),
+                ("every__trigger-elicitation-request", "elicitation/create", "ok"),
+            ]
+            * 2
+            + [
+                ("every__trigger-sampling-request", "sampling/createMessage", "answered_for_client"),
+                ("every__trigger-elicitation-request", "elicitation/create", "answered_for_client"),
+            ]
+        ), got
 
 
 def rooted_client(streams, roots: list[str], asked: list):
@@ -351,6 +375,7 @@ def test_roots_are_the_calling_clients_and_changes_reach_the_server(cli):
                 async with httpx2.AsyncClient(headers=bearer(portal["token"]), timeout=60) as http:
                     async with streamable_http_client(f"{address}/mcp/work", http_client=http) as s:
                         yield s
+
             return streams
 
         entry = StdioServerParameters(command=cli.binary, args=["bridge", portal["id"]], env=cli.env)

@@ -12,11 +12,31 @@ def test_export_then_import_moves_a_setup_without_its_secrets(cli):
     with python_server("base") as upstream:
         cli.json("server", "create", "--name", "notes", "--url", upstream)
         cli.json("server", "sync", "notes")
-        done = cli.run("server", "create", "--name", "api", "--url", "https://api.example.com/mcp",
-                       "--auth", "api_key", "--api-key-stdin", stdin="K-secret-1")
+        done = cli.run(
+            "server",
+            "create",
+            "--name",
+            "api",
+            "--url",
+            "https://api.example.com/mcp",
+            "--auth",
+            "api_key",
+            "--api-key-stdin",
+            stdin="K-secret-1",
+        )
         assert done.returncode == 0, done.stderr
-        cli.json("server", "create", "--name", "local", "--command", "my-mcp", "--env", "DEBUG=1",
-                 "--secret-env", "TOKEN=tok-secret-2")
+        cli.json(
+            "server",
+            "create",
+            "--name",
+            "local",
+            "--command",
+            "my-mcp",
+            "--env",
+            "DEBUG=1",
+            "--secret-env",
+            "TOKEN=tok-secret-2",
+        )
         cli.json("portal", "create", "--name", "Work")
         cli.json("portal", "add-server", "Work", "notes")
         cli.json("portal", "tool", "disable", "Work", "notes", "wipe_notes")
@@ -38,10 +58,14 @@ def test_export_then_import_moves_a_setup_without_its_secrets(cli):
         # The export runs a command here: nothing is imported until the user accepts that.
         _, err = cli.error("workspace", "import", str(path), "--name", "Moved")
         assert (err["code"], err["field"]) == ("validation", "accept_risks"), err
-        assert "server 'local' runs this command on this machine: my-mcp" in err["message"] and "--accept-risks" in err["message"], err
+        assert (
+            "server 'local' runs this command on this machine: my-mcp" in err["message"]
+            and "--accept-risks" in err["message"]
+        ), err
         assert "Moved" not in [w["name"] for w in cli.json("workspace", "list")["workspaces"]]
-        report = cli.json("workspace", "import", str(path), "--name", "Moved", "--secrets-stdin", "--accept-risks",
-                          stdin=secrets)
+        report = cli.json(
+            "workspace", "import", str(path), "--name", "Moved", "--secrets-stdin", "--accept-risks", stdin=secrets
+        )
         assert [(r["kind"], r["subject"]) for r in report["risks"]] == [("runs_command", "local")]
         assert sorted(report["servers"]) == ["api", "local", "notes"]
         assert report["missing_secrets"] == [{"server": "api", "missing": ["api_key"]}]
@@ -55,7 +79,9 @@ def test_export_then_import_moves_a_setup_without_its_secrets(cli):
         # The portal's tool choices apply once the server's tools are known; the first sync of
         # an imported server approves nothing (its tools were reviewed elsewhere, if at all).
         cli.json("server", "sync", "notes", "--workspace", "Moved")
-        states = {t["name"]: t["approval_state"] for t in cli.json("tool", "list", "notes", "--workspace", "Moved")["tools"]}
+        states = {
+            t["name"]: t["approval_state"] for t in cli.json("tool", "list", "notes", "--workspace", "Moved")["tools"]
+        }
         assert states and set(states.values()) == {"needs_approval"}, states
         portal = cli.json("portal", "get", "Work", "--workspace", "Moved")
         tools = {t["name"]: t for t in portal["servers"][0]["tools"]}
@@ -86,11 +112,18 @@ def test_a_crafted_export_cannot_store_names_no_client_could_use(cli):
     doc = json.loads(cli.run("workspace", "export", "Default").stdout)
     [member] = doc["portals"][0]["servers"]
     path = Path(cli.dir) / "crafted.json"
-    for n, (tools, code) in enumerate([
-        ([{"tool": "read_note", "enabled": True, "alias": "read\nnote"}], "validation"),
-        ([{"tool": "read_note", "enabled": True, "alias": "x"},
-          {"tool": "write_note", "enabled": True, "alias": "x"}], "conflict"),
-    ]):
+    for n, (tools, code) in enumerate(
+        [
+            ([{"tool": "read_note", "enabled": True, "alias": "read\nnote"}], "validation"),
+            (
+                [
+                    {"tool": "read_note", "enabled": True, "alias": "x"},
+                    {"tool": "write_note", "enabled": True, "alias": "x"},
+                ],
+                "conflict",
+            ),
+        ]
+    ):
         member["tools"] = tools
         path.write_text(json.dumps(doc))
         _, err = cli.error("workspace", "import", str(path), "--name", f"Crafted{n}")
@@ -111,19 +144,36 @@ def test_an_export_that_opens_portals_or_logs_payloads_asks_first(cli):
     assert quiet["risks"] == [], "a secure, quiet, HTTP-only export imports without asking"
 
     doc["portals"][0].update(secure=False, log_payloads=True)
-    doc["servers"].append({**doc["servers"][0], "name": "shell", "transport": "stdio", "url": None,
-                           "command": "sh", "args": ["-c", "echo hi\r"], "inherit_env": True})
+    doc["servers"].append(
+        {
+            **doc["servers"][0],
+            "name": "shell",
+            "transport": "stdio",
+            "url": None,
+            "command": "sh",
+            "args": ["-c", "echo hi\r"],
+            "inherit_env": True,
+        }
+    )
     path.write_text(json.dumps(doc))
     _, err = cli.error("workspace", "import", str(path), "--name", "Risky")
     assert err["field"] == "accept_risks", err
-    for said in ("portal 'Work' has no token", "portal 'Work' keeps the arguments and results",
-                 "server 'shell' gets every environment variable", "runs this command on this machine: sh -c echo hi\\u{d}"):
+    for said in (
+        "portal 'Work' has no token",
+        "portal 'Work' keeps the arguments and results",
+        "server 'shell' gets every environment variable",
+        "runs this command on this machine: sh -c echo hi\\u{d}",
+    ):
         assert said in err["message"], (said, err["message"])
     assert "Risky" not in [w["name"] for w in cli.json("workspace", "list")["workspaces"]]
 
     report = cli.json("workspace", "import", str(path), "--name", "Risky", "--accept-risks")
-    assert [r["kind"] for r in report["risks"]] == ["runs_command", "inherits_environment", "open_portal",
-                                                   "logs_payloads"]
+    assert [r["kind"] for r in report["risks"]] == [
+        "runs_command",
+        "inherits_environment",
+        "open_portal",
+        "logs_payloads",
+    ]
     portal = cli.json("portal", "get", "Work", "--workspace", "Risky")
     assert portal["secure"] is False and portal["log_payloads"] is True
     assert cli.json("server", "get", "shell", "--workspace", "Risky")["inherit_env"] is True

@@ -49,7 +49,10 @@ def test_its_metadata_names_the_runtime_it_needs(deb):
     info = subprocess.run(["dpkg-deb", "--info", str(deb)], capture_output=True, text=True, check=True).stdout
     assert field(info, "Package") == "patchbay"
     assert field(info, "Version") == VERSION
-    assert field(info, "Architecture") == subprocess.run(["dpkg", "--print-architecture"], capture_output=True, text=True).stdout.strip()
+    assert (
+        field(info, "Architecture")
+        == subprocess.run(["dpkg", "--print-architecture"], capture_output=True, text=True).stdout.strip()
+    )
     depends = [d.strip() for d in field(info, "Depends").split(",")]
     assert "libwebkit2gtk-4.1-0" in depends and "libgtk-3-0" in depends, depends
     # The keyring is reached over the session bus (zbus, no C library): a bus is required,
@@ -70,7 +73,9 @@ def test_it_installs_the_app_the_cli_a_desktop_entry_icons_and_the_license(root)
     assert re.search(r"^Categories=.*Development", entry, re.M), entry
     licence = root / "usr/share/doc/patchbay/copyright"
     assert "MIT License" in licence.read_text()
-    checked = subprocess.run(["desktop-file-validate", str(root / "usr/share/applications/Patchbay.desktop")], capture_output=True, text=True)
+    checked = subprocess.run(
+        ["desktop-file-validate", str(root / "usr/share/applications/Patchbay.desktop")], capture_output=True, text=True
+    )
     assert checked.returncode == 0 and "error" not in checked.stdout, checked.stdout + checked.stderr
 
 
@@ -78,7 +83,9 @@ def test_the_rpm_carries_the_same_app_and_cli_and_needs_webkit():
     rpm = only(f"rpm/Patchbay-{VERSION}-*.rpm")
     query = ["rpm", "--query", "--package", "--nosignature", str(rpm)]
     files = subprocess.run([*query, "--list"], capture_output=True, text=True, check=True).stdout.split()
-    assert {"/usr/bin/patchbay-app", "/usr/bin/patchbay", "/usr/share/applications/Patchbay.desktop"} <= set(files), files
+    assert {"/usr/bin/patchbay-app", "/usr/bin/patchbay", "/usr/share/applications/Patchbay.desktop"} <= set(files), (
+        files
+    )
     requires = subprocess.run([*query, "--requires"], capture_output=True, text=True, check=True).stdout
     # rpm names libraries by soname, found in the binaries.
     assert "libwebkit2gtk-4.1.so.0()(64bit)" in requires and "libgtk-3.so.0()(64bit)" in requires, requires
@@ -106,10 +113,14 @@ def user(root):
 
 def test_the_cli_from_the_package_answers(root, user):
     cli = str(root / "usr/bin/patchbay")
-    version = subprocess.run([cli, "--version"], env=user, capture_output=True, text=True, timeout=60, check=True).stdout
+    version = subprocess.run(
+        [cli, "--version"], env=user, capture_output=True, text=True, timeout=60, check=True
+    ).stdout
     assert f"patchbay {VERSION} (release build)" in version, version
     assert user["PATCHBAY_DATA_DIR"] in version
-    listed = subprocess.run([cli, "server", "list", "--json"], env=user, capture_output=True, text=True, timeout=60, check=True)
+    listed = subprocess.run(
+        [cli, "server", "list", "--json"], env=user, capture_output=True, text=True, timeout=60, check=True
+    )
     assert '"servers": []' in listed.stdout, listed.stdout
 
 
@@ -119,7 +130,9 @@ def window_titles() -> str:
 
 def test_the_app_from_the_package_opens_its_window_and_starts_its_gateway(root, user):
     log = open(Path(user["PATCHBAY_DATA_DIR"]) / "app.out", "w")
-    app = subprocess.Popen([str(root / "usr/bin/patchbay-app")], env=user, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    app = subprocess.Popen(
+        [str(root / "usr/bin/patchbay-app")], env=user, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
     try:
         wait_until(lambda: app.poll() is not None or '"Patchbay"' in window_titles(), "the app's window", timeout=120)
         assert app.poll() is None, f"the app exited with {app.returncode}"
@@ -127,8 +140,12 @@ def test_the_app_from_the_package_opens_its_window_and_starts_its_gateway(root, 
         cli = str(root / "usr/bin/patchbay")
 
         def gateway() -> dict | None:
-            status = subprocess.run([cli, "gateway", "status", "--json"], env=user, capture_output=True, text=True, timeout=60)
-            return json.loads(status.stdout) if status.returncode == 0 and json.loads(status.stdout)["running"] else None
+            status = subprocess.run(
+                [cli, "gateway", "status", "--json"], env=user, capture_output=True, text=True, timeout=60
+            )
+            return (
+                json.loads(status.stdout) if status.returncode == 0 and json.loads(status.stdout)["running"] else None
+            )
 
         running = wait_until(gateway, "the gateway the app starts", timeout=120)
         assert running["address"].startswith("http://127.0.0.1:"), running

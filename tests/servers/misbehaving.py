@@ -1,9 +1,9 @@
 """Servers that are not (working) MCP servers, for the failure tests; standard library only.
 
-    misbehaving.py html PORT          answers every request with an HTML page
-    misbehaving.py silent PORT        accepts connections and never answers
-    misbehaving.py unauthorized PORT  answers 401 with a WWW-Authenticate challenge
-    misbehaving.py huge PORT          answers with a 20 MiB JSON body
+misbehaving.py html PORT          answers every request with an HTML page
+misbehaving.py silent PORT        accepts connections and never answers
+misbehaving.py unauthorized PORT  answers 401 with a WWW-Authenticate challenge
+misbehaving.py huge PORT          answers with a 20 MiB JSON body
 """
 
 import socket

@@ -35,20 +35,40 @@ parser.add_argument("port", type=int)
 parser.add_argument("--token-lifetime", type=int, default=3600)
 parser.add_argument("--client-id")
 parser.add_argument("--no-s256", action="store_true", help="metadata without PKCE S256")
-parser.add_argument("--metadata", action="append", default=[], metavar="FIELD=VALUE",
-                    help="publish FIELD of the authorization server metadata as VALUE (a hostile server)")
-parser.add_argument("--callback-iss", metavar="ISSUER",
-                    help="send RFC 9207 iss=ISSUER with the authorization response ('self': this server)")
+parser.add_argument(
+    "--metadata",
+    action="append",
+    default=[],
+    metavar="FIELD=VALUE",
+    help="publish FIELD of the authorization server metadata as VALUE (a hostile server)",
+)
+parser.add_argument(
+    "--callback-iss",
+    metavar="ISSUER",
+    help="send RFC 9207 iss=ISSUER with the authorization response ('self': this server)",
+)
 parser.add_argument("--token-redirect", metavar="URL", help="answer token requests with a 307 to URL")
 parser.add_argument("--token-stall", action="store_true", help="never answer token requests")
-parser.add_argument("--refuse-embedded", action="store_true",
-                    help="answer the authorization page of a WebKit user agent with Google's disallowed_useragent error")
+parser.add_argument(
+    "--refuse-embedded",
+    action="store_true",
+    help="answer the authorization page of a WebKit user agent with Google's disallowed_useragent error",
+)
 parser.add_argument("--authorize-redirect", metavar="URL", help="send the authorization page on to URL")
 args = parser.parse_args()
 base = f"http://127.0.0.1:{args.port}"
 # The authorization server this resource names (None: itself).
 named = {"authorization_server": None}
-stats = {"revocation_requests": 0, "registration_requests": [], "metadata_requests": 0, "registrations": 0, "authorizations": 0, "refreshes": 0, "revocations": 0, "token_requests": 0}
+stats = {
+    "revocation_requests": 0,
+    "registration_requests": [],
+    "metadata_requests": 0,
+    "registrations": 0,
+    "authorizations": 0,
+    "refreshes": 0,
+    "revocations": 0,
+    "token_requests": 0,
+}
 
 
 class LoopbackClient(OAuthClientInformationFull):
@@ -110,13 +130,19 @@ class ApproveAtOnce:
         access, refresh = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         self.issued |= {access, refresh}
         self.access[access] = AccessToken(
-            token=access, client_id=client_id, scopes=scopes,
-            expires_at=int(time.time()) + args.token_lifetime, resource=resource,
+            token=access,
+            client_id=client_id,
+            scopes=scopes,
+            expires_at=int(time.time()) + args.token_lifetime,
+            resource=resource,
         )
         self.refresh[refresh] = RefreshToken(token=refresh, client_id=client_id, scopes=scopes, resource=resource)
         return OAuthToken(
-            access_token=access, token_type="Bearer", expires_in=args.token_lifetime,
-            refresh_token=refresh, scope=" ".join(scopes) or None,
+            access_token=access,
+            token_type="Bearer",
+            expires_in=args.token_lifetime,
+            refresh_token=refresh,
+            scope=" ".join(scopes) or None,
         )
 
     async def exchange_authorization_code(self, client, code):
@@ -151,7 +177,9 @@ server = MCPServer(
     auth=AuthSettings(
         issuer_url=base,
         resource_server_url=f"{base}/mcp",
-        client_registration_options=ClientRegistrationOptions(enabled=True, valid_scopes=["notes"], default_scopes=["notes"]),
+        client_registration_options=ClientRegistrationOptions(
+            enabled=True, valid_scopes=["notes"], default_scopes=["notes"]
+        ),
         revocation_options=RevocationOptions(enabled=True),
         required_scopes=["notes"],
     ),
@@ -252,24 +280,42 @@ async def counted(scope, receive, send):
             await asyncio.sleep(3600)
         if args.token_redirect:
             stats["token_requests"] += 1
-            await send({"type": "http.response.start", "status": 307,
-                        "headers": [(b"location", args.token_redirect.encode()), (b"content-length", b"0")]})
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 307,
+                    "headers": [(b"location", args.token_redirect.encode()), (b"content-length", b"0")],
+                }
+            )
             await send({"type": "http.response.body", "body": b""})
             return
     if scope["type"] == "http" and scope["path"] == "/authorize":
         agent = dict(scope["headers"]).get(b"user-agent", b"").decode()
         # What Google does to sign-in inside an app's web view (its UA names AppleWebKit).
-        elsewhere = (f"{base}/signin/error?authError=disallowed_useragent"
-                     if args.refuse_embedded and "AppleWebKit" in agent else args.authorize_redirect)
+        elsewhere = (
+            f"{base}/signin/error?authError=disallowed_useragent"
+            if args.refuse_embedded and "AppleWebKit" in agent
+            else args.authorize_redirect
+        )
         if elsewhere:
-            await send({"type": "http.response.start", "status": 302,
-                        "headers": [(b"location", elsewhere.encode()), (b"content-length", b"0")]})
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 302,
+                    "headers": [(b"location", elsewhere.encode()), (b"content-length", b"0")],
+                }
+            )
             await send({"type": "http.response.body", "body": b""})
             return
     if scope["type"] == "http" and scope["path"] == "/signin/error":
         page = b"<html><body><h1>Error 403: disallowed_useragent</h1></body></html>"
-        await send({"type": "http.response.start", "status": 403,
-                    "headers": [(b"content-type", b"text/html"), (b"content-length", str(len(page)).encode())]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 403,
+                "headers": [(b"content-type", b"text/html"), (b"content-length", str(len(page)).encode())],
+            }
+        )
         await send({"type": "http.response.body", "body": page})
         return
     if scope["type"] == "http" and scope["path"] == "/revoke":
@@ -278,8 +324,11 @@ async def counted(scope, receive, send):
         stats["metadata_requests"] += 1
         if args.no_s256 or args.metadata:
             return await rewritten(scope, receive, send, as_flagged)
-    if (scope["type"] == "http" and scope["path"].startswith("/.well-known/oauth-protected-resource")
-            and named["authorization_server"]):
+    if (
+        scope["type"] == "http"
+        and scope["path"].startswith("/.well-known/oauth-protected-resource")
+        and named["authorization_server"]
+    ):
         return await rewritten(scope, receive, send, naming_another)
     await app(scope, receive, send)
 

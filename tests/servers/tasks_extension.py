@@ -52,8 +52,14 @@ class Tasks(Extension):
             return await call_next(ctx)
         task_id = uuid.uuid4().hex
         created = now()
-        task = {"taskId": task_id, "status": "working", "createdAt": created, "lastUpdatedAt": created,
-                "ttlMs": 600_000, "pollIntervalMs": 50}
+        task = {
+            "taskId": task_id,
+            "status": "working",
+            "createdAt": created,
+            "lastUpdatedAt": created,
+            "ttlMs": 600_000,
+            "pollIntervalMs": 50,
+        }
         self.tasks[task_id] = task
 
         async def run() -> None:

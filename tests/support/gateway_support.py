@@ -12,14 +12,16 @@ from mcp_servers import stop_group
 LONG = "trigger-long-running-operation"
 
 
-
-
 @contextmanager
 def gateway(cli):
     """Yields (address, process) of a `patchbay serve --port 0` stopped by its pid afterwards."""
     process = subprocess.Popen(
-        [cli.binary, "serve", "--port", "0"], env=cli.env, stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL, text=True, start_new_session=True,
+        [cli.binary, "serve", "--port", "0"],
+        env=cli.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
     )
     try:
         first = process.stdout.readline().strip()

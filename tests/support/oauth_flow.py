@@ -21,7 +21,10 @@ def start_authorize(cli, server: str, *flags: str) -> tuple[subprocess.Popen, st
     """Starts `server authorize --no-browser`; returns the process and the URL it printed."""
     process = subprocess.Popen(
         [cli.binary, "server", "authorize", server, "--no-browser", "--json", "--timeout", "30", *flags],
-        env=cli.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=cli.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

@@ -37,8 +37,12 @@ def answering(asked: list) -> dict:
 
     async def sample(context, params):
         asked.append(("sampling", params.messages[0].content.text))
-        return types.CreateMessageResult(role="assistant", content=types.TextContent(type="text", text="sampled-by-client"),
-                                         model="test-model", stop_reason="endTurn")
+        return types.CreateMessageResult(
+            role="assistant",
+            content=types.TextContent(type="text", text="sampled-by-client"),
+            model="test-model",
+            stop_reason="endTurn",
+        )
 
     async def elicit(context, params):
         asked.append(("elicitation", params.message))

@@ -36,6 +36,7 @@ class RecordingServer:
 
 def respond(status: int, headers: dict | None = None, body: bytes = b""):
     """An `answer` that sends `status` with `headers` and `body`."""
+
     def answer(handler):
         handler.send_response(status)
         for name, value in (headers or {}).items():
@@ -43,4 +44,5 @@ def respond(status: int, headers: dict | None = None, body: bytes = b""):
         handler.send_header("content-length", str(len(body)))
         handler.end_headers()
         handler.wfile.write(body)
+
     return answer

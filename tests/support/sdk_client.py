@@ -25,6 +25,7 @@ async def _all(list_page, field: str) -> list:
 async def _counts(transport) -> dict:
     async with AsyncExitStack() as stack:
         streams = await stack.enter_async_context(transport)
+
         # Patchbay offers its servers sampling, elicitation and roots (for the clients of its
         # portals); so does this client, since servers list tools by what the client offers.
         async def sample(context, params):
@@ -37,8 +38,10 @@ async def _counts(transport) -> dict:
             return mcp_types.ListRootsResult(roots=[])
 
         session = await stack.enter_async_context(
-            ClientSession(streams[0], streams[1], sampling_callback=sample, elicitation_callback=elicit,
-                          list_roots_callback=roots))
+            ClientSession(
+                streams[0], streams[1], sampling_callback=sample, elicitation_callback=elicit, list_roots_callback=roots
+            )
+        )
         await session.initialize()
         return {
             "tools": len(await _all(session.list_tools, "tools")),

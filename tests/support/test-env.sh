@@ -7,15 +7,7 @@ export PATCHBAY_APP_BINARY="$target_dir/debug/patchbay-app"
 export PATCHBAY_CLI_BINARY="$target_dir/debug/patchbay"
 export PATCHBAY_TEST_SERVERS="$root/tests/servers"
 
-# A venv at $1 with the pins of $2 installed, made anew only when the pins change.
-pinned_venv() {
-    if [ ! -x "$1/bin/python" ] || ! cmp -s "$2" "$1/requirements.txt"; then
-        rm -rf "$1"
-        python3 -m venv "$1"
-        "$1/bin/pip" install --quiet --disable-pip-version-check -r "$2"
-        cp "$2" "$1/requirements.txt"
-    fi
-}
+source "$root/tests/support/pinned-venv.sh"
 
 venv="$target_dir/test-venv"
 pinned_venv "$venv" "$root/tests/support/requirements.txt"

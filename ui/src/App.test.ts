@@ -40,7 +40,9 @@ test("adding a server with an API key lists it with the key redacted", async () 
 });
 
 test("a duplicate name shows the conflict at the name field", async () => {
-  const { user } = await setup((b) => b.createServer(b.defaultWorkspace.id, { name: "linear", url: "https://l.example.com" }).then(() => {}));
+  const { user } = await setup((b) =>
+    b.createServer(b.defaultWorkspace.id, { name: "linear", url: "https://l.example.com" }).then(() => {}),
+  );
   await user.click(await screen.findByTestId("add-server"));
   await user.type(screen.getByLabelText("Name"), "Linear");
   await user.type(screen.getByLabelText("URL"), "https://other.example.com");
@@ -61,7 +63,13 @@ test("an invalid URL is shown at the URL field", async () => {
 
 test("editing changes only what was changed", async () => {
   const { backend, user } = await setup((b) =>
-    b.createServer(b.defaultWorkspace.id, { name: "notion", url: "https://n.example.com", api_key: "secret-notion-9f2c" }).then(() => {}),
+    b
+      .createServer(b.defaultWorkspace.id, {
+        name: "notion",
+        url: "https://n.example.com",
+        api_key: "secret-notion-9f2c",
+      })
+      .then(() => {}),
   );
   await user.click(await screen.findByRole("button", { name: "Edit notion" }));
   const description = screen.getByLabelText("Description");
@@ -73,7 +81,9 @@ test("editing changes only what was changed", async () => {
 });
 
 test("delete can be undone, and deleted servers restore and purge", async () => {
-  const { backend, user } = await setup((b) => b.createServer(b.defaultWorkspace.id, { name: "sentry", url: "https://s.example.com" }).then(() => {}));
+  const { backend, user } = await setup((b) =>
+    b.createServer(b.defaultWorkspace.id, { name: "sentry", url: "https://s.example.com" }).then(() => {}),
+  );
   await user.click(await screen.findByRole("button", { name: "Delete sentry" }));
   await waitFor(() => expect(rows()).toHaveLength(0));
   await user.click(screen.getByRole("button", { name: "Undo" }));
@@ -90,7 +100,8 @@ test("delete can be undone, and deleted servers restore and purge", async () => 
 
 test("long lists load page by page", async () => {
   const { user } = await setup(async (b) => {
-    for (let i = 0; i < 230; i++) await b.createServer(b.defaultWorkspace.id, { name: `s${i}`, url: "https://x.example.com" });
+    for (let i = 0; i < 230; i++)
+      await b.createServer(b.defaultWorkspace.id, { name: `s${i}`, url: "https://x.example.com" });
   });
   await waitFor(() => expect(rows()).toHaveLength(100));
   await user.click(screen.getByRole("button", { name: "Load more" }));
@@ -102,7 +113,8 @@ test("long lists load page by page", async () => {
 
 test("search narrows the list and Ctrl+K focuses it; N opens the add dialog", async () => {
   const { user } = await setup(async (b) => {
-    for (const name of ["alpha", "beta", "gamma"]) await b.createServer(b.defaultWorkspace.id, { name, url: "https://x.example.com" });
+    for (const name of ["alpha", "beta", "gamma"])
+      await b.createServer(b.defaultWorkspace.id, { name, url: "https://x.example.com" });
   });
   await waitFor(() => expect(rows()).toHaveLength(3));
   await fireEvent.keyDown(window, { key: "k", ctrlKey: true });
@@ -196,7 +208,9 @@ test("a new server is synced at once; a new OAuth server goes on to Authorize", 
   await user.type(screen.getByLabelText("URL"), "https://weather.example.com/mcp");
   // The test lists the tools its first sync will bring.
   await user.click(screen.getByRole("button", { name: /Test connection/ }));
-  expect((await screen.findAllByTestId("test-tool")).map((t) => t.textContent)).toEqual(["forecast — Forecast for a city."]);
+  expect((await screen.findAllByTestId("test-tool")).map((t) => t.textContent)).toEqual([
+    "forecast — Forecast for a city.",
+  ]);
   await user.click(screen.getByTestId("server-save"));
   await waitFor(() => expect(backend.servers[0]!.status).toBe("active"));
   expect(await screen.findByText("Synced Weather")).toBeTruthy();
@@ -223,16 +237,31 @@ test("the sign-in window's page shows in the dialog, and one click moves it to t
   await user.click(within(dialog).getByTestId("authorize-start"));
   await waitFor(() => expect(backend.authorization).not.toBeNull());
 
-  backend.authorization!.onPage!({ origin: "https://accounts.example.com", https: true, allowed: true, refuses_embedded: false });
+  backend.authorization!.onPage!({
+    origin: "https://accounts.example.com",
+    https: true,
+    allowed: true,
+    refuses_embedded: false,
+  });
   const bar = await within(dialog).findByTestId("authorize-page");
   expect(bar.textContent).toContain("https://accounts.example.com");
   expect(bar.dataset.https).toBe("true");
   expect(within(dialog).queryByTestId("authorize-refused-embedded")).toBeNull();
 
-  backend.authorization!.onPage!({ origin: "http://phish.example.net", https: false, allowed: false, refuses_embedded: false });
+  backend.authorization!.onPage!({
+    origin: "http://phish.example.net",
+    https: false,
+    allowed: false,
+    refuses_embedded: false,
+  });
   expect((await within(dialog).findByTestId("authorize-blocked")).textContent).toContain("http://phish.example.net");
 
-  backend.authorization!.onPage!({ origin: "https://accounts.example.com", https: true, allowed: true, refuses_embedded: true });
+  backend.authorization!.onPage!({
+    origin: "https://accounts.example.com",
+    https: true,
+    allowed: true,
+    refuses_embedded: true,
+  });
   expect((await within(dialog).findByTestId("authorize-refused-embedded")).textContent).toContain("does not allow");
   await user.click(within(dialog).getByTestId("authorize-continue-in-browser"));
   await waitFor(() => expect(backend.opened).toEqual(["authorization-url"]));
@@ -246,7 +275,9 @@ test("the sign-in window's page shows in the dialog, and one click moves it to t
   // The next authorization of this server starts in the browser.
   await user.click(await screen.findByTestId("open-server"));
   await user.click(await screen.findByTestId("authorize-server"));
-  const again = await waitFor(() => (screen.getAllByTestId("authorize-dialog") as HTMLDialogElement[]).find((d) => d.open)!);
+  const again = await waitFor(() =>
+    (screen.getAllByTestId("authorize-dialog") as HTMLDialogElement[]).find((d) => d.open)!,
+  );
   expect((within(again).getByTestId("authorize-in-browser") as HTMLInputElement).checked).toBe(true);
 });
 
@@ -259,7 +290,9 @@ test("Settings says when this is a dev build", async () => {
 });
 
 test("a server gone while its dialog is open says so instead of failing silently", async () => {
-  const { backend, user } = await setup((b) => b.createServer(b.defaultWorkspace.id, { name: "gone", url: "https://g.example.com/mcp" }).then(() => {}));
+  const { backend, user } = await setup((b) =>
+    b.createServer(b.defaultWorkspace.id, { name: "gone", url: "https://g.example.com/mcp" }).then(() => {}),
+  );
   await user.click(await screen.findByRole("button", { name: "Edit gone" }));
   backend.servers.splice(0, 1); // purged elsewhere (the CLI, another window)
   await user.click(screen.getByTestId("dialog-test"));

@@ -73,14 +73,31 @@ export class MemoryBackend implements Backend {
   promptOverrides = new Map<string, { enabled: boolean; alias: string | null }>();
   members = new Map<
     string,
-    { server: string; defaultDisabled: boolean; prefix?: string | null; timeout?: number | null; resources?: boolean; maxConcurrent?: number | null }[]
+    {
+      server: string;
+      defaultDisabled: boolean;
+      prefix?: string | null;
+      timeout?: number | null;
+      resources?: boolean;
+      maxConcurrent?: number | null;
+    }[]
   >();
   /** When set, tool calls answer 403 insufficient_scope until authorized with this scope. */
   stepUpScope: string | null = null;
 
   constructor() {
     const t = now();
-    this.workspaces.push({ id: id(), name: "default", is_default: true, server_count: 0, tools_waiting: 0, servers_needing_attention: 0, auto_approve_first_sync: true, created_at: t, updated_at: t });
+    this.workspaces.push({
+      id: id(),
+      name: "default",
+      is_default: true,
+      server_count: 0,
+      tools_waiting: 0,
+      servers_needing_attention: 0,
+      auto_approve_first_sync: true,
+      created_at: t,
+      updated_at: t,
+    });
   }
 
   get defaultWorkspace(): Workspace {
@@ -93,20 +110,42 @@ export class MemoryBackend implements Backend {
 
   private find(ws: string, key: string, live?: boolean): Server {
     const match = this.servers.find(
-      (s) => s.workspace_id === ws && (s.id === key || s.name.toLowerCase() === key.toLowerCase()) && (live === undefined || !s.deleted_at === live),
+      (s) =>
+        s.workspace_id === ws &&
+        (s.id === key || s.name.toLowerCase() === key.toLowerCase()) &&
+        (live === undefined || !s.deleted_at === live),
     );
     return match ?? fail("not_found", `no server named '${key}' in this workspace`, "server");
   }
 
   private checkName(ws: string, name: string, except?: string) {
     if (!name.trim()) fail("validation", "the name cannot be empty", "name");
-    if (this.servers.some((s) => s.workspace_id === ws && !s.deleted_at && s.id !== except && s.name.toLowerCase() === name.trim().toLowerCase())) {
+    if (
+      this.servers.some(
+        (s) =>
+          s.workspace_id === ws &&
+          !s.deleted_at &&
+          s.id !== except &&
+          s.name.toLowerCase() === name.trim().toLowerCase(),
+      )
+    ) {
       fail("conflict", `a server named '${name.trim()}' already exists in this workspace; choose another name`, "name");
     }
   }
 
   async appInfo(): Promise<AppInfo> {
-    return { version: "0.0.0-test", build: "dev", data_dir: "/tmp/pb", database: "/tmp/pb/patchbay.db", log_file: "/tmp/pb/logs/patchbay.<date>.log", keyring_service: "memory", schema_version: 2, os: "test", gateway_address: this.gateway.status?.address ?? null, gateway_error: this.gateway.status ? null : this.gateway.error };
+    return {
+      version: "0.0.0-test",
+      build: "dev",
+      data_dir: "/tmp/pb",
+      database: "/tmp/pb/patchbay.db",
+      log_file: "/tmp/pb/logs/patchbay.<date>.log",
+      keyring_service: "memory",
+      schema_version: 2,
+      os: "test",
+      gateway_address: this.gateway.status?.address ?? null,
+      gateway_error: this.gateway.status ? null : this.gateway.error,
+    };
   }
 
   async listWorkspaces() {
@@ -118,7 +157,11 @@ export class MemoryBackend implements Backend {
         .flatMap((s) => this.tools.get(s.id) ?? [])
         .filter((t) => t.approval_state === "needs_approval").length,
       servers_needing_attention: this.servers.filter(
-        (s) => s.workspace_id === w.id && !s.deleted_at && s.is_enabled && (s.status === "error" || s.status === "needs_auth"),
+        (s) =>
+          s.workspace_id === w.id &&
+          !s.deleted_at &&
+          s.is_enabled &&
+          (s.status === "error" || s.status === "needs_auth"),
       ).length,
     }));
   }
@@ -126,7 +169,17 @@ export class MemoryBackend implements Backend {
   async createWorkspace(name: string) {
     if (this.workspaces.some((w) => w.name.toLowerCase() === name.toLowerCase())) fail("conflict", "taken", "name");
     const t = now();
-    const ws = { id: id(), name, is_default: false, server_count: 0, tools_waiting: 0, servers_needing_attention: 0, auto_approve_first_sync: true, created_at: t, updated_at: t };
+    const ws = {
+      id: id(),
+      name,
+      is_default: false,
+      server_count: 0,
+      tools_waiting: 0,
+      servers_needing_attention: 0,
+      auto_approve_first_sync: true,
+      created_at: t,
+      updated_at: t,
+    };
     this.workspaces.push(ws);
     return ws;
   }
@@ -175,14 +228,33 @@ export class MemoryBackend implements Backend {
     }
     const t = now();
     const server: Server = {
-      id: id(), workspace_id: workspace, name: input.name.trim(), description: input.description ?? "", transport,
-      url: input.url ?? null, command: input.command ?? null, args: input.args ?? [], env: input.env ?? {},
+      id: id(),
+      workspace_id: workspace,
+      name: input.name.trim(),
+      description: input.description ?? "",
+      transport,
+      url: input.url ?? null,
+      command: input.command ?? null,
+      args: input.args ?? [],
+      env: input.env ?? {},
       secret_env: Object.fromEntries(Object.entries(input.secret_env ?? {}).map(([k, v]) => [k, `…${v.slice(-4)}`])),
-      cwd: input.cwd ?? null, inherit_env: input.inherit_env ?? false, authorize_in_browser: false, auth_type: input.auth_type ?? (input.api_key ? "api_key" : "none"),
+      cwd: input.cwd ?? null,
+      inherit_env: input.inherit_env ?? false,
+      authorize_in_browser: false,
+      auth_type: input.auth_type ?? (input.api_key ? "api_key" : "none"),
       api_key_header: input.api_key ? (input.api_key_header ?? "Authorization") : null,
-      api_key_redacted: input.api_key ? `…${input.api_key.slice(-4)}` : null, is_enabled: input.is_enabled ?? true,
-      status: "pending", error_message: null, last_synced: null, last_successful_sync: null, server_info: null,
-      template_id: null, created_at: t, updated_at: t, deleted_at: null, timeout_secs: null,
+      api_key_redacted: input.api_key ? `…${input.api_key.slice(-4)}` : null,
+      is_enabled: input.is_enabled ?? true,
+      status: "pending",
+      error_message: null,
+      last_synced: null,
+      last_successful_sync: null,
+      server_info: null,
+      template_id: null,
+      created_at: t,
+      updated_at: t,
+      deleted_at: null,
+      timeout_secs: null,
     };
     if (input.api_key) this.secrets.set(server.id, input.api_key);
     this.servers.push(server);
@@ -277,18 +349,32 @@ export class MemoryBackend implements Backend {
       else if (approved === o.description) state = "approved";
       if (approved !== null && approved !== o.description) changed.push(o.name);
       return {
-        name: o.name, title: null, description: o.description, input_schema: o.input_schema ?? { type: "object" },
-        output_schema: null, annotations: null, approval_state: state, changed: approved !== null && approved !== o.description,
-        is_new: approved === null, content_hash: o.description, first_seen: old?.first_seen ?? t, updated_at: t,
-        approved_description: approved, tokens: tokensOf(o.name, o.description),
+        name: o.name,
+        title: null,
+        description: o.description,
+        input_schema: o.input_schema ?? { type: "object" },
+        output_schema: null,
+        annotations: null,
+        approval_state: state,
+        changed: approved !== null && approved !== o.description,
+        is_new: approved === null,
+        content_hash: o.description,
+        first_seen: old?.first_seen ?? t,
+        updated_at: t,
+        approved_description: approved,
+        tokens: tokensOf(o.name, o.description),
       };
     });
     this.tools.set(server.id, tools);
     Object.assign(server, { status: "active", error_message: null, last_synced: t, last_successful_sync: t });
     return {
-      server: { ...server }, counts: { tools: tools.length, prompts: 0, resources: 0, resource_templates: 0 },
-      tools_added: added, tools_changed: changed, tools_removed: [],
-      needs_approval: tools.filter((x) => x.approval_state === "needs_approval").length, duration_ms: 1,
+      server: { ...server },
+      counts: { tools: tools.length, prompts: 0, resources: 0, resource_templates: 0 },
+      tools_added: added,
+      tools_changed: changed,
+      tools_removed: [],
+      needs_approval: tools.filter((x) => x.approval_state === "needs_approval").length,
+      duration_ms: 1,
     };
   }
 
@@ -311,14 +397,16 @@ export class MemoryBackend implements Backend {
   }
 
   async serverCapabilities(workspace: string, server: string) {
-    const prompts = (this.prompts.get(this.find(workspace, server).id) ?? []).map((p) => ({ name: p.name, description: p.description }));
+    const prompts = (this.prompts.get(this.find(workspace, server).id) ?? []).map((p) => ({
+      name: p.name,
+      description: p.description,
+    }));
     return { prompts, resources: [], resource_templates: [] };
   }
 
   async toolDiff(workspace: string, server: string, name: string) {
     const tool = (await this.listTools(workspace, server)).find((t) => t.name === name) as
-      | (ToolDetail & { approved_description: string | null })
-      | undefined;
+      (ToolDetail & { approved_description: string | null }) | undefined;
     if (!tool) fail("not_found", `no tool ${name}`);
     const current = { name, description: tool.description };
     const approved = tool.approved_description === null ? null : { name, description: tool.approved_description };
@@ -369,18 +457,32 @@ export class MemoryBackend implements Backend {
 
   async callTool(workspace: string, server: string, tool: string, args: Record<string, unknown>) {
     if (this.stepUpScope) {
-      throw new BackendError({ code: "auth_required", message: "needs more permission", required_scope: this.stepUpScope });
+      throw new BackendError({
+        code: "auth_required",
+        message: "needs more permission",
+        required_scope: this.stepUpScope,
+      });
     }
     this.calls.push(`call:${tool}:${JSON.stringify(args)}`);
     this.offer(this.find(workspace, server).url);
-    return { content: [{ type: "text", text: `${tool} got ${JSON.stringify(args)}` }], structured_content: null, is_error: false, duration_ms: 1 };
+    return {
+      content: [{ type: "text", text: `${tool} got ${JSON.stringify(args)}` }],
+      structured_content: null,
+      is_error: false,
+      duration_ms: 1,
+    };
   }
 
   /** Keeps authorizations waiting (in `authorization`) until the test finishes them. */
   holdAuthorization = false;
   authorization: { onPage?: (page: PopupPage) => void; inBrowser: boolean; finish: () => void } | null = null;
 
-  async authorizeServer(workspace: string, server: string, options: { scopes: string[]; inBrowser: boolean }, onPage?: (page: PopupPage) => void) {
+  async authorizeServer(
+    workspace: string,
+    server: string,
+    options: { scopes: string[]; inBrowser: boolean },
+    onPage?: (page: PopupPage) => void,
+  ) {
     const s = this.find(workspace, server, true);
     s.authorize_in_browser = options.inBrowser;
     if (this.holdAuthorization) {
@@ -413,7 +515,9 @@ export class MemoryBackend implements Backend {
   }
 
   private portal(workspace: string, key: string): Portal {
-    const p = this.portals.find((x) => x.workspace_id === workspace && (x.id === key || x.slug === key || x.name === key));
+    const p = this.portals.find(
+      (x) => x.workspace_id === workspace && (x.id === key || x.slug === key || x.name === key),
+    );
     return p ?? fail("not_found", `no portal named '${key}'`);
   }
 
@@ -429,9 +533,15 @@ export class MemoryBackend implements Backend {
         const alias = o?.alias ?? null;
         const exposed_name = alias ?? `${prefix}${t.name}`;
         return {
-          name: t.name, exposed_name, alias, enabled, approval_state: t.approval_state,
-          served: enabled && s.is_enabled && t.approval_state === "approved", tokens: tokensOf(exposed_name, t.description),
-          calls_7d: this.toolCalls.get(exposed_name)?.[0] ?? 0, calls_30d: this.toolCalls.get(exposed_name)?.[1] ?? 0,
+          name: t.name,
+          exposed_name,
+          alias,
+          enabled,
+          approval_state: t.approval_state,
+          served: enabled && s.is_enabled && t.approval_state === "approved",
+          tokens: tokensOf(exposed_name, t.description),
+          calls_7d: this.toolCalls.get(exposed_name)?.[0] ?? 0,
+          calls_30d: this.toolCalls.get(exposed_name)?.[1] ?? 0,
         };
       });
       const prompts = (this.prompts.get(s.id) ?? []).map((t) => {
@@ -440,23 +550,44 @@ export class MemoryBackend implements Backend {
         const alias = o?.alias ?? null;
         const exposed_name = alias ?? `${prefix}${t.name}`;
         return {
-          name: t.name, exposed_name, alias, enabled, approval_state: t.approval_state,
-          served: enabled && s.is_enabled && t.approval_state === "approved", tokens: tokensOf(exposed_name, t.description ?? ""),
+          name: t.name,
+          exposed_name,
+          alias,
+          enabled,
+          approval_state: t.approval_state,
+          served: enabled && s.is_enabled && t.approval_state === "approved",
+          tokens: tokensOf(exposed_name, t.description ?? ""),
         };
       });
       const tokens = [...tools, ...prompts].filter((x) => x.served).reduce((sum, x) => sum + x.tokens, 0);
       return {
-        server_id: s.id, name: s.name, slug, prefix, custom_prefix: m.prefix != null,
-        timeout_secs: m.timeout ?? null, effective_timeout_secs: m.timeout ?? 300, resources_enabled: m.resources ?? true,
-        max_concurrent: m.maxConcurrent ?? null, is_enabled: s.is_enabled, default_disabled: m.defaultDisabled,
-        status: s.status, error_message: s.error_message, last_synced: s.last_synced,
-        last_successful_sync: s.last_successful_sync, auth_type: s.auth_type,
-        tools, updated_tools: [], prompts,
+        server_id: s.id,
+        name: s.name,
+        slug,
+        prefix,
+        custom_prefix: m.prefix != null,
+        timeout_secs: m.timeout ?? null,
+        effective_timeout_secs: m.timeout ?? 300,
+        resources_enabled: m.resources ?? true,
+        max_concurrent: m.maxConcurrent ?? null,
+        is_enabled: s.is_enabled,
+        default_disabled: m.defaultDisabled,
+        status: s.status,
+        error_message: s.error_message,
+        last_synced: s.last_synced,
+        last_successful_sync: s.last_successful_sync,
+        auth_type: s.auth_type,
+        tools,
+        updated_tools: [],
+        prompts,
         updated_prompts: (this.prompts.get(s.id) ?? []).filter((t) => t.changed).map((t) => t.name),
         tokens,
       };
     });
-    const direct = servers.flatMap((m) => m.tools).filter((t) => t.served).reduce((sum, t) => sum + t.tokens, 0);
+    const direct = servers
+      .flatMap((m) => m.tools)
+      .filter((t) => t.served)
+      .reduce((sum, t) => sum + t.tokens, 0);
     const meta = 120; // the search and call tools, as a stand-in count
     const listed_tokens = { direct, search: meta, hybrid: meta };
     return { ...p, servers, token: undefined, tokens: servers.reduce((sum, m) => sum + m.tokens, 0), listed_tokens };
@@ -481,9 +612,22 @@ export class MemoryBackend implements Backend {
     const secure = input.secure ?? true;
     const token = secure ? `pbp_${id().replace(/-/g, "")}` : undefined;
     const p: Portal = {
-      id: id(), workspace_id: workspace, name, description: input.description ?? "", slug, url: `http://127.0.0.1:47821/mcp/${slug}`,
-      secure, token_redacted: token ? `…${token.slice(-4)}` : null, log_payloads: false, timeout_secs: null, token_budget: null, mode: "direct", top_n: 5, pinned: [],
-      created_at: t, updated_at: t,
+      id: id(),
+      workspace_id: workspace,
+      name,
+      description: input.description ?? "",
+      slug,
+      url: `http://127.0.0.1:47821/mcp/${slug}`,
+      secure,
+      token_redacted: token ? `…${token.slice(-4)}` : null,
+      log_payloads: false,
+      timeout_secs: null,
+      token_budget: null,
+      mode: "direct",
+      top_n: 5,
+      pinned: [],
+      created_at: t,
+      updated_at: t,
     };
     this.portals.push(p);
     return { ...this.view(p), token };
@@ -492,7 +636,16 @@ export class MemoryBackend implements Backend {
   async updatePortal(
     workspace: string,
     key: string,
-    patch: { name?: string; description?: string; secure?: boolean; log_payloads?: boolean; token_budget?: number; mode?: Portal["mode"]; top_n?: number; pinned?: string[] },
+    patch: {
+      name?: string;
+      description?: string;
+      secure?: boolean;
+      log_payloads?: boolean;
+      token_budget?: number;
+      mode?: Portal["mode"];
+      top_n?: number;
+      pinned?: string[];
+    },
   ) {
     const p = this.portal(workspace, key);
     const { token_budget, ...rest } = patch;
@@ -526,13 +679,17 @@ export class MemoryBackend implements Backend {
   async updateMember(workspace: string, key: string, server: string, change: MemberSetting) {
     const p = this.portal(workspace, key);
     const s = this.find(workspace, server, true);
-    const member = (this.members.get(p.id) ?? []).find((m) => m.server === s.id) ?? fail("not_found", `'${s.name}' is not in portal '${p.name}'`);
+    const member =
+      (this.members.get(p.id) ?? []).find((m) => m.server === s.id) ??
+      fail("not_found", `'${s.name}' is not in portal '${p.name}'`);
     if (change.setting === "timeout") {
-      if (change.value !== null && !(change.value >= 1 && change.value <= 3600)) fail("validation", `a timeout of ${change.value} s is out of range`, "timeout");
+      if (change.value !== null && !(change.value >= 1 && change.value <= 3600))
+        fail("validation", `a timeout of ${change.value} s is out of range`, "timeout");
       member!.timeout = change.value;
     } else if (change.setting === "resources") member!.resources = change.value;
     else {
-      if (change.value !== null && !(change.value >= 1 && change.value <= 256)) fail("validation", "out of range", "max_concurrent");
+      if (change.value !== null && !(change.value >= 1 && change.value <= 256))
+        fail("validation", "out of range", "max_concurrent");
       member!.maxConcurrent = change.value;
     }
     return this.view(p);
@@ -543,7 +700,8 @@ export class MemoryBackend implements Backend {
     const s = this.find(workspace, server, true);
     const list = this.members.get(p.id) ?? [];
     const member = list.find((m) => m.server === s.id) ?? fail("not_found", `'${s.name}' is not in portal '${p.name}'`);
-    if (prefix !== null && !/^[A-Za-z0-9_.-]{0,32}$/.test(prefix)) fail("validation", `'${prefix}' is not a valid prefix`, "prefix");
+    if (prefix !== null && !/^[A-Za-z0-9_.-]{0,32}$/.test(prefix))
+      fail("validation", `'${prefix}' is not a valid prefix`, "prefix");
     const before = member!.prefix;
     member!.prefix = prefix;
     const names = this.view(p).servers!.flatMap((m) => m.tools.map((t) => t.exposed_name));
@@ -557,7 +715,10 @@ export class MemoryBackend implements Backend {
   async removePortalServer(workspace: string, key: string, server: string) {
     const p = this.portal(workspace, key);
     const s = this.find(workspace, server);
-    this.members.set(p.id, (this.members.get(p.id) ?? []).filter((m) => m.server !== s.id));
+    this.members.set(
+      p.id,
+      (this.members.get(p.id) ?? []).filter((m) => m.server !== s.id),
+    );
     return this.view(p);
   }
 
@@ -569,7 +730,14 @@ export class MemoryBackend implements Backend {
     return this.view(p);
   }
 
-  async setPortalPrompt(workspace: string, key: string, server: string, prompt: string, enabled: boolean, alias?: string) {
+  async setPortalPrompt(
+    workspace: string,
+    key: string,
+    server: string,
+    prompt: string,
+    enabled: boolean,
+    alias?: string,
+  ) {
     const p = this.portal(workspace, key);
     const s = this.find(workspace, server, true);
     const k = `${p.id}/${s.id}/${prompt}`;
@@ -607,15 +775,58 @@ export class MemoryBackend implements Backend {
 
   /** Clients as the tests set them up, and the servers in each client's config. */
   clients: ClientInfo[] = [
-    { id: "cursor", name: "Cursor", present: true, config_path: "/home/me/.cursor/mcp.json", config_exists: true, project_file: ".cursor/mcp.json", http_with_headers: true },
-    { id: "claude-desktop", name: "Claude Desktop", present: false, config_path: "/home/me/.config/Claude/claude_desktop_config.json", config_exists: false, project_file: null, http_with_headers: false },
+    {
+      id: "cursor",
+      name: "Cursor",
+      present: true,
+      config_path: "/home/me/.cursor/mcp.json",
+      config_exists: true,
+      project_file: ".cursor/mcp.json",
+      http_with_headers: true,
+    },
+    {
+      id: "claude-desktop",
+      name: "Claude Desktop",
+      present: false,
+      config_path: "/home/me/.config/Claude/claude_desktop_config.json",
+      config_exists: false,
+      project_file: null,
+      http_with_headers: false,
+    },
   ];
   clientEntries = new Map<string, ClientServer[]>();
   installations: Installation[] = [];
   templates: Template[] = [
-    { id: "linear", name: "Linear", description: "Issues.", url: "https://mcp.linear.app/mcp", transport: "streamable_http", auth_type: "oauth", docs_url: "https://linear.app/docs/mcp", category: "Project management" },
-    { id: "deepwiki", name: "DeepWiki", description: "Repository docs.", url: "https://mcp.deepwiki.com/mcp", transport: "streamable_http", auth_type: "none", docs_url: "https://docs.devin.ai", category: "Documentation" },
-    { id: "exa", name: "Exa", description: "Web search.", url: "https://mcp.exa.ai/mcp", transport: "streamable_http", auth_type: "api_key", docs_url: "https://docs.exa.ai", category: "Search" },
+    {
+      id: "linear",
+      name: "Linear",
+      description: "Issues.",
+      url: "https://mcp.linear.app/mcp",
+      transport: "streamable_http",
+      auth_type: "oauth",
+      docs_url: "https://linear.app/docs/mcp",
+      category: "Project management",
+    },
+    {
+      id: "deepwiki",
+      name: "DeepWiki",
+      description: "Repository docs.",
+      url: "https://mcp.deepwiki.com/mcp",
+      transport: "streamable_http",
+      auth_type: "none",
+      docs_url: "https://docs.devin.ai",
+      category: "Documentation",
+    },
+    {
+      id: "exa",
+      name: "Exa",
+      description: "Web search.",
+      url: "https://mcp.exa.ai/mcp",
+      transport: "streamable_http",
+      auth_type: "api_key",
+      docs_url: "https://docs.exa.ai",
+      category: "Search",
+    },
   ];
 
   async listClients() {
@@ -623,7 +834,12 @@ export class MemoryBackend implements Backend {
   }
 
   /** A stand-in for the core's per-client shapes: the container key differs, Codex is TOML. */
-  async entrySnippet(workspace: string, target: string, client: string, transport?: EntryTransport): Promise<EntrySnippet> {
+  async entrySnippet(
+    workspace: string,
+    target: string,
+    client: string,
+    transport?: EntryTransport,
+  ): Promise<EntrySnippet> {
     const placeholder = "<the portal's token>";
     const p = this.portal(workspace, target);
     const name = `patchbay-${p.slug}`;
@@ -633,9 +849,21 @@ export class MemoryBackend implements Backend {
       : { command: "patchbay", args: ["bridge", p.id] };
     const text =
       client === "codex"
-        ? `[mcp_servers.${name}]\n${Object.entries(entry).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join("\n")}\n`
-        : JSON.stringify({ [{ vscode: "servers", zed: "context_servers" }[client] ?? "mcpServers"]: { [name]: entry } }, null, 2);
-    return { client, format: client === "codex" ? "toml" : "json", file: `/home/me/${client}.conf`, text, placeholder: http && p.secure ? placeholder : null };
+        ? `[mcp_servers.${name}]\n${Object.entries(entry)
+            .map(([k, v]) => `${k} = ${JSON.stringify(v)}`)
+            .join("\n")}\n`
+        : JSON.stringify(
+            { [{ vscode: "servers", zed: "context_servers" }[client] ?? "mcpServers"]: { [name]: entry } },
+            null,
+            2,
+          );
+    return {
+      client,
+      format: client === "codex" ? "toml" : "json",
+      file: `/home/me/${client}.conf`,
+      text,
+      placeholder: http && p.secure ? placeholder : null,
+    };
   }
 
   async clientServers(client: string) {
@@ -650,18 +878,30 @@ export class MemoryBackend implements Backend {
         report.skipped.push({ name: entry.name, reason: `already here as '${entry.name}'` });
         continue;
       }
-      await this.createServer(workspace, entry.url ? { name: entry.name, url: entry.url } : { name: entry.name, command: entry.command ?? "x", args: entry.args });
+      await this.createServer(
+        workspace,
+        entry.url
+          ? { name: entry.name, url: entry.url }
+          : { name: entry.name, command: entry.command ?? "x", args: entry.args },
+      );
       report.imported.push(entry.name);
     }
     return report;
   }
 
-  async install(workspace: string, target: string, client: string, project?: string, transport?: EntryTransport, isPrivate?: boolean) {
+  async install(
+    workspace: string,
+    target: string,
+    client: string,
+    project?: string,
+    transport?: EntryTransport,
+    isPrivate?: boolean,
+  ) {
     const portal = this.portals.find((p) => p.workspace_id === workspace && (p.id === target || p.name === target));
     const server = portal ? null : this.find(workspace, target);
     const spec = this.clients.find((c) => c.id === client);
     if (!spec) fail("validation", `no client '${client}'`, "client");
-    const slug = (portal?.slug ?? server!.name.toLowerCase().replace(/[^a-z0-9]+/g, "-"));
+    const slug = portal?.slug ?? server!.name.toLowerCase().replace(/[^a-z0-9]+/g, "-");
     const installation: Installation = {
       id: `inst-${this.installations.length + 1}`,
       workspace_id: workspace,
@@ -678,12 +918,18 @@ export class MemoryBackend implements Backend {
       installed_at: "2026-11-22T06:00:00Z",
       drift: "in_sync",
     };
-    this.installations = [...this.installations.filter((i) => !(i.file === installation.file && i.entry_name === installation.entry_name)), installation];
+    this.installations = [
+      ...this.installations.filter((i) => !(i.file === installation.file && i.entry_name === installation.entry_name)),
+      installation,
+    ];
     return structuredClone(installation);
   }
 
   async uninstall(workspace: string, target: string, client: string) {
-    const found = this.installations.find((i) => i.workspace_id === workspace && i.client_id === client && (i.target_id === target || i.target_name === target));
+    const found = this.installations.find(
+      (i) =>
+        i.workspace_id === workspace && i.client_id === client && (i.target_id === target || i.target_name === target),
+    );
     if (!found) fail("not_found", `'${target}' is not installed in ${client}`);
     this.installations = this.installations.filter((i) => i !== found);
     return { ...found!, drift: "missing" as const };
@@ -698,14 +944,18 @@ export class MemoryBackend implements Backend {
 
   async repairInstallations(workspace: string, id?: string) {
     this.repaired.push(`${workspace}:${id ?? "all"}`);
-    const chosen = this.installations.filter((i) => i.workspace_id === workspace && (id ? i.id === id : i.drift !== "in_sync"));
+    const chosen = this.installations.filter(
+      (i) => i.workspace_id === workspace && (id ? i.id === id : i.drift !== "in_sync"),
+    );
     for (const i of chosen) i.drift = "in_sync";
     return structuredClone(chosen);
   }
 
   async listTemplates(search?: string) {
     const needle = (search ?? "").trim().toLowerCase();
-    return this.templates.filter((t) => !needle || `${t.id} ${t.name} ${t.description} ${t.category}`.toLowerCase().includes(needle));
+    return this.templates.filter(
+      (t) => !needle || `${t.id} ${t.name} ${t.description} ${t.category}`.toLowerCase().includes(needle),
+    );
   }
 
   async installTemplate(workspace: string, template: string, name?: string, apiKey?: string) {
@@ -733,7 +983,22 @@ export class MemoryBackend implements Backend {
       workspace: ws.name,
       servers: this.servers
         .filter((s) => s.workspace_id === workspace && !s.deleted_at)
-        .map((s) => ({ name: s.name, description: s.description, transport: s.transport, url: s.url, command: s.command, args: s.args, env: s.env, secret_env: Object.keys(s.secret_env), cwd: s.cwd, ...(s.inherit_env ? { inherit_env: true } : {}), auth_type: s.auth_type, api_key_header: s.api_key_header, is_enabled: s.is_enabled, template_id: s.template_id })),
+        .map((s) => ({
+          name: s.name,
+          description: s.description,
+          transport: s.transport,
+          url: s.url,
+          command: s.command,
+          args: s.args,
+          env: s.env,
+          secret_env: Object.keys(s.secret_env),
+          cwd: s.cwd,
+          ...(s.inherit_env ? { inherit_env: true } : {}),
+          auth_type: s.auth_type,
+          api_key_header: s.api_key_header,
+          is_enabled: s.is_enabled,
+          template_id: s.template_id,
+        })),
       portals: [],
     };
     const path = `/tmp/pb/exports/${ws.name}.json`;
@@ -748,24 +1013,55 @@ export class MemoryBackend implements Backend {
         s.transport !== "stdio"
           ? []
           : [
-              { kind: "runs_command", subject: s.name, message: `server '${s.name}' runs this command on this machine: ${[s.command, ...s.args].join(" ")}` },
-              ...(s.inherit_env ? [{ kind: "inherits_environment" as const, subject: s.name, message: `server '${s.name}' gets every environment variable` }] : []),
+              {
+                kind: "runs_command",
+                subject: s.name,
+                message: `server '${s.name}' runs this command on this machine: ${[s.command, ...s.args].join(" ")}`,
+              },
+              ...(s.inherit_env
+                ? [
+                    {
+                      kind: "inherits_environment" as const,
+                      subject: s.name,
+                      message: `server '${s.name}' gets every environment variable`,
+                    },
+                  ]
+                : []),
             ],
       ),
       ...document.portals.flatMap((p): ImportRisk[] => [
-        ...(!p.secure ? [{ kind: "open_portal" as const, subject: p.name, message: `portal '${p.name}' has no token` }] : []),
-        ...(p.log_payloads ? [{ kind: "logs_payloads" as const, subject: p.name, message: `portal '${p.name}' keeps every call in its log` }] : []),
+        ...(!p.secure
+          ? [{ kind: "open_portal" as const, subject: p.name, message: `portal '${p.name}' has no token` }]
+          : []),
+        ...(p.log_payloads
+          ? [
+              {
+                kind: "logs_payloads" as const,
+                subject: p.name,
+                message: `portal '${p.name}' keeps every call in its log`,
+              },
+            ]
+          : []),
       ]),
     ];
   }
 
-  async importWorkspace(document: WorkspaceExport, name: string | undefined, secrets: ImportSecrets, acceptRisks?: boolean) {
+  async importWorkspace(
+    document: WorkspaceExport,
+    name: string | undefined,
+    secrets: ImportSecrets,
+    acceptRisks?: boolean,
+  ) {
     const risks = await this.importRisks(document);
-    if (risks.length && !acceptRisks) fail("validation", "this export asks for what needs your consent", "accept_risks");
+    if (risks.length && !acceptRisks)
+      fail("validation", "this export asks for what needs your consent", "accept_risks");
     const ws = await this.createWorkspace(name ?? document.workspace);
     const report: WorkspaceImportReport = { workspace: ws, servers: [], missing_secrets: [], portal_tokens: {}, risks };
     for (const s of document.servers) {
-      await this.createServer(ws.id, s.url ? { name: s.name, url: s.url } : { name: s.name, command: s.command ?? "x" });
+      await this.createServer(
+        ws.id,
+        s.url ? { name: s.name, url: s.url } : { name: s.name, command: s.command ?? "x" },
+      );
       const given = secrets[s.name];
       const missing = [
         ...(s.auth_type === "api_key" && !given?.api_key ? ["api_key"] : []),
@@ -806,7 +1102,15 @@ export class MemoryBackend implements Backend {
   async restartGateway() {
     if (!this.gateway.status) {
       const address = "http://127.0.0.1:47821";
-      const status = { address, portals_served: 0, client_sessions: 0, upstream_sessions: 0, version: "0.0.0-test", pid: 4243, instance: "test" };
+      const status = {
+        address,
+        portals_served: 0,
+        client_sessions: 0,
+        upstream_sessions: 0,
+        version: "0.0.0-test",
+        pid: 4243,
+        instance: "test",
+      };
       this.gateway = { ...this.gateway, status, pid: 4243, error: null };
     }
     return this.gatewayStatus();
@@ -833,7 +1137,8 @@ export class MemoryBackend implements Backend {
   async updateSettings(patch: SettingsPatch) {
     const seconds = patch.health_check_seconds;
     if (seconds !== undefined) {
-      if (seconds !== 0 && (seconds < 10 || seconds > 604800)) fail("validation", "out of range: give 10 s to 7 days, or 0", "health_check_seconds");
+      if (seconds !== 0 && (seconds < 10 || seconds > 604800))
+        fail("validation", "out of range: give 10 s to 7 days, or 0", "health_check_seconds");
       this.settings.health_check_seconds = seconds;
     }
     if (patch.welcome_dismissed !== undefined) this.settings.welcome_dismissed = patch.welcome_dismissed;

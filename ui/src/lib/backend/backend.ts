@@ -91,9 +91,19 @@ export interface Backend {
   listPrompts(workspace: string, server: string): Promise<PromptDetail[]>;
   promptDiff(workspace: string, server: string, prompt: string): Promise<DefinitionDiff>;
   /** One prompt, or (prompt null) every prompt waiting (approve) or every prompt (deny). */
-  setPromptApproval(workspace: string, server: string, prompt: string | null, state: ApprovalState): Promise<PromptDetail[]>;
+  setPromptApproval(
+    workspace: string,
+    server: string,
+    prompt: string | null,
+    state: ApprovalState,
+  ): Promise<PromptDetail[]>;
   callTool(workspace: string, server: string, tool: string, args: Record<string, unknown>): Promise<ToolCallResult>;
-  getPrompt(workspace: string, server: string, prompt: string, args: Record<string, unknown>): Promise<Record<string, unknown>>;
+  getPrompt(
+    workspace: string,
+    server: string,
+    prompt: string,
+    args: Record<string, unknown>,
+  ): Promise<Record<string, unknown>>;
   readResource(workspace: string, server: string, uri: string): Promise<Record<string, unknown>>;
   /** OAuth: the browser step in a window of the app (or the user's browser); resolves when the
    * tokens are stored, rejects when the window is closed first. */
@@ -118,10 +128,24 @@ export interface Backend {
   removePortalServer(workspace: string, portal: string, server: string): Promise<Portal>;
   /** A member's name prefix: null for the default `<slug>__`, "" for none. */
   setMemberPrefix(workspace: string, portal: string, server: string, prefix: string | null): Promise<Portal>;
-  setPortalTool(workspace: string, portal: string, server: string, tool: string, enabled: boolean, alias?: string): Promise<Portal>;
+  setPortalTool(
+    workspace: string,
+    portal: string,
+    server: string,
+    tool: string,
+    enabled: boolean,
+    alias?: string,
+  ): Promise<Portal>;
   /** One of a member's settings in the portal: its time bound, its resources, its calls at once. */
   updateMember(workspace: string, portal: string, server: string, change: MemberSetting): Promise<Portal>;
-  setPortalPrompt(workspace: string, portal: string, server: string, prompt: string, enabled: boolean, alias?: string): Promise<Portal>;
+  setPortalPrompt(
+    workspace: string,
+    portal: string,
+    server: string,
+    prompt: string,
+    enabled: boolean,
+    alias?: string,
+  ): Promise<Portal>;
   portalCalls(workspace: string, portal: string, query: CallQuery): Promise<CallRecord[]>;
   /** The AI clients Patchbay knows, as found on this machine. */
   listClients(): Promise<ClientInfo[]>;
@@ -131,8 +155,21 @@ export interface Backend {
   importClientServers(workspace: string, client: string, names?: string[], project?: string): Promise<ImportReport>;
   /** `stdio` (default): Patchbay's entry through the gateway, no secret in the file; `http`: a URL entry. */
   /** `isPrivate` with `project`: the project's private entry in the user's file (Claude Code's local scope). */
-  install(workspace: string, target: string, client: string, project?: string, transport?: EntryTransport, isPrivate?: boolean): Promise<Installation>;
-  uninstall(workspace: string, target: string, client: string, project?: string, isPrivate?: boolean): Promise<Installation>;
+  install(
+    workspace: string,
+    target: string,
+    client: string,
+    project?: string,
+    transport?: EntryTransport,
+    isPrivate?: boolean,
+  ): Promise<Installation>;
+  uninstall(
+    workspace: string,
+    target: string,
+    client: string,
+    project?: string,
+    isPrivate?: boolean,
+  ): Promise<Installation>;
   listInstallations(workspace: string): Promise<Installation[]>;
   /** Writes an installed entry again as Patchbay would now (`id` absent: every one not in sync). */
   repairInstallations(workspace: string, id?: string): Promise<Installation[]>;

@@ -116,7 +116,8 @@ export function tauriBackend(): Backend {
     listTools: (workspace, server) => call<ToolDetail[]>("list_tools", { workspace, server } satisfies ServerRef),
     serverCapabilities: (workspace, server) =>
       call<StoredCapabilities>("server_capabilities", { workspace, server } satisfies ServerRef),
-    toolDiff: (workspace, server, tool) => call<DefinitionDiff>("tool_diff", { workspace, server, tool } satisfies ToolRef),
+    toolDiff: (workspace, server, tool) =>
+      call<DefinitionDiff>("tool_diff", { workspace, server, tool } satisfies ToolRef),
     setToolApproval: (workspace, server, tool, state) =>
       call<ToolDetail[]>("set_tool_approval", {
         workspace,
@@ -162,7 +163,8 @@ export function tauriBackend(): Backend {
     logoutServer: (workspace, server) => call<Server>("logout_server", { workspace, server } satisfies ServerRef),
     listPortals: (workspace) => call<Portal[]>("list_portals", { workspace } satisfies WorkspaceRef),
     getPortal: (workspace, portal) => call<Portal>("get_portal", { workspace, portal } satisfies PortalRef),
-    createPortal: (workspace, portal) => call<Portal>("create_portal", { workspace, portal } satisfies CreatePortalInput),
+    createPortal: (workspace, portal) =>
+      call<Portal>("create_portal", { workspace, portal } satisfies CreatePortalInput),
     updatePortal: (workspace, portal, patch) =>
       call<Portal>("update_portal", { workspace, portal, patch } satisfies UpdatePortalInput),
     deletePortal: (workspace, portal) => call<Portal>("delete_portal", { workspace, portal } satisfies PortalRef),
@@ -176,9 +178,19 @@ export function tauriBackend(): Backend {
         default_disabled: defaultDisabled,
       } satisfies PortalMemberInput),
     setMemberPrefix: (workspace, portal, server, prefix) =>
-      call<Portal>("set_member_prefix", { workspace, portal, server, ...(prefix !== null ? { prefix } : {}) } satisfies MemberPrefixInput),
+      call<Portal>("set_member_prefix", {
+        workspace,
+        portal,
+        server,
+        ...(prefix !== null ? { prefix } : {}),
+      } satisfies MemberPrefixInput),
     removePortalServer: (workspace, portal, server) =>
-      call<Portal>("remove_portal_server", { workspace, portal, server, default_disabled: false } satisfies PortalMemberInput),
+      call<Portal>("remove_portal_server", {
+        workspace,
+        portal,
+        server,
+        default_disabled: false,
+      } satisfies PortalMemberInput),
     setPortalTool: (workspace, portal, server, tool, enabled, alias) =>
       call<Portal>("set_portal_tool", {
         workspace,
@@ -241,9 +253,15 @@ export function tauriBackend(): Backend {
         ...(name ? { name } : {}),
         ...(acceptRisks ? { accept_risks: true } : {}),
       } satisfies ImportWorkspaceInput),
-    listTemplates: (search) => call<Template[]>("list_templates", { ...(search ? { search } : {}) } satisfies CatalogInput),
+    listTemplates: (search) =>
+      call<Template[]>("list_templates", { ...(search ? { search } : {}) } satisfies CatalogInput),
     entrySnippet: (workspace, target, client, transport) =>
-      call<EntrySnippet>("entry_snippet", { workspace, target, client, ...(transport ? { transport } : {}) } satisfies EntrySnippetInput),
+      call<EntrySnippet>("entry_snippet", {
+        workspace,
+        target,
+        client,
+        ...(transport ? { transport } : {}),
+      } satisfies EntrySnippetInput),
     installTemplate: (workspace, template, name, apiKey) =>
       call<Server>("install_template", {
         workspace,

@@ -9,8 +9,26 @@ import { MemoryBackend } from "../../test/memory-backend";
 test("import chosen servers from a client, install a portal, see drift, uninstall", async () => {
   const backend = new MemoryBackend();
   backend.clientEntries.set("cursor", [
-    { name: "files", transport: "stdio", url: null, command: "npx", args: ["fs"], env_keys: ["TOKEN"], header_names: [], installed_by_patchbay: false },
-    { name: "remote", transport: "streamable_http", url: "https://example.com/mcp", command: null, args: [], env_keys: [], header_names: ["Authorization"], installed_by_patchbay: false },
+    {
+      name: "files",
+      transport: "stdio",
+      url: null,
+      command: "npx",
+      args: ["fs"],
+      env_keys: ["TOKEN"],
+      header_names: [],
+      installed_by_patchbay: false,
+    },
+    {
+      name: "remote",
+      transport: "streamable_http",
+      url: "https://example.com/mcp",
+      command: null,
+      args: [],
+      env_keys: [],
+      header_names: ["Authorization"],
+      installed_by_patchbay: false,
+    },
   ]);
   const ws = backend.defaultWorkspace.id;
   await backend.createPortal(ws, { name: "Work" });
@@ -79,7 +97,9 @@ test("an API-key template asks for its key on the card and keeps it as the serve
   expect(await screen.findByText(/needs an API key/)).toBeTruthy();
   expect((await backend.listServers(backend.defaultWorkspace.id, {})).servers).toEqual([]);
   await user.type(screen.getByTestId("template-key"), "exa-key-123{Enter}");
-  await waitFor(async () => expect((await backend.listServers(backend.defaultWorkspace.id, {})).servers).toHaveLength(1));
+  await waitFor(async () =>
+    expect((await backend.listServers(backend.defaultWorkspace.id, {})).servers).toHaveLength(1),
+  );
   const [server] = (await backend.listServers(backend.defaultWorkspace.id, {})).servers;
   expect([server!.name, server!.auth_type, server!.api_key_redacted]).toEqual(["Exa", "api_key", "…-123"]);
   expect((screen.getByTestId("template-key") as HTMLInputElement).value).toBe("");
@@ -147,7 +167,15 @@ test("Claude Code offers a private project entry, and its uninstall finds it", a
   const backend = new MemoryBackend();
   const ws = backend.defaultWorkspace.id;
   await backend.createPortal(ws, { name: "Work" });
-  backend.clients.push({ id: "claude-code", name: "Claude Code", present: true, config_path: "/home/me/.claude.json", config_exists: true, project_file: ".mcp.json", http_with_headers: true });
+  backend.clients.push({
+    id: "claude-code",
+    name: "Claude Code",
+    present: true,
+    config_path: "/home/me/.claude.json",
+    config_exists: true,
+    project_file: ".mcp.json",
+    http_with_headers: true,
+  });
   const user = userEvent.setup();
   render(App, { props: { backend } });
   await user.click(await screen.findByRole("button", { name: /Installations/ }));

@@ -21,7 +21,14 @@ describe("schema form", () => {
   it("reads each kind, with a JSON fallback for what a form cannot express", () => {
     const p = schema.properties;
     expect([p.city, p.days, p.units, p.verbose, p.note, p.tags, p.where, p.extra].map(kindOf)).toEqual([
-      "string", "integer", "enum", "boolean", "string", "array", "object", "json",
+      "string",
+      "integer",
+      "enum",
+      "boolean",
+      "string",
+      "array",
+      "object",
+      "json",
     ]);
   });
 

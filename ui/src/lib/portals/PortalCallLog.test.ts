@@ -7,7 +7,13 @@ import App from "../../App.svelte";
 import type { CallRecord } from "../bindings/CallRecord";
 import { MemoryBackend } from "../../test/memory-backend";
 
-function call(portal: string, server: string | null, tool: string, outcome: string, extra: Partial<CallRecord> = {}): CallRecord {
+function call(
+  portal: string,
+  server: string | null,
+  tool: string,
+  outcome: string,
+  extra: Partial<CallRecord> = {},
+): CallRecord {
   return {
     at: "2026-11-22T05:00:00Z",
     portal_id: portal,
@@ -29,7 +35,10 @@ function call(portal: string, server: string | null, tool: string, outcome: stri
 async function portalWithCalls() {
   const backend = new MemoryBackend();
   const ws = backend.defaultWorkspace.id;
-  for (const [name, url] of [["Notes", "http://127.0.0.1:7001/mcp"], ["Files", "http://127.0.0.1:7002/mcp"]] as const) {
+  for (const [name, url] of [
+    ["Notes", "http://127.0.0.1:7001/mcp"],
+    ["Files", "http://127.0.0.1:7002/mcp"],
+  ] as const) {
     backend.offered.set(url, [{ name: "read", description: "Reads." }]);
     await backend.createServer(ws, { name, url });
     await backend.syncServer(ws, name);
@@ -94,10 +103,20 @@ test("the sidebar shows the gateway's sessions, or why it stopped with a way to 
 
   backend.gateway = { port: 47821, status: null, error: "the gateway did not start within 30 s", pid: null };
   const user = userEvent.setup();
-  await waitFor(() => expect(screen.getByTestId("gateway-indicator").textContent).toContain("Gateway stopped"), { timeout: 5000 });
+  await waitFor(() => expect(screen.getByTestId("gateway-indicator").textContent).toContain("Gateway stopped"), {
+    timeout: 5000,
+  });
   backend.gateway = {
     port: 47821,
-    status: { address: "http://127.0.0.1:47821", portals_served: 0, client_sessions: 0, upstream_sessions: 0, version: "0.0.0-test", pid: 7, instance: "t" },
+    status: {
+      address: "http://127.0.0.1:47821",
+      portals_served: 0,
+      client_sessions: 0,
+      upstream_sessions: 0,
+      version: "0.0.0-test",
+      pid: 7,
+      instance: "t",
+    },
     error: null,
     pid: 7,
   };

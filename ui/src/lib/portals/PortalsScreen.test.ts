@@ -35,7 +35,8 @@ test("a new portal shows its token once and serves only approved, enabled tools"
   await screen.findByRole("option", { name: "Notes" });
   await user.selectOptions(screen.getByTestId("add-member-select"), "Notes");
   await user.click(screen.getByTestId("add-member"));
-  const served = () => Object.fromEntries(screen.getAllByTestId("portal-tool").map((r) => [r.dataset["name"], r.dataset["served"]]));
+  const served = () =>
+    Object.fromEntries(screen.getAllByTestId("portal-tool").map((r) => [r.dataset["name"], r.dataset["served"]]));
   await waitFor(() => expect(served()).toEqual({ add: "true", wipe: "false" }));
 
   const add = screen.getAllByTestId("portal-tool").find((r) => r.dataset["name"] === "add")!;
@@ -47,11 +48,22 @@ test("the paste-in entry follows the client; members show their health with Sync
   const backend = new MemoryBackend();
   const ws = backend.defaultWorkspace.id;
   backend.offered.set("http://127.0.0.1:7777/mcp", [{ name: "add", description: "Adds." }]);
-  backend.clients.push({ id: "vscode", name: "VS Code", present: true, config_path: "/home/me/.config/Code/User/mcp.json", config_exists: false, project_file: ".vscode/mcp.json", http_with_headers: true });
+  backend.clients.push({
+    id: "vscode",
+    name: "VS Code",
+    present: true,
+    config_path: "/home/me/.config/Code/User/mcp.json",
+    config_exists: false,
+    project_file: ".vscode/mcp.json",
+    http_with_headers: true,
+  });
   await backend.createServer(ws, { name: "Notes", url: "http://127.0.0.1:7777/mcp" });
   await backend.syncServer(ws, "Notes");
   await backend.createServer(ws, { name: "Down", url: "http://127.0.0.1:1/mcp" });
-  Object.assign(backend.servers.find((s) => s.name === "Down")!, { status: "error", error_message: "http://127.0.0.1:1/mcp refused the connection" });
+  Object.assign(
+    backend.servers.find((s) => s.name === "Down")!,
+    { status: "error", error_message: "http://127.0.0.1:1/mcp refused the connection" },
+  );
   await backend.createServer(ws, { name: "Linear", url: "https://mcp.linear.app/mcp", auth_type: "oauth" });
   backend.servers.find((s) => s.name === "Linear")!.status = "needs_auth";
   await backend.createPortal(ws, { name: "Work" });
@@ -76,7 +88,11 @@ test("the paste-in entry follows the client; members show their health with Sync
   await user.click(screen.getByText("Client configuration"));
   await user.selectOptions(screen.getByTestId("snippet-client"), "vscode");
   await waitFor(() => expect(screen.getByTestId("client-config").dataset["client"]).toBe("vscode"));
-  expect(JSON.parse(screen.getByTestId("client-config").textContent!)).toHaveProperty(["servers", "patchbay-work", "command"]);
+  expect(JSON.parse(screen.getByTestId("client-config").textContent!)).toHaveProperty([
+    "servers",
+    "patchbay-work",
+    "command",
+  ]);
 });
 
 test("a member's name prefix is set on its card, and a collision is refused", async () => {
@@ -84,7 +100,10 @@ test("a member's name prefix is set on its card, and a collision is refused", as
   const ws = backend.defaultWorkspace.id;
   backend.offered.set("http://127.0.0.1:7777/mcp", [{ name: "add", description: "Adds." }]);
   backend.offered.set("http://127.0.0.1:7778/mcp", [{ name: "add", description: "Adds too." }]);
-  for (const [name, url] of [["Notes", "http://127.0.0.1:7777/mcp"], ["More", "http://127.0.0.1:7778/mcp"]] as const) {
+  for (const [name, url] of [
+    ["Notes", "http://127.0.0.1:7777/mcp"],
+    ["More", "http://127.0.0.1:7778/mcp"],
+  ] as const) {
     await backend.createServer(ws, { name, url });
     await backend.syncServer(ws, name);
   }
@@ -115,8 +134,17 @@ test("a member's prompts are switched and aliased in the portal; one waiting for
   const server = await backend.createServer(ws, { name: "Notes", url });
   await backend.syncServer(ws, "Notes");
   const prompt = (name: string, approval_state: "approved" | "needs_approval") => ({
-    name, title: null, description: name, arguments: [], approval_state, changed: approval_state !== "approved",
-    is_new: false, content_hash: "h", first_seen: "2026-01-01T00:00:00Z", updated_at: "2026-01-01T00:00:00Z", approved_description: name,
+    name,
+    title: null,
+    description: name,
+    arguments: [],
+    approval_state,
+    changed: approval_state !== "approved",
+    is_new: false,
+    content_hash: "h",
+    first_seen: "2026-01-01T00:00:00Z",
+    updated_at: "2026-01-01T00:00:00Z",
+    approved_description: name,
   });
   backend.prompts.set(server.id, [prompt("summarize", "approved"), prompt("review", "needs_approval")]);
   const portal = await backend.createPortal(ws, { name: "Work" });
@@ -126,7 +154,8 @@ test("a member's prompts are switched and aliased in the portal; one waiting for
   await user.click(await screen.findByRole("button", { name: /Portals/ }));
   await user.click(await screen.findByText("Work"));
 
-  const served = () => Object.fromEntries(screen.getAllByTestId("portal-prompt").map((r) => [r.dataset["name"], r.dataset["served"]]));
+  const served = () =>
+    Object.fromEntries(screen.getAllByTestId("portal-prompt").map((r) => [r.dataset["name"], r.dataset["served"]]));
   await waitFor(() => expect(served()).toEqual({ summarize: "true", review: "false" }));
   expect(screen.getByText("1 prompt(s) changed since approval")).toBeTruthy();
 
@@ -228,8 +257,14 @@ test("tools not called in 30 days are flagged with what disabling them saves", a
   await user.click(await screen.findByRole("button", { name: /Portals/ }));
   await user.click(await screen.findByText("Work"));
   const unused = await screen.findByTestId("context-unused");
-  expect(within(unused).getAllByTestId("unused-tool").map((r) => r.dataset["name"])).toEqual(["notes__search", "notes__wipe"]);
-  expect(unused.querySelector("summary")!.textContent).toContain(`saves ${cost("notes__search") + cost("notes__wipe")} tokens`);
+  expect(
+    within(unused)
+      .getAllByTestId("unused-tool")
+      .map((r) => r.dataset["name"]),
+  ).toEqual(["notes__search", "notes__wipe"]);
+  expect(unused.querySelector("summary")!.textContent).toContain(
+    `saves ${cost("notes__search") + cost("notes__wipe")} tokens`,
+  );
   const row = within(screen.getByTestId("context-tools")).getByText("notes__add").closest("tr")!;
   expect([...row.querySelectorAll("td")].slice(4).map((c) => c.textContent)).toEqual(["3", "12"]);
 
@@ -238,5 +273,7 @@ test("tools not called in 30 days are flagged with what disabling them saves", a
     const wipe = (await backend.getPortal(ws, "Work")).servers![0]!.tools.find((t) => t.name === "wipe")!;
     expect(wipe.served).toBe(false);
   });
-  await waitFor(() => expect(within(screen.getByTestId("context-unused")).getAllByTestId("unused-tool")).toHaveLength(1));
+  await waitFor(() =>
+    expect(within(screen.getByTestId("context-unused")).getAllByTestId("unused-tool")).toHaveLength(1),
+  );
 });

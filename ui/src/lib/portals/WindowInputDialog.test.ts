@@ -7,9 +7,17 @@ import App from "../../App.svelte";
 import { MemoryBackend } from "../../test/memory-backend";
 
 const question = (id: string, mode: "form" | "url") => ({
-  id, portal_id: "p", portal_name: "Work", server_name: "every", tool: "every__ask", mode,
+  id,
+  portal_id: "p",
+  portal_name: "Work",
+  server_name: "every",
+  tool: "every__ask",
+  mode,
   message: mode === "form" ? "Who are you?" : "Sign in to continue",
-  schema: mode === "form" ? { type: "object", required: ["name"], properties: { name: { type: "string" }, age: { type: "integer" } } } : null,
+  schema:
+    mode === "form"
+      ? { type: "object", required: ["name"], properties: { name: { type: "string" }, age: { type: "integer" } } }
+      : null,
   url: mode === "url" ? "https://auth.example.com/start?x=1" : null,
   created_at: "2026-12-01T00:00:00Z",
 });
@@ -27,7 +35,9 @@ test("a server's form is filled in the window; required fields are asked for; th
   expect(backend.windowAnswers).toEqual([]);
   await user.type(within(dialog).getByLabelText(/^name/), "Ada");
   await user.click(within(dialog).getByTestId("window-input-send"));
-  await waitFor(() => expect(backend.windowAnswers).toEqual([{ id: "q1", answer: { action: "accept", content: { name: "Ada" } } }]));
+  await waitFor(() =>
+    expect(backend.windowAnswers).toEqual([{ id: "q1", answer: { action: "accept", content: { name: "Ada" } } }]),
+  );
 
   await waitFor(() => expect(within(dialog).getByTestId("window-input-host").textContent).toBe("auth.example.com"));
   expect(backend.opened).toEqual([]);

@@ -23,8 +23,36 @@ test("export says where the file went; import asks for the secrets it names", as
     patchbay_export: 1,
     workspace: "Team",
     servers: [
-      { name: "api", description: "", transport: "streamable_http", url: "https://api.example.com/mcp", command: null, args: [], env: {}, secret_env: [], cwd: null, auth_type: "api_key", api_key_header: "X-Key", is_enabled: true, template_id: null },
-      { name: "local", description: "", transport: "stdio", url: null, command: "my-mcp", args: [], env: {}, secret_env: ["TOKEN"], cwd: null, auth_type: "none", api_key_header: null, is_enabled: true, template_id: null },
+      {
+        name: "api",
+        description: "",
+        transport: "streamable_http",
+        url: "https://api.example.com/mcp",
+        command: null,
+        args: [],
+        env: {},
+        secret_env: [],
+        cwd: null,
+        auth_type: "api_key",
+        api_key_header: "X-Key",
+        is_enabled: true,
+        template_id: null,
+      },
+      {
+        name: "local",
+        description: "",
+        transport: "stdio",
+        url: null,
+        command: "my-mcp",
+        args: [],
+        env: {},
+        secret_env: ["TOKEN"],
+        cwd: null,
+        auth_type: "none",
+        api_key_header: null,
+        is_enabled: true,
+        template_id: null,
+      },
     ],
     portals: [],
   };
@@ -55,10 +83,29 @@ test("an export that runs nothing and opens nothing imports without asking", asy
   const doc: WorkspaceExport = {
     patchbay_export: 1,
     workspace: "Remote",
-    servers: [{ name: "docs", description: "", transport: "streamable_http", url: "https://docs.example.com/mcp", command: null, args: [], env: {}, secret_env: [], cwd: null, auth_type: "none", api_key_header: null, is_enabled: true, template_id: null }],
+    servers: [
+      {
+        name: "docs",
+        description: "",
+        transport: "streamable_http",
+        url: "https://docs.example.com/mcp",
+        command: null,
+        args: [],
+        env: {},
+        secret_env: [],
+        cwd: null,
+        auth_type: "none",
+        api_key_header: null,
+        is_enabled: true,
+        template_id: null,
+      },
+    ],
     portals: [],
   };
-  await user.upload(screen.getByTestId("import-file"), new File([JSON.stringify(doc)], "remote.json", { type: "application/json" }));
+  await user.upload(
+    screen.getByTestId("import-file"),
+    new File([JSON.stringify(doc)], "remote.json", { type: "application/json" }),
+  );
   const dialog = await screen.findByTestId("import-workspace-dialog");
   const start = within(dialog).getByTestId("import-workspace-start") as HTMLButtonElement;
   await waitFor(() => expect(start.disabled).toBe(false));
