@@ -277,3 +277,21 @@ test("tools not called in 30 days are flagged with what disabling them saves", a
     expect(within(screen.getByTestId("context-unused")).getAllByTestId("unused-tool")).toHaveLength(1),
   );
 });
+
+test("a portal member's name opens its server's page", async () => {
+  const backend = new MemoryBackend();
+  const ws = backend.defaultWorkspace.id;
+  await backend.createServer(ws, { name: "Notes", url: "http://127.0.0.1:7777/mcp" });
+  const portal = await backend.createPortal(ws, { name: "Work" });
+  await backend.addPortalServer(ws, portal.id, "Notes", false);
+  const user = userEvent.setup();
+  render(App, { props: { backend } });
+
+  await user.click(await screen.findByRole("button", { name: /Portals/ }));
+  await user.click(await screen.findByTestId("open-portal"));
+  await user.click(await screen.findByTestId("open-member-server"));
+  const page = await screen.findByTestId("server-page");
+  expect(within(page).getByRole("heading", { level: 1 }).textContent).toContain("Notes");
+  // The sidebar follows: the servers screen is the one shown.
+  expect(screen.getByRole("button", { name: /Servers/ }).getAttribute("aria-current")).toBe("page");
+});

@@ -1,1 +1,0 @@
-export type Screen = "servers" | "portals" | "installations" | "catalog" | "settings";
