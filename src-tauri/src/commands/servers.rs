@@ -96,14 +96,12 @@ pub async fn restore_server(state: State<'_, AppState>, input: ServerRef) -> Com
 
 #[tauri::command]
 pub async fn purge_server(state: State<'_, AppState>, input: ServerRef) -> CommandResult<Server> {
-    // Revoke OAuth tokens first, where the server can; purging never depends on it.
-    if let Err(err) =
-        patchbay_core::oauth::revoke(&state.core, &input.workspace, &input.server).await
-    {
+    let purged = state
+        .core
+        .purge_server_revoking(&input.workspace, &input.server)
+        .await?;
+    if let Some(err) = &purged.revocation_failed {
         tracing::warn!(error = %err, "could not revoke a purged server's OAuth tokens");
     }
-    core(state, move |c| {
-        c.purge_server(&input.workspace, &input.server)
-    })
-    .await
+    Ok(purged.server)
 }

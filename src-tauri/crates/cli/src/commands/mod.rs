@@ -44,15 +44,15 @@ pub fn run(cli: Cli, out: Output) -> Result<()> {
         }
         Command::Server(ServerCommand::Purge { server }) => {
             let ws = workspace(&core)?;
-            // Revoke OAuth tokens first, where the server can; purging never depends on it.
-            if let Err(err) = runtime()?.block_on(patchbay_core::oauth::revoke(&core, &ws, &server))
-            {
+            let purged = runtime()?.block_on(core.purge_server_revoking(&ws, &server))?;
+            if let Some(err) = &purged.revocation_failed {
                 eprintln!(
                     "warning: could not revoke the server's OAuth tokens: {}",
                     err.message
                 );
             }
-            server::run(&core, &ws, ServerCommand::Purge { server }, out)
+            out.server(&purged.server);
+            Ok(())
         }
         Command::Server(cmd) => server::run(&core, &workspace(&core)?, cmd, out),
         Command::Bridge { portal, server } => {

@@ -44,12 +44,14 @@ pub fn run(core: &Patchbay, workspace_id: &str, cmd: ServerCommand, out: Output)
         ServerCommand::Restore { server } => {
             out.server(&core.restore_server(workspace_id, &server)?)
         }
-        ServerCommand::Purge { server } => out.server(&core.purge_server(workspace_id, &server)?),
-        ServerCommand::Test(_)
+        ServerCommand::Purge { .. }
+        | ServerCommand::Test(_)
         | ServerCommand::Sync(_)
         | ServerCommand::Authorize(_)
         | ServerCommand::Logout { .. } => {
-            return Err(Error::internal("live commands are routed in commands::run"));
+            return Err(Error::internal(
+                "live commands and purge are routed in commands::run",
+            ));
         }
     }
     Ok(())

@@ -12,7 +12,7 @@ mod revoke;
 pub use flow::{AuthorizeOptions, AuthorizeOutcome, DEFAULT_AUTHORIZE_TIMEOUT, authorize, logout};
 pub use popup_page::PopupPage;
 pub(crate) use refresh::refresh_ahead;
-pub use revoke::revoke;
+pub use revoke::{Purged, revoke};
 
 use std::sync::Arc;
 

@@ -118,3 +118,30 @@ pub async fn revoke(core: &Arc<Patchbay>, workspace_id: &str, ident: &str) -> Re
     }
     Ok(revoked)
 }
+
+/// A purge, and why revoking the server's OAuth tokens first failed if it did.
+#[derive(Debug)]
+pub struct Purged {
+    pub server: crate::servers::Server,
+    /// The revocation's error; the purge happened anyway.
+    pub revocation_failed: Option<crate::Error>,
+}
+
+impl Patchbay {
+    /// Purges a server for good, first revoking its OAuth tokens at the authorization server
+    /// where it can (tokens left valid there outlive the purge); the purge never depends on
+    /// the revocation. Every door purges this way.
+    pub async fn purge_server_revoking(
+        self: &Arc<Self>,
+        workspace_id: &str,
+        ident: &str,
+    ) -> Result<Purged> {
+        let revocation_failed = revoke(self, workspace_id, ident).await.err();
+        let (ws, id) = (workspace_id.to_string(), ident.to_string());
+        let server = run_blocking(self, move |core| core.purge_server(&ws, &id)).await?;
+        Ok(Purged {
+            server,
+            revocation_failed,
+        })
+    }
+}
