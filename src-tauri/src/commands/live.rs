@@ -67,7 +67,16 @@ pub struct PromptApprovalInput {
     pub state: ApprovalState,
 }
 
-/// A tool call, prompt or resource read: `name` is the tool, the prompt or the resource URI.
+/// One resource of a server, by URI.
+#[derive(Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct ResourceRef {
+    pub workspace: String,
+    pub server: String,
+    pub uri: String,
+}
+
+/// A tool call or a prompt: `name` is the tool or the prompt.
 #[derive(Debug, Deserialize, TS)]
 #[ts(export)]
 pub struct UseServerInput {
@@ -245,13 +254,13 @@ pub async fn get_prompt(
 #[tauri::command]
 pub async fn read_resource(
     state: State<'_, AppState>,
-    input: UseServerInput,
+    input: ResourceRef,
 ) -> CommandResult<serde_json::Value> {
     Ok(live::read_resource(
         &state.core,
         &input.workspace,
         &input.server,
-        &input.name,
+        &input.uri,
         timeout(None),
     )
     .await?)

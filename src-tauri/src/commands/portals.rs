@@ -34,6 +34,15 @@ pub struct UpdatePortalInput {
     pub patch: PortalPatch,
 }
 
+/// One member of a portal.
+#[derive(Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct MemberRef {
+    pub workspace: String,
+    pub portal: String,
+    pub server: String,
+}
+
 #[derive(Debug, Deserialize, TS)]
 #[ts(export)]
 pub struct PortalMemberInput {
@@ -194,7 +203,7 @@ pub async fn set_member_prefix(
 #[tauri::command]
 pub async fn remove_portal_server(
     state: State<'_, AppState>,
-    input: PortalMemberInput,
+    input: MemberRef,
 ) -> CommandResult<Portal> {
     core(state, move |c| {
         c.remove_portal_server(&input.workspace, &input.portal, &input.server)

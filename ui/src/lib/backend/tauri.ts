@@ -33,6 +33,7 @@ import type { PopupPage } from "../bindings/PopupPage";
 import type { GatewayReport } from "../bindings/GatewayReport";
 import type { Portal } from "../bindings/Portal";
 import type { PortalCallsInput } from "../bindings/PortalCallsInput";
+import type { MemberRef } from "../bindings/MemberRef";
 import type { PortalMemberInput } from "../bindings/PortalMemberInput";
 import type { PortalRef } from "../bindings/PortalRef";
 import type { PortalToolInput } from "../bindings/PortalToolInput";
@@ -57,6 +58,7 @@ import type { WindowInputRequest } from "../bindings/WindowInputRequest";
 import type { PromptRef } from "../bindings/PromptRef";
 import type { ToolRef } from "../bindings/ToolRef";
 import type { UnsavedTest } from "../bindings/UnsavedTest";
+import type { ResourceRef } from "../bindings/ResourceRef";
 import type { UseServerInput } from "../bindings/UseServerInput";
 import type { WorkspaceRef } from "../bindings/WorkspaceRef";
 import type { CreateServerInput } from "../bindings/CreateServerInput";
@@ -139,8 +141,8 @@ export function tauriBackend(): Backend {
       call<ToolCallResult>("call_tool", { workspace, server, name, args } satisfies UseServerInput),
     getPrompt: (workspace, server, name, args) =>
       call<Record<string, unknown>>("get_prompt", { workspace, server, name, args } satisfies UseServerInput),
-    readResource: (workspace, server, name) =>
-      call<Record<string, unknown>>("read_resource", { workspace, server, name, args: {} } satisfies UseServerInput),
+    readResource: (workspace, server, uri) =>
+      call<Record<string, unknown>>("read_resource", { workspace, server, uri } satisfies ResourceRef),
     authorizeServer: async (workspace, server, o, onPage) => {
       const pages = new Channel<PopupPage>();
       if (onPage) pages.onmessage = onPage;
@@ -185,12 +187,7 @@ export function tauriBackend(): Backend {
         ...(prefix !== null ? { prefix } : {}),
       } satisfies MemberPrefixInput),
     removePortalServer: (workspace, portal, server) =>
-      call<Portal>("remove_portal_server", {
-        workspace,
-        portal,
-        server,
-        default_disabled: false,
-      } satisfies PortalMemberInput),
+      call<Portal>("remove_portal_server", { workspace, portal, server } satisfies MemberRef),
     setPortalTool: (workspace, portal, server, tool, enabled, alias) =>
       call<Portal>("set_portal_tool", {
         workspace,
