@@ -1,5 +1,6 @@
 import "./lib/styles/tokens.css";
 import "./lib/styles/base.css";
+import "./lib/styles/layout.css";
 
 import { mount } from "svelte";
 
