@@ -143,6 +143,16 @@ impl Error {
         causes
     }
 
+    /// SQLite said another connection holds a lock (busy or locked).
+    pub fn is_database_busy(&self) -> bool {
+        use rusqlite::ffi::ErrorCode as Sqlite;
+        self.source
+            .as_deref()
+            .and_then(|s| s.downcast_ref::<rusqlite::Error>())
+            .and_then(rusqlite::Error::sqlite_error_code)
+            .is_some_and(|c| matches!(c, Sqlite::DatabaseBusy | Sqlite::DatabaseLocked))
+    }
+
     /// Prefixes the message with what was being done.
     pub fn with_context(mut self, context: impl AsRef<str>) -> Self {
         self.message = format!("{}: {}", context.as_ref(), self.message);

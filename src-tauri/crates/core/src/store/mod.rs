@@ -36,13 +36,31 @@ impl Store {
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
             | OpenFlags::SQLITE_OPEN_URI;
         make_private(path)?;
-        let conn = Connection::open_with_flags(path, flags).map_err(|e| {
-            Error::from(e).with_context(format!("cannot open the database {}", path.display()))
-        })?;
-        let mut store = Self::configure(conn)?;
-        store.path = Some(path.to_path_buf());
-        store.migrate_to(version)?;
-        Ok(store)
+        // Two processes opening a new data dir at once (the app and the gateway it starts, two
+        // CLI runs) race to switch it to WAL and to migrate it; SQLite answers the loser "busy"
+        // at once, without waiting, during the switch. Opening again once it is done succeeds.
+        let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+        let mut pause = Duration::from_millis(5);
+        loop {
+            let opened = Connection::open_with_flags(path, flags)
+                .map_err(|e| {
+                    Error::from(e)
+                        .with_context(format!("cannot open the database {}", path.display()))
+                })
+                .and_then(Self::configure)
+                .and_then(|mut store| {
+                    store.path = Some(path.to_path_buf());
+                    store.migrate_to(version)?;
+                    Ok(store)
+                });
+            match opened {
+                Err(e) if e.is_database_busy() && std::time::Instant::now() < deadline => {
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_millis(200));
+                }
+                other => return other,
+            }
+        }
     }
 
     /// A private database in memory, for unit tests and benchmarks.
@@ -118,10 +136,19 @@ fn make_private(path: &Path) -> Result<()> {
             .map_err(|e| Error::internal(format!("cannot make {} private: {e}", p.display())))
     };
     private(path)?;
+    // The WAL files of an earlier run, if they are still there: another process closing the
+    // database may delete them meanwhile, and they are never made here (SQLite makes them with
+    // the database file's mode).
     for suffix in ["-wal", "-shm"] {
         let companion = PathBuf::from(format!("{text}{suffix}"));
-        if companion.exists() {
-            private(&companion)?;
+        match crate::paths::set_mode(&companion, 0o600) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(Error::internal(format!(
+                    "cannot make {} private: {e}",
+                    companion.display()
+                )));
+            }
+            _ => {}
         }
     }
     Ok(())

@@ -126,3 +126,31 @@ fn prompts_synced_before_review_existed_stay_approved() {
     let diff = core.prompt_diff(&ws.id, "notes", "summarize").unwrap();
     assert!(diff.approved.is_some() && diff.changes.is_empty());
 }
+
+#[test]
+fn processes_opening_a_new_data_dir_at_once_all_get_it() {
+    // The app and the gateway it starts open a new data dir at the same moment; the one that
+    // lost the race to switch it to WAL used to fail with "database is locked" at once.
+    for round in 0..20 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("patchbay.db");
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(4));
+        let openers: Vec<_> = (0..4)
+            .map(|_| {
+                let (path, barrier) = (path.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    Store::open(&path).map(|s| s.schema_version().unwrap())
+                })
+            })
+            .collect();
+        for opener in openers {
+            let opened = opener.join().unwrap();
+            assert_eq!(
+                opened.as_ref().ok(),
+                Some(&SCHEMA_VERSION),
+                "round {round}: {opened:?}"
+            );
+        }
+    }
+}
