@@ -100,7 +100,10 @@ pub async fn test_server(
     state: State<'_, AppState>,
     input: ServerRef,
 ) -> CommandResult<ConnectionReport> {
-    Ok(live::test_server(&state.core, &input.workspace, &input.server, timeout(None)).await?)
+    Ok(state
+        .core
+        .test_server(&input.workspace, &input.server, timeout(None))
+        .await?)
 }
 
 #[tauri::command]
@@ -113,7 +116,10 @@ pub async fn sync_server(
     state: State<'_, AppState>,
     input: ServerRef,
 ) -> CommandResult<SyncReport> {
-    Ok(live::sync_server(&state.core, &input.workspace, &input.server, timeout(None)).await?)
+    Ok(state
+        .core
+        .sync_server(&input.workspace, &input.server, timeout(None))
+        .await?)
 }
 
 /// Syncs every enabled server; each outcome goes to `progress` as it finishes.
@@ -123,16 +129,17 @@ pub async fn sync_all(
     input: WorkspaceRef,
     progress: Channel<SyncItem>,
 ) -> CommandResult<u32> {
-    let items = live::sync_all(
-        &state.core,
-        &input.workspace,
-        timeout(None),
-        live::DEFAULT_SYNC_CONCURRENCY,
-        |item| {
-            let _ = progress.send(item.clone());
-        },
-    )
-    .await?;
+    let items = state
+        .core
+        .sync_all(
+            &input.workspace,
+            timeout(None),
+            live::DEFAULT_SYNC_CONCURRENCY,
+            |item| {
+                let _ = progress.send(item.clone());
+            },
+        )
+        .await?;
     Ok(items.len() as u32)
 }
 
@@ -223,15 +230,10 @@ pub async fn call_tool(
     input: UseServerInput,
 ) -> CommandResult<ToolCallResult> {
     let t = timeout(None);
-    Ok(live::call_tool(
-        &state.core,
-        &input.workspace,
-        &input.server,
-        &input.name,
-        input.args,
-        t,
-    )
-    .await?)
+    Ok(state
+        .core
+        .call_tool(&input.workspace, &input.server, &input.name, input.args, t)
+        .await?)
 }
 
 #[tauri::command]
@@ -240,15 +242,10 @@ pub async fn get_prompt(
     input: UseServerInput,
 ) -> CommandResult<serde_json::Value> {
     let t = timeout(None);
-    Ok(live::get_prompt(
-        &state.core,
-        &input.workspace,
-        &input.server,
-        &input.name,
-        input.args,
-        t,
-    )
-    .await?)
+    Ok(state
+        .core
+        .get_prompt(&input.workspace, &input.server, &input.name, input.args, t)
+        .await?)
 }
 
 #[tauri::command]
@@ -256,14 +253,10 @@ pub async fn read_resource(
     state: State<'_, AppState>,
     input: ResourceRef,
 ) -> CommandResult<serde_json::Value> {
-    Ok(live::read_resource(
-        &state.core,
-        &input.workspace,
-        &input.server,
-        &input.uri,
-        timeout(None),
-    )
-    .await?)
+    Ok(state
+        .core
+        .read_resource(&input.workspace, &input.server, &input.uri, timeout(None))
+        .await?)
 }
 
 #[tauri::command]

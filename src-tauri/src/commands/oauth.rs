@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use patchbay_core::oauth::{self, AuthorizeOptions, AuthorizeOutcome, PopupPage};
+use patchbay_core::oauth::{AuthorizeOptions, AuthorizeOutcome, PopupPage};
 use patchbay_core::servers::ServerPatch;
 use patchbay_core::{Error, ErrorCode, Secret};
 use serde::Deserialize;
@@ -59,12 +59,9 @@ pub async fn authorize_server<R: Runtime>(
     let popup_app = app.clone();
     let in_browser = input.in_browser;
     let mut open_error = None;
-    let flow = oauth::authorize(
-        &state.core,
-        &input.workspace,
-        &input.server,
-        options,
-        |url| {
+    let flow = state
+        .core
+        .authorize(&input.workspace, &input.server, options, |url| {
             let opened = if in_browser {
                 popup_app
                     .opener()
@@ -76,8 +73,7 @@ pub async fn authorize_server<R: Runtime>(
                 })
             };
             open_error = opened.err();
-        },
-    );
+        });
     let outcome = tokio::select! {
         outcome = flow => outcome,
         Ok(()) = closed_rx => Err(Error::new(
@@ -139,5 +135,5 @@ pub async fn logout_server(
     state: State<'_, AppState>,
     input: ServerRef,
 ) -> CommandResult<patchbay_core::servers::Server> {
-    Ok(oauth::logout(&state.core, &input.workspace, &input.server).await?)
+    Ok(state.core.logout(&input.workspace, &input.server).await?)
 }

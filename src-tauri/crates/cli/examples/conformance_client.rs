@@ -8,8 +8,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use patchbay_core::live;
-use patchbay_core::oauth::{self, AuthorizeOptions};
+use patchbay_core::oauth::AuthorizeOptions;
 use patchbay_core::servers::{AuthType, NewServer};
 use patchbay_core::{Patchbay, Secret};
 use serde_json::{Value, json};
@@ -51,7 +50,7 @@ async fn authorize(
         scopes,
         timeout: Some(TIMEOUT),
     };
-    oauth::authorize(core, ws, server, options, |auth_url| {
+    core.authorize(ws, server, options, |auth_url| {
         let auth_url = auth_url.to_string();
         tokio::spawn(async move {
             let browser = reqwest::Client::builder().build().expect("an HTTP client");
@@ -90,7 +89,7 @@ async fn run(core: &Arc<Patchbay>, url: &str, scenario: &str, context: &Value) -
             return 1;
         }
     }
-    let synced = live::sync_server(core, &ws, &server.id, TIMEOUT).await;
+    let synced = core.sync_server(&ws, &server.id, TIMEOUT).await;
     let report = match synced {
         Ok(report) => report,
         Err(err) => {
@@ -106,8 +105,9 @@ async fn run(core: &Arc<Patchbay>, url: &str, scenario: &str, context: &Value) -
         } else {
             json!({})
         };
-        let mut outcome =
-            live::call_tool(core, &ws, &server.id, &tool.name, args.clone(), TIMEOUT).await;
+        let mut outcome = core
+            .call_tool(&ws, &server.id, &tool.name, args.clone(), TIMEOUT)
+            .await;
         // Step-up: a 403 insufficient_scope names the scope to authorize again with.
         if let Err(err) = &outcome
             && let Some(scope) = err.required_scope.clone()
@@ -120,7 +120,9 @@ async fn run(core: &Arc<Patchbay>, url: &str, scenario: &str, context: &Value) -
                 );
                 return 1;
             }
-            outcome = live::call_tool(core, &ws, &server.id, &tool.name, args, TIMEOUT).await;
+            outcome = core
+                .call_tool(&ws, &server.id, &tool.name, args, TIMEOUT)
+                .await;
         }
         match outcome {
             Ok(result) => println!("called {}: error={}", tool.name, result.is_error),

@@ -26,7 +26,7 @@ pub fn timeout(arg: TimeoutArg) -> Result<Duration> {
 pub async fn test(core: &Arc<Patchbay>, ws: &str, args: TestServer, out: Output) -> Result<()> {
     let timeout = timeout(args.timeout)?;
     let report = match args.server {
-        Some(server) => live::test_server(core, ws, &server, timeout).await?,
+        Some(server) => core.test_server(ws, &server, timeout).await?,
         None => {
             if args.fields.url.is_none() && args.fields.command.is_none() {
                 return Err(Error::validation(
@@ -55,7 +55,7 @@ pub async fn create_and_sync(
         out.server(&created);
         return Ok(());
     }
-    match live::sync_server(core, ws, &created.id, timeout).await {
+    match core.sync_server(ws, &created.id, timeout).await {
         Ok(report) => {
             out.sync_report(&report);
             Ok(())
@@ -70,14 +70,15 @@ pub async fn create_and_sync(
 pub async fn sync(core: &Arc<Patchbay>, ws: &str, args: SyncServers, out: Output) -> Result<()> {
     let timeout = timeout(args.timeout)?;
     if let Some(server) = args.server {
-        let report = live::sync_server(core, ws, &server, timeout).await?;
+        let report = core.sync_server(ws, &server, timeout).await?;
         out.sync_report(&report);
         return Ok(());
     }
-    let items = live::sync_all(core, ws, timeout, args.concurrency, |item| {
-        out.sync_progress(item)
-    })
-    .await?;
+    let items = core
+        .sync_all(ws, timeout, args.concurrency, |item| {
+            out.sync_progress(item)
+        })
+        .await?;
     out.sync_items(&items);
     let failed: Vec<&SyncItem> = items.iter().filter(|i| i.error.is_some()).collect();
     match failed.first().and_then(|i| i.error.as_ref()) {

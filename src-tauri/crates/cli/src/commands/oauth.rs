@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use patchbay_core::oauth::{self, AuthorizeOptions};
+use patchbay_core::oauth::AuthorizeOptions;
 use patchbay_core::{Error, Patchbay, Result};
 
 use super::server::read_secret;
@@ -42,14 +42,15 @@ pub async fn authorize(
         timeout: Some(Duration::from_secs_f64(args.timeout)),
     };
     let no_browser = args.no_browser;
-    let outcome = oauth::authorize(core, ws, &args.server, options, |url| {
-        // On stderr, so that stdout stays the command's result (JSON with --json).
-        eprintln!("Open this URL to authorize Patchbay:\n{url}");
-        if !no_browser {
-            open_browser(url);
-        }
-    })
-    .await?;
+    let outcome = core
+        .authorize(ws, &args.server, options, |url| {
+            // On stderr, so that stdout stays the command's result (JSON with --json).
+            eprintln!("Open this URL to authorize Patchbay:\n{url}");
+            if !no_browser {
+                open_browser(url);
+            }
+        })
+        .await?;
     if out.json {
         out.json(&outcome);
     } else {
@@ -68,7 +69,7 @@ pub async fn authorize(
 }
 
 pub async fn logout(core: &Arc<Patchbay>, ws: &str, server: &str, out: Output) -> Result<()> {
-    let server = oauth::logout(core, ws, server).await?;
+    let server = core.logout(ws, server).await?;
     out.server(&server);
     Ok(())
 }

@@ -39,8 +39,9 @@ pub async fn tool(core: &Arc<Patchbay>, ws: &str, cmd: ToolCommand, out: Output)
             args,
             timeout: t,
         } => {
-            let result =
-                live::call_tool(core, ws, &server, &tool, json_arg(&args)?, timeout(t)?).await?;
+            let result = core
+                .call_tool(ws, &server, &tool, json_arg(&args)?, timeout(t)?)
+                .await?;
             out.tool_result(&result);
         }
     }
@@ -64,8 +65,9 @@ pub async fn prompt(core: &Arc<Patchbay>, ws: &str, cmd: PromptCommand, out: Out
             args,
             timeout: t,
         } => {
-            let result =
-                live::get_prompt(core, ws, &server, &prompt, json_arg(&args)?, timeout(t)?).await?;
+            let result = core
+                .get_prompt(ws, &server, &prompt, json_arg(&args)?, timeout(t)?)
+                .await?;
             out.value(&result);
         }
     }
@@ -83,6 +85,6 @@ pub async fn resource(
         uri,
         timeout: t,
     } = cmd;
-    out.value(&live::read_resource(core, ws, &server, &uri, timeout(t)?).await?);
+    out.value(&core.read_resource(ws, &server, &uri, timeout(t)?).await?);
     Ok(())
 }

@@ -128,6 +128,7 @@ async fn resync_logged(core: &Arc<Patchbay>, server_id: &str) {
 
 async fn resync(core: &Arc<Patchbay>, server_id: &str) -> Result<()> {
     let workspace = live::workspace_of(core, server_id).await?;
-    live::sync_server(core, &workspace, server_id, live::DEFAULT_TIMEOUT).await?;
+    core.sync_server(&workspace, server_id, live::DEFAULT_TIMEOUT)
+        .await?;
     Ok(())
 }

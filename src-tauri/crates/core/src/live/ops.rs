@@ -111,15 +111,18 @@ async fn report(target: Target, timeout: Duration) -> Result<ConnectionReport> {
     Ok(report)
 }
 
-/// Tests a saved server without changing what is stored.
-pub async fn test_server(
-    core: &Arc<Patchbay>,
-    workspace_id: &str,
-    ident: &str,
-    timeout: Duration,
-) -> Result<ConnectionReport> {
-    let (_, _, target) = saved_target(core, workspace_id, ident).await?;
-    report(target, timeout).await
+impl Patchbay {
+    /// Tests a saved server without changing what is stored.
+    pub async fn test_server(
+        self: &Arc<Self>,
+        workspace_id: &str,
+        ident: &str,
+        timeout: Duration,
+    ) -> Result<ConnectionReport> {
+        let core = self;
+        let (_, _, target) = saved_target(core, workspace_id, ident).await?;
+        report(target, timeout).await
+    }
 }
 
 /// Tests settings that are not saved (the add dialog's "Test connection"); nothing is
@@ -139,105 +142,112 @@ pub async fn test_unsaved(input: NewServer, timeout: Duration) -> Result<Connect
     report(target, timeout).await
 }
 
-/// Syncs one server: on success its snapshot, tools and status are stored; on failure only
-/// its status and error.
-pub async fn sync_server(
-    core: &Arc<Patchbay>,
-    workspace_id: &str,
-    ident: &str,
-    timeout: Duration,
-) -> Result<SyncReport> {
-    let started = Instant::now();
-    let (server_id, _, target) = saved_target(core, workspace_id, ident).await?;
-    let fetched = snapshot_of(&target, timeout).await;
-    let (ws, id) = (workspace_id.to_string(), server_id.clone());
-    match fetched {
-        Ok((session, snapshot, _)) => {
-            let info = session.server_info();
-            session.close().await;
-            let duration_ms = started.elapsed().as_millis() as u32;
-            run_blocking(core, move |core| {
-                let auto = core.workspace(Some(&ws))?.auto_approve_first_sync;
-                let changes = core.store().write(|tx| {
-                    repo::find(tx, &ws, &id, Scope::Any)?;
-                    records::apply_sync(tx, &id, &snapshot, &info, auto, &clock::now())
-                })?;
-                let server = core.get_server(&ws, &id)?;
-                Ok(SyncReport {
-                    server,
-                    counts: snapshot.counts(),
-                    tools_added: changes.added,
-                    tools_changed: changes.changed,
-                    tools_removed: changes.removed,
-                    needs_approval: changes.needs_approval,
-                    duration_ms,
+impl Patchbay {
+    /// Syncs one server: on success its snapshot, tools and status are stored; on failure only
+    /// its status and error.
+    pub async fn sync_server(
+        self: &Arc<Self>,
+        workspace_id: &str,
+        ident: &str,
+        timeout: Duration,
+    ) -> Result<SyncReport> {
+        let core = self;
+        let started = Instant::now();
+        let (server_id, _, target) = saved_target(core, workspace_id, ident).await?;
+        let fetched = snapshot_of(&target, timeout).await;
+        let (ws, id) = (workspace_id.to_string(), server_id.clone());
+        match fetched {
+            Ok((session, snapshot, _)) => {
+                let info = session.server_info();
+                session.close().await;
+                let duration_ms = started.elapsed().as_millis() as u32;
+                run_blocking(core, move |core| {
+                    let auto = core.workspace(Some(&ws))?.auto_approve_first_sync;
+                    let changes = core.store().write(|tx| {
+                        repo::find(tx, &ws, &id, Scope::Any)?;
+                        records::apply_sync(tx, &id, &snapshot, &info, auto, &clock::now())
+                    })?;
+                    let server = core.get_server(&ws, &id)?;
+                    Ok(SyncReport {
+                        server,
+                        counts: snapshot.counts(),
+                        tools_added: changes.added,
+                        tools_changed: changes.changed,
+                        tools_removed: changes.removed,
+                        needs_approval: changes.needs_approval,
+                        duration_ms,
+                    })
                 })
-            })
-            .await
-        }
-        Err(err) => {
-            let stored = run_blocking(core, move |core| {
-                core.store().write(|tx| {
-                    repo::find(tx, &ws, &id, Scope::Any)?;
-                    records::record_failure(tx, &id, &err, &clock::now())
-                })?;
-                Ok(err)
-            })
-            .await;
-            Err(stored.unwrap_or_else(|e| e))
+                .await
+            }
+            Err(err) => {
+                let stored = run_blocking(core, move |core| {
+                    core.store().write(|tx| {
+                        repo::find(tx, &ws, &id, Scope::Any)?;
+                        records::record_failure(tx, &id, &err, &clock::now())
+                    })?;
+                    Ok(err)
+                })
+                .await;
+                Err(stored.unwrap_or_else(|e| e))
+            }
         }
     }
 }
 
-/// Syncs every enabled live server of the workspace, `concurrency` at a time, each within
-/// `timeout`; `on_done` hears of each as it finishes.
-pub async fn sync_all(
-    core: &Arc<Patchbay>,
-    workspace_id: &str,
-    timeout: Duration,
-    concurrency: usize,
-    mut on_done: impl FnMut(&SyncItem),
-) -> Result<Vec<SyncItem>> {
-    let ws = workspace_id.to_string();
-    let servers: Vec<(String, String, bool)> = run_blocking(core, move |core| {
-        core.store().read(|c| {
-            let mut stmt = c.prepare(
-                "SELECT id, name, transport = 'stdio' FROM servers WHERE workspace_id = ?1
+impl Patchbay {
+    /// Syncs every enabled live server of the workspace, `concurrency` at a time, each within
+    /// `timeout`; `on_done` hears of each as it finishes.
+    pub async fn sync_all(
+        self: &Arc<Self>,
+        workspace_id: &str,
+        timeout: Duration,
+        concurrency: usize,
+        mut on_done: impl FnMut(&SyncItem),
+    ) -> Result<Vec<SyncItem>> {
+        let core = self;
+        let ws = workspace_id.to_string();
+        let servers: Vec<(String, String, bool)> = run_blocking(core, move |core| {
+            core.store().read(|c| {
+                let mut stmt = c.prepare(
+                    "SELECT id, name, transport = 'stdio' FROM servers WHERE workspace_id = ?1
                     AND deleted_at IS NULL AND is_enabled = 1 ORDER BY name COLLATE NOCASE",
-            )?;
-            let rows = stmt
-                .query_map([&ws], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok(rows)
+                )?;
+                let rows = stmt
+                    .query_map([&ws], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                Ok(rows)
+            })
         })
-    })
-    .await?;
-    let stdio_slots = tokio::sync::Semaphore::new(MAX_CONCURRENT_STDIO);
-    let stdio_slots = &stdio_slots;
-    let mut runs = futures::stream::iter(servers.into_iter().map(|(id, name, stdio)| async move {
-        let _slot = match stdio {
-            true => stdio_slots.acquire().await.ok(),
-            false => None,
-        };
-        let outcome = sync_server(core, workspace_id, &id, timeout).await;
-        let (report, error) = match outcome {
-            Ok(r) => (Some(r), None),
-            Err(e) => (None, Some(e)),
-        };
-        SyncItem {
-            server_id: id,
-            name,
-            report,
-            error,
+        .await?;
+        let stdio_slots = tokio::sync::Semaphore::new(MAX_CONCURRENT_STDIO);
+        let stdio_slots = &stdio_slots;
+        let mut runs =
+            futures::stream::iter(servers.into_iter().map(|(id, name, stdio)| async move {
+                let _slot = match stdio {
+                    true => stdio_slots.acquire().await.ok(),
+                    false => None,
+                };
+                let outcome = core.sync_server(workspace_id, &id, timeout).await;
+                let (report, error) = match outcome {
+                    Ok(r) => (Some(r), None),
+                    Err(e) => (None, Some(e)),
+                };
+                SyncItem {
+                    server_id: id,
+                    name,
+                    report,
+                    error,
+                }
+            }))
+            .buffer_unordered(concurrency.max(1));
+        let mut items = Vec::new();
+        while let Some(item) = runs.next().await {
+            on_done(&item);
+            items.push(item);
         }
-    }))
-    .buffer_unordered(concurrency.max(1));
-    let mut items = Vec::new();
-    while let Some(item) = runs.next().await {
-        on_done(&item);
-        items.push(item);
+        Ok(items)
     }
-    Ok(items)
 }
 
 async fn open_saved(
@@ -285,21 +295,23 @@ fn request<T: serde::de::DeserializeOwned>(value: Value) -> Result<T> {
         .map_err(|e| Error::internal(format!("cannot build a request: {e}")))
 }
 
-/// Calls a tool with `args` (a JSON object).
-pub async fn call_tool(
-    core: &Arc<Patchbay>,
-    workspace_id: &str,
-    server: &str,
-    tool: &str,
-    args: Value,
-    timeout: Duration,
-) -> Result<ToolCallResult> {
-    let args = object(args, "args")?;
-    let started = Instant::now();
-    refuse_denied(core, workspace_id, server, Reviewed::Tool, tool).await?;
-    let (_, session) = open_saved(core, workspace_id, server, timeout).await?;
-    let params = request(serde_json::json!({ "name": tool, "arguments": args }))?;
-    within(session, started, timeout, async |s: &Session| {
+impl Patchbay {
+    /// Calls a tool with `args` (a JSON object).
+    pub async fn call_tool(
+        self: &Arc<Self>,
+        workspace_id: &str,
+        server: &str,
+        tool: &str,
+        args: Value,
+        timeout: Duration,
+    ) -> Result<ToolCallResult> {
+        let core = self;
+        let args = object(args, "args")?;
+        let started = Instant::now();
+        refuse_denied(core, workspace_id, server, Reviewed::Tool, tool).await?;
+        let (_, session) = open_saved(core, workspace_id, server, timeout).await?;
+        let params = request(serde_json::json!({ "name": tool, "arguments": args }))?;
+        within(session, started, timeout, async |s: &Session| {
         let peer = s.service.peer();
         let explain = |e| classify::service_error(e, &s.target);
         let result = match peer.call_tool_once(params).await.map_err(explain)? {
@@ -327,6 +339,7 @@ pub async fn call_tool(
         })
     })
     .await
+    }
 }
 
 /// A denied tool or prompt is refused before any connection.
@@ -359,53 +372,59 @@ async fn refuse_denied(
     Ok(())
 }
 
-/// Gets a prompt with its arguments (a JSON object of strings); the result as the server sent it.
-pub async fn get_prompt(
-    core: &Arc<Patchbay>,
-    workspace_id: &str,
-    server: &str,
-    prompt: &str,
-    args: Value,
-    timeout: Duration,
-) -> Result<Value> {
-    let args = object(args, "args")?;
-    let started = Instant::now();
-    refuse_denied(core, workspace_id, server, Reviewed::Prompt, prompt).await?;
-    let (_, session) = open_saved(core, workspace_id, server, timeout).await?;
-    let params = request(serde_json::json!({ "name": prompt, "arguments": args }))?;
-    within(session, started, timeout, async |s: &Session| {
-        let result = s
-            .service
-            .peer()
-            .get_prompt(params)
-            .await
-            .map_err(|e| classify::service_error(e, &s.target))?;
-        serde_json::to_value(result).map_err(|e| Error::internal(e.to_string()))
-    })
-    .await
+impl Patchbay {
+    /// Gets a prompt with its arguments (a JSON object of strings); the result as the server sent it.
+    pub async fn get_prompt(
+        self: &Arc<Self>,
+        workspace_id: &str,
+        server: &str,
+        prompt: &str,
+        args: Value,
+        timeout: Duration,
+    ) -> Result<Value> {
+        let core = self;
+        let args = object(args, "args")?;
+        let started = Instant::now();
+        refuse_denied(core, workspace_id, server, Reviewed::Prompt, prompt).await?;
+        let (_, session) = open_saved(core, workspace_id, server, timeout).await?;
+        let params = request(serde_json::json!({ "name": prompt, "arguments": args }))?;
+        within(session, started, timeout, async |s: &Session| {
+            let result = s
+                .service
+                .peer()
+                .get_prompt(params)
+                .await
+                .map_err(|e| classify::service_error(e, &s.target))?;
+            serde_json::to_value(result).map_err(|e| Error::internal(e.to_string()))
+        })
+        .await
+    }
 }
 
-/// Reads a resource by URI; the contents as the server sent them.
-pub async fn read_resource(
-    core: &Arc<Patchbay>,
-    workspace_id: &str,
-    server: &str,
-    uri: &str,
-    timeout: Duration,
-) -> Result<Value> {
-    let started = Instant::now();
-    let (_, session) = open_saved(core, workspace_id, server, timeout).await?;
-    let params = request(serde_json::json!({ "uri": uri }))?;
-    within(session, started, timeout, async |s: &Session| {
-        let result = s
-            .service
-            .peer()
-            .read_resource(params)
-            .await
-            .map_err(|e| classify::service_error(e, &s.target))?;
-        serde_json::to_value(result).map_err(|e| Error::internal(e.to_string()))
-    })
-    .await
+impl Patchbay {
+    /// Reads a resource by URI; the contents as the server sent them.
+    pub async fn read_resource(
+        self: &Arc<Self>,
+        workspace_id: &str,
+        server: &str,
+        uri: &str,
+        timeout: Duration,
+    ) -> Result<Value> {
+        let core = self;
+        let started = Instant::now();
+        let (_, session) = open_saved(core, workspace_id, server, timeout).await?;
+        let params = request(serde_json::json!({ "uri": uri }))?;
+        within(session, started, timeout, async |s: &Session| {
+            let result = s
+                .service
+                .peer()
+                .read_resource(params)
+                .await
+                .map_err(|e| classify::service_error(e, &s.target))?;
+            serde_json::to_value(result).map_err(|e| Error::internal(e.to_string()))
+        })
+        .await
+    }
 }
 
 /// An open session with a saved server, by id, for callers that keep it (the gateway).

@@ -9,10 +9,10 @@ pub(crate) mod record;
 mod refresh;
 mod revoke;
 
-pub use flow::{AuthorizeOptions, AuthorizeOutcome, DEFAULT_AUTHORIZE_TIMEOUT, authorize, logout};
+pub use flow::{AuthorizeOptions, AuthorizeOutcome, DEFAULT_AUTHORIZE_TIMEOUT};
 pub use popup_page::PopupPage;
 pub(crate) use refresh::refresh_ahead;
-pub use revoke::{Purged, revoke};
+pub use revoke::Purged;
 
 use std::sync::Arc;
 

@@ -125,13 +125,14 @@ async fn health_interval(core: &Arc<Patchbay>) -> Option<Duration> {
 
 async fn sync(work: Arc<Work>, server: due::Due) {
     let _slot = work.slots.acquire().await;
-    let outcome = live::sync_server(
-        &work.core,
-        &server.workspace_id,
-        &server.server_id,
-        live::DEFAULT_TIMEOUT,
-    )
-    .await;
+    let outcome = work
+        .core
+        .sync_server(
+            &server.workspace_id,
+            &server.server_id,
+            live::DEFAULT_TIMEOUT,
+        )
+        .await;
     match outcome {
         Ok(report) => tracing::info!(
             server = %server.server_id, first = server.first, tools = report.counts.tools,
