@@ -5,14 +5,12 @@ serve its real client."""
 
 import json
 import socket
-import subprocess
 import time
 import urllib.error
 import urllib.request
-from contextlib import contextmanager
 
 from gateway_support import gateway
-from mcp_servers import python_server, stop_group
+from mcp_servers import python_server
 from waiting import until
 
 INIT = {
@@ -96,27 +94,9 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / 100  # utime + stime, in clock ticks of 1/100 s
 
 
-@contextmanager
-def gateway_with_few_descriptors(cli, limit: int):
-    """`patchbay serve` allowed `limit` open files, so a handful of sockets exhausts them."""
-    process = subprocess.Popen(
-        ["sh", "-c", f"ulimit -n {limit} && exec '{cli.binary}' serve --port 0"],
-        env=cli.env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        first = process.stdout.readline().strip()
-        assert first.startswith("listening on "), first
-        yield first.removeprefix("listening on "), process.pid
-    finally:
-        stop_group(process)
-
-
 def test_silent_sockets_neither_spin_the_gateway_nor_keep_it_from_answering(cli):
-    with python_server("base") as upstream, gateway_with_few_descriptors(cli, 64) as (address, pid):
+    with python_server("base") as upstream, gateway(cli, fd_limit=64) as (address, process):
+        pid = process.pid
         portal = secure_portal(cli, upstream)
         url, auth = f"{address}/mcp/work", {"Authorization": f"Bearer {portal['token']}"}
         assert post(url, auth)[0] == 200

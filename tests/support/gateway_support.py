@@ -13,10 +13,14 @@ LONG = "trigger-long-running-operation"
 
 
 @contextmanager
-def gateway(cli):
-    """Yields (address, process) of a `patchbay serve --port 0` stopped by its pid afterwards."""
+def gateway(cli, fd_limit: int | None = None):
+    """Yields (address, process) of a `patchbay serve --port 0` stopped by its pid afterwards;
+    with `fd_limit`, allowed only so many open files (a handful of sockets exhausts them)."""
+    command = [cli.binary, "serve", "--port", "0"]
+    if fd_limit is not None:
+        command = ["sh", "-c", f"ulimit -n {fd_limit} && exec '{cli.binary}' serve --port 0"]
     process = subprocess.Popen(
-        [cli.binary, "serve", "--port", "0"],
+        command,
         env=cli.env,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
