@@ -164,6 +164,7 @@ def main() -> None:
     parser.add_argument("--settle", type=float, default=10, help="seconds left idle before memory is read")
     parser.add_argument("--soak-minutes", type=float, default=60)
     parser.add_argument("--rounds-per-second", type=float, default=10)
+    parser.add_argument("--output", default=str(BUNDLES.parent.parent / "release-figures.md"))
     args = parser.parse_args()
     root = extracted()
     rows: list[tuple[str, str]] = []
@@ -235,10 +236,10 @@ def main() -> None:
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
-    print("| Figure | Release build |")
-    print("|---|---|")
-    for name, value in rows:
-        print(f"| {name} | {value} |")
+    table = "| Figure | Release build |\n|---|---|\n" + "".join(f"| {n} | {v} |\n" for n, v in rows)
+    # A file as well as stdout: processes of the desktop session may write to stdout too.
+    Path(args.output).write_text(table)
+    print(table, end="")
 
 
 if __name__ == "__main__":
