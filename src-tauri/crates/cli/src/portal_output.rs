@@ -123,7 +123,7 @@ impl Output {
                     } else {
                         format!("{} ← {}", c.tool, c.method)
                     },
-                    c.outcome.clone(),
+                    c.outcome.as_str().to_string(),
                     if c.queued_ms > 0 {
                         format!("{} ms ({} queued)", c.duration_ms, c.queued_ms)
                     } else {

@@ -4,6 +4,7 @@ import { render, screen, waitFor, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 
 import App from "../../App.svelte";
+import type { CallOutcome } from "../bindings/CallOutcome";
 import type { CallRecord } from "../bindings/CallRecord";
 import { MemoryBackend } from "../../test/memory-backend";
 
@@ -11,7 +12,7 @@ function call(
   portal: string,
   server: string | null,
   tool: string,
-  outcome: string,
+  outcome: CallOutcome,
   extra: Partial<CallRecord> = {},
 ): CallRecord {
   return {

@@ -72,7 +72,7 @@ impl PortalHandler {
                 method: method.into(),
                 duration_ms: took.as_millis() as u32,
                 queued_ms: 0,
-                outcome: outcome.into(),
+                outcome,
                 error,
                 bytes_in: 0,
                 bytes_out: 0,

@@ -71,7 +71,7 @@ impl Patchbay {
                         server_id: r.get(2)?,
                         tool: r.get(3)?,
                         duration_ms: r.get(4)?,
-                        outcome: r.get(5)?,
+                        outcome: crate::servers::repo::parsed_column(r, 5)?,
                         error: r.get(6)?,
                         bytes_in: r.get(7)?,
                         bytes_out: r.get(8)?,

@@ -14,6 +14,18 @@ use crate::{Patchbay, run_blocking};
 /// How many calls are kept; older ones are pruned as new ones arrive.
 pub const CALLS_KEPT: i64 = 100_000;
 
+crate::servers::text_enum!(
+    /// How a call through a portal ended: `tool_error`, the tool answered with isError;
+    /// `input_required`, the server asked the client for input first; `task`, the call became
+    /// a task. For a server's request of the client: `ok`, the client answered;
+    /// `answered_for_client`, the client did not offer it and Patchbay declined;
+    /// `asked_in_window`, the user answered in the Patchbay window instead.
+    CallOutcome, "outcome" {
+        Ok = "ok", ToolError = "tool_error", Error = "error", InputRequired = "input_required",
+        Task = "task", AnsweredForClient = "answered_for_client", AskedInWindow = "asked_in_window",
+    }
+);
+
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct CallRecord {
@@ -27,12 +39,7 @@ pub struct CallRecord {
     pub duration_ms: u32,
     /// How long of it the call waited for its turn under the member's limit of calls at once.
     pub queued_ms: u32,
-    /// `ok`, `tool_error` (the tool answered with isError), `error`, `input_required` (the
-    /// server asked the client for input first) or `task` (the call became a task); for a
-    /// server's request, `ok` (the client answered), `error`, `answered_for_client` (the
-    /// client did not offer it: Patchbay declined) or `asked_in_window` (the user answered in
-    /// the Patchbay window instead).
-    pub outcome: String,
+    pub outcome: CallOutcome,
     pub error: Option<String>,
     pub bytes_in: u32,
     pub bytes_out: u32,
@@ -109,7 +116,7 @@ fn write(core: &Patchbay, rows: &[CallRecord]) -> crate::Result<()> {
                 r.server_id,
                 r.tool,
                 r.duration_ms,
-                r.outcome,
+                r.outcome.as_str(),
                 r.error,
                 r.bytes_in,
                 r.bytes_out,
@@ -134,16 +141,16 @@ fn write(core: &Patchbay, rows: &[CallRecord]) -> crate::Result<()> {
 mod tests {
     use super::*;
 
-    fn record(outcome: &str) -> CallRecord {
+    fn record(outcome: CallOutcome, portal_id: &str) -> CallRecord {
         CallRecord {
             at: "t".into(),
-            portal_id: "p".into(),
+            portal_id: portal_id.into(),
             server_id: None,
-            tool: format!("tool-{outcome}"),
+            tool: format!("tool-{outcome}-{portal_id}"),
             method: "tools/call".into(),
             duration_ms: 1,
             queued_ms: 0,
-            outcome: outcome.into(),
+            outcome,
             error: None,
             bytes_in: 0,
             bytes_out: 0,
@@ -171,7 +178,11 @@ mod tests {
             .unwrap();
         write(
             &core,
-            &[record("ok"), record("no-such-outcome"), record("error")],
+            &[
+                record(CallOutcome::Ok, "p"),
+                record(CallOutcome::Ok, "no-such-portal"),
+                record(CallOutcome::Error, "p"),
+            ],
         )
         .unwrap();
         let tools: Vec<String> = core
@@ -182,6 +193,6 @@ mod tests {
                 Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
             })
             .unwrap();
-        assert_eq!(tools, ["tool-ok", "tool-error"]);
+        assert_eq!(tools, ["tool-ok-p", "tool-error-p"]);
     }
 }

@@ -25,7 +25,7 @@ mod upstreams;
 
 pub use bridge::{BridgeTarget, bridge};
 pub use call_query::CallQuery;
-pub use calllog::{CALLS_KEPT, CallRecord};
+pub use calllog::{CALLS_KEPT, CallOutcome, CallRecord};
 pub(crate) use changes::watch_store;
 pub use forward::DEFAULT_UPSTREAM_TIMEOUT_SECS;
 pub use http::{Gateway, GatewayStatus, start, start_claimed};

@@ -11,7 +11,7 @@ use rmcp::model::{CallToolRequestParams, CallToolResponse};
 use rmcp::service::{RequestContext, RoleServer};
 
 use super::call_origin::complete_for;
-use super::calllog::CallRecord;
+use super::calllog::{CallOutcome, CallRecord};
 use super::handler::PortalHandler;
 use super::portal_state::Source;
 use crate::portals::served::ServedCatalog;
@@ -112,13 +112,14 @@ impl PortalHandler {
             duration_ms: started.elapsed().as_millis() as u32,
             queued_ms: queued.as_millis() as u32,
             outcome: match &outcome {
-                Ok(CallToolResponse::Complete(r)) if r.is_error == Some(true) => "tool_error",
-                Ok(CallToolResponse::Complete(_)) => "ok",
-                Ok(CallToolResponse::InputRequired(_)) => "input_required",
-                Ok(_) => "task",
-                Err(_) => "error",
-            }
-            .into(),
+                Ok(CallToolResponse::Complete(r)) if r.is_error == Some(true) => {
+                    CallOutcome::ToolError
+                }
+                Ok(CallToolResponse::Complete(_)) => CallOutcome::Ok,
+                Ok(CallToolResponse::InputRequired(_)) => CallOutcome::InputRequired,
+                Ok(_) => CallOutcome::Task,
+                Err(_) => CallOutcome::Error,
+            },
             error: outcome.as_ref().err().map(|e| e.message.to_string()),
             bytes_in: arguments.as_ref().map_or(0, String::len) as u32,
             bytes_out: result_text.len() as u32,

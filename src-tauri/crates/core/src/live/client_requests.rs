@@ -20,6 +20,7 @@ use tokio::sync::oneshot;
 
 use super::relayed_calls::{CallOrigin, origin_of, sole_origin};
 use super::tool_call_rounds::Ask;
+use crate::gateway::CallOutcome;
 
 /// The call a server's request arrived within: the stream it came on says so over Streamable
 /// HTTP; over stdio and legacy SSE (one stream for everything) it is the call in flight,
@@ -96,17 +97,20 @@ pub(crate) async fn answer_for(
     let method = method_of(&request);
     let offered = offers(origin.capabilities.as_ref(), &request);
     let (answer, how) = if offered {
-        (asked(origin, request).await, "ok")
+        (asked(origin, request).await, CallOutcome::Ok)
     } else if let (Some(window), InputRequest::Elicitation(ask)) = (&origin.window, &request)
         && let Some(answer) = window.ask(&ask.params).await
     {
-        (Ok(ClientResult::ElicitResult(answer)), "asked_in_window")
+        (
+            Ok(ClientResult::ElicitResult(answer)),
+            CallOutcome::AskedInWindow,
+        )
     } else {
-        (answered_for_client(request), "answered_for_client")
+        (answered_for_client(request), CallOutcome::AnsweredForClient)
     };
     if let Some(log) = &origin.log {
         let outcome = match &answer {
-            Err(_) if offered => "error",
+            Err(_) if offered => CallOutcome::Error,
             _ => how,
         };
         let error = answer.as_ref().err().map(|e| e.message.to_string());

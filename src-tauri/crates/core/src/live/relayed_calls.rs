@@ -54,10 +54,10 @@ pub(crate) struct CallOrigin {
     pub window: Option<crate::asked_in_window::WindowAsk>,
 }
 
-/// Notes one request a server made of a call's client: its method, how it ended (`ok`,
-/// `error`, `answered_for_client`), how long it took, the error.
+/// Notes one request a server made of a call's client: its method, how it ended, how long it
+/// took, the error.
 pub(crate) type AskLog =
-    Arc<dyn Fn(&'static str, &'static str, Duration, Option<String>) + Send + Sync>;
+    Arc<dyn Fn(&'static str, crate::gateway::CallOutcome, Duration, Option<String>) + Send + Sync>;
 
 /// A number for each portal session, to tell its calls from other sessions' (peers do not
 /// compare).
