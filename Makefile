@@ -2,7 +2,7 @@
 # sudo when not root), are idempotent, and run from a fresh clone.
 #   make run    build and launch the Patchbay desktop app
 #   make test   every test, as CI runs it (.ci/run)
-# Beside them: make package (the .deb and .rpm), make check (the inner loop), make bench.
+# Beside them: make dev (hot reload), make check (the inner loop), make package, make bench.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -18,7 +18,7 @@ APP_PACKAGES := $(CORE_PACKAGES) build-essential pkg-config file libssl-dev libw
 TEST_PACKAGES := $(APP_PACKAGES) dbus gnome-keyring libsecret-tools xvfb xauth fonts-dejavu-core \
 	webkit2gtk-driver python3-venv x11-utils desktop-file-utils rpm
 
-.PHONY: run test check fmt formatted bench lint ui ui-deps ui-test app package package-test release-figures deps-app deps-test check-tools
+.PHONY: run dev test check fmt formatted bench lint ui ui-deps ui-test app package package-test release-figures deps-app deps-test check-tools
 
 run: deps-app app
 	$(CARGO) run --locked -p patchbay-app
@@ -41,6 +41,13 @@ check: formatted
 	cd ui && $(NPM) run check
 	$(CARGO) test --workspace --locked --lib --bins
 	cd ui && $(NPM) test
+
+# The UI with hot reload and the app around it: Vite's dev server (stopped when the app quits)
+# and a debug app without the embedded UI, which loads devUrl (tauri.conf.json) instead.
+dev: deps-app ui-deps
+	cd ui && $(NPM) run --silent dev & vite=$$!; trap 'kill $$vite 2>/dev/null' EXIT; \
+	for _ in $$(seq 300); do (exec 3<>/dev/tcp/127.0.0.1/1420) 2>/dev/null && break; sleep 0.1; done; \
+	$(CARGO) run --locked -p patchbay-app --no-default-features
 
 fmt: ui-deps
 	$(CARGO) fmt --all
