@@ -6,30 +6,11 @@ import os
 from pathlib import Path
 
 from conftest import APP, OUTPUT
+from processes import descendants, memory
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 SERVERS = 1000
-
-
-def rss_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
 
 
 def app_pids() -> list[int]:
@@ -67,8 +48,8 @@ def test_idle_memory_with_1000_servers(env, launch):
     assert count == f"{SERVERS} live"
 
     [pid] = app_pids()
-    app = rss_kib(pid)
-    web = sum(rss_kib(child) for child in children(pid))
+    app = memory(pid)[0] // 1024
+    web = sum(memory(child)[0] // 1024 for child in descendants(pid))
     report = (
         f"servers: {SERVERS}\n"
         f"app process RSS: {app / 1024:.1f} MiB\n"

@@ -143,9 +143,8 @@ def test_the_app_from_the_package_opens_its_window_and_starts_its_gateway(root, 
             status = subprocess.run(
                 [cli, "gateway", "status", "--json"], env=user, capture_output=True, text=True, timeout=60
             )
-            return (
-                json.loads(status.stdout) if status.returncode == 0 and json.loads(status.stdout)["running"] else None
-            )
+            found = json.loads(status.stdout) if status.returncode == 0 else {}
+            return found if found.get("running") else None
 
         running = wait_until(gateway, "the gateway the app starts", timeout=120)
         assert running["address"].startswith("http://127.0.0.1:"), running
