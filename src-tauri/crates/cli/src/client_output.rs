@@ -38,7 +38,7 @@ impl Output {
             .map(|s| {
                 vec![
                     s.name.clone(),
-                    s.transport.clone(),
+                    s.transport.to_string(),
                     s.url
                         .clone()
                         .or_else(|| {

@@ -13,12 +13,17 @@ use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
+use crate::servers::text_enum;
+
+text_enum!(
+    /// The OS's way of starting something at login.
+    LoginServiceKind, "kind" { Systemd = "systemd", Launchd = "launchd", WindowsTask = "windows_task" }
+);
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct LoginService {
-    /// `systemd`, `launchd` or `windows-task`.
-    pub kind: String,
+    pub kind: LoginServiceKind,
     /// Runs at login.
     pub installed: bool,
     /// The unit, agent or task name.
@@ -155,7 +160,7 @@ mod os {
     pub fn status_with(data_dir: &Path, note: Option<String>) -> Result<LoginService> {
         let (name, file, link) = paths(data_dir)?;
         Ok(LoginService {
-            kind: "systemd".into(),
+            kind: LoginServiceKind::Systemd,
             installed: file.is_file() && link.exists(),
             name,
             file: Some(file.to_string_lossy().into_owned()),
@@ -227,7 +232,7 @@ mod os {
     pub fn status_with(data_dir: &Path, note: Option<String>) -> Result<LoginService> {
         let path = file(data_dir)?;
         Ok(LoginService {
-            kind: "launchd".into(),
+            kind: LoginServiceKind::Launchd,
             installed: path.is_file(),
             name: label(data_dir),
             file: Some(path.to_string_lossy().into_owned()),
@@ -279,7 +284,7 @@ mod os {
         let name = task(data_dir);
         let installed = ask("schtasks", &["/Query", "/TN", &name]).is_none();
         Ok(LoginService {
-            kind: "windows-task".into(),
+            kind: LoginServiceKind::WindowsTask,
             installed,
             name,
             file: None,

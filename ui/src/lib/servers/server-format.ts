@@ -1,4 +1,5 @@
 // How server fields read in the UI.
+import type { ClientTransport } from "../bindings/ClientTransport";
 import type { Server } from "../bindings/Server";
 import type { ServerStatus } from "../bindings/ServerStatus";
 
@@ -6,6 +7,14 @@ export function target(server: Server): string {
   if (server.url) return server.url;
   return [server.command ?? "", ...server.args].join(" ").trim();
 }
+
+/** How a server is reached, as a column shows it; an AI client's entry may be unreadable. */
+export const transportLabel: Record<ClientTransport, string> = {
+  stdio: "stdio",
+  streamable_http: "HTTP",
+  sse: "SSE",
+  unknown: "unreadable",
+};
 
 export function statusLabel(status: ServerStatus): string {
   return { pending: "Pending", active: "Active", error: "Error", needs_auth: "Needs auth" }[status];

@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 use ts_rs::TS;
 
 use super::registry::ClientSpec;
+use crate::servers::text_enum;
 
 #[derive(Clone, PartialEq)]
 pub(crate) enum ClientEntry {
@@ -51,13 +52,19 @@ impl std::fmt::Debug for ClientEntry {
     }
 }
 
+text_enum!(
+    /// How a client reaches one of its servers; `unknown` for an entry Patchbay cannot read.
+    ClientTransport, "transport" {
+        Stdio = "stdio", StreamableHttp = "streamable_http", Sse = "sse", Unknown = "unknown",
+    }
+);
+
 /// A server as a client has it, without the values of its env and headers.
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct ClientServer {
     pub name: String,
-    /// `stdio`, `streamable_http` or `sse`; `unknown` for an entry Patchbay cannot read.
-    pub transport: String,
+    pub transport: ClientTransport,
     pub url: Option<String>,
     pub command: Option<String>,
     pub args: Vec<String>,
@@ -192,7 +199,7 @@ pub(crate) fn write(spec: &ClientSpec, entry: &ClientEntry) -> Value {
 pub(crate) fn view(name: &str, entry: Option<&ClientEntry>, ours: bool) -> ClientServer {
     let mut out = ClientServer {
         name: name.to_owned(),
-        transport: "unknown".into(),
+        transport: ClientTransport::Unknown,
         url: None,
         command: None,
         args: Vec::new(),
@@ -204,13 +211,17 @@ pub(crate) fn view(name: &str, entry: Option<&ClientEntry>, ours: bool) -> Clien
         Some(ClientEntry::Stdio {
             command, args, env, ..
         }) => {
-            out.transport = "stdio".into();
+            out.transport = ClientTransport::Stdio;
             out.command = Some(command.clone());
             out.args = args.clone();
             out.env_keys = env.keys().cloned().collect();
         }
         Some(ClientEntry::Http { url, sse, headers }) => {
-            out.transport = if *sse { "sse" } else { "streamable_http" }.into();
+            out.transport = if *sse {
+                ClientTransport::Sse
+            } else {
+                ClientTransport::StreamableHttp
+            };
             out.url = Some(url.clone());
             out.header_names = headers.keys().cloned().collect();
         }

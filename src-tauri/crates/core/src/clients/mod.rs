@@ -20,7 +20,7 @@ mod text_properties;
 mod toml_entries;
 
 pub use dirs::Dirs;
-pub use entry::ClientServer;
+pub use entry::{ClientServer, ClientTransport};
 pub use import::Pick;
 pub use install::InstallPlace;
 pub use model::*;
