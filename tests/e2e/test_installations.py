@@ -2,8 +2,6 @@
 install a portal into the client, see drift after a hand edit of its file."""
 
 import json
-import tempfile
-from pathlib import Path
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -12,14 +10,14 @@ from window import by_testid, wait
 
 
 def test_import_install_and_drift_in_the_window(env, launch):
-    home = Path(tempfile.mkdtemp(prefix="patchbay-e2e-home-"))
+    home = env.home
     config = home / ".cursor/mcp.json"
     config.parent.mkdir(parents=True)
     config.write_text(
         json.dumps({"mcpServers": {"files": {"command": "npx", "args": ["-y", "server-filesystem", "/tmp"]}}}, indent=2)
     )
     env.cli("portal", "create", "--name", "Work")
-    driver = launch(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"))
+    driver = launch()
 
     wait(driver).until(EC.element_to_be_clickable((By.XPATH, '//nav//button[contains(., "Installations")]'))).click()
     cursor = wait(driver).until(

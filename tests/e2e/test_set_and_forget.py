@@ -3,9 +3,7 @@ working, and "Start at login" writes the OS's service for it."""
 
 import asyncio
 import json
-import tempfile
 from contextlib import AsyncExitStack
-from pathlib import Path
 
 from mcp_servers import free_port, python_server
 from selenium.webdriver.common.by import By
@@ -26,8 +24,7 @@ async def tools_through(entry: dict, env: dict) -> list[str]:
 
 
 def test_closing_the_window_leaves_installed_clients_working(env, launch):
-    home = Path(tempfile.mkdtemp(prefix="patchbay-e2e-home-"))
-    env.vars.update(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"))
+    home = env.home
     with python_server("base") as upstream:
         env.cli("server", "create", "--name", "notes", "--url", upstream)
         env.cli("server", "sync", "notes")

@@ -50,3 +50,20 @@ def cli():
     yield c
     stop_gateway(CLI, c.dir, c.env)
     shutil.rmtree(c.dir, ignore_errors=True)
+
+
+# Variables that move a client's config out of HOME: unset, so that the clients a test finds are
+# the ones it puts in its home.
+HOME_OVERRIDES = ("CODEX_HOME", "CLAUDE_CONFIG_DIR", "GEMINI_CLI_HOME")
+
+
+@pytest.fixture
+def home(cli):
+    """A home of the test's own, inside its data dir (removed with it): the AI clients the CLI
+    finds and writes are there, never the machine's."""
+    h = cli.dir / "home"
+    h.mkdir()
+    cli.env.update(HOME=str(h), XDG_CONFIG_HOME=str(h / ".config"))
+    for name in HOME_OVERRIDES:
+        cli.env.pop(name, None)
+    return h

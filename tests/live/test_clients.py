@@ -5,7 +5,6 @@ SDK started from the written config)."""
 
 import asyncio
 import json
-import tempfile
 from contextlib import AsyncExitStack
 from pathlib import Path
 
@@ -90,13 +89,6 @@ model = "o4-mini"
 """
     % (FILES_SECRET, REMOTE_SECRET),
 }
-
-
-@pytest.fixture
-def home(cli):
-    h = Path(tempfile.mkdtemp(prefix="patchbay-home-"))
-    cli.env.update(HOME=str(h), XDG_CONFIG_HOME=str(h / ".config"))
-    yield h
 
 
 def config_path(cli, client: str) -> Path:

@@ -5,22 +5,9 @@ set), Codex's env-var fields, switched-off servers, Claude Code's local scope, a
 clients' home overrides."""
 
 import json
-import tempfile
 from pathlib import Path
 
-import pytest
 from mcp_servers import EVERYTHING
-
-HOME_OVERRIDES = ("CODEX_HOME", "CLAUDE_CONFIG_DIR", "GEMINI_CLI_HOME")
-
-
-@pytest.fixture
-def home(cli):
-    h = Path(tempfile.mkdtemp(prefix="patchbay-home-"))
-    cli.env.update(HOME=str(h), XDG_CONFIG_HOME=str(h / ".config"))
-    for name in HOME_OVERRIDES:
-        cli.env.pop(name, None)
-    yield h
 
 
 def write(path: Path, text: str) -> Path:

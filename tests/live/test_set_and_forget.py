@@ -9,24 +9,15 @@ import json
 import os
 import stat
 import subprocess
-import tempfile
 import time
 from contextlib import AsyncExitStack
 from pathlib import Path
 
-import pytest
 from conftest import CLI
 from gateway_support import status
 from mcp_servers import free_port, python_server, stop_group
 
 CLIENTS = ["claude-desktop", "claude-code", "cursor", "vscode", "windsurf", "zed", "gemini-cli", "codex"]
-
-
-@pytest.fixture
-def home(cli):
-    h = Path(tempfile.mkdtemp(prefix="patchbay-home-"))
-    cli.env.update(HOME=str(h), XDG_CONFIG_HOME=str(h / ".config"))
-    yield h
 
 
 def mode(path: Path) -> int:
