@@ -8,6 +8,7 @@ pub mod error;
 pub mod gateway;
 pub mod live;
 pub mod login_service;
+mod net;
 mod notify;
 pub mod oauth;
 pub mod paths;

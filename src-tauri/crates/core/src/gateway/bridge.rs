@@ -95,7 +95,7 @@ pub async fn bridge(
         })
     };
     let client = GatewayLink::new(
-        SessionGuard(crate::live::http_client()?),
+        SessionGuard(crate::net::http_client()?),
         token,
         reload,
         restart,

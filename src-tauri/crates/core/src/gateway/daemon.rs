@@ -191,7 +191,7 @@ pub async fn status(data_dir: &Path) -> DaemonStatus {
 
 /// `/status` of the published address, if it is the published instance that answers.
 async fn probe(published: &Published) -> Option<GatewayStatus> {
-    let client = crate::live::http_client().ok()?;
+    let client = crate::net::http_client().ok()?;
     let response = client
         .get(format!("{}/status", published.address))
         .header(CONTROL_HEADER, published.control.expose())
@@ -320,7 +320,7 @@ pub async fn stop(data_dir: &Path) -> Result<bool> {
     if probe(&published).await.is_none() {
         return Ok(false);
     }
-    let client = crate::live::http_client()?;
+    let client = crate::net::http_client()?;
     client
         .post(format!("{}/control/stop", published.address))
         .header(CONTROL_HEADER, published.control.expose())

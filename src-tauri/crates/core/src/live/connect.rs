@@ -1,6 +1,5 @@
 //! Opening an MCP session over the server's transport, with every step bounded in time.
 
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -93,43 +92,6 @@ fn with_stderr(mut err: Error, stderr: Option<&StderrTail>) -> Error {
         err.message = format!("{}\nserver stderr:\n{}", err.message, tail.join("\n"));
     }
     err
-}
-
-/// One HTTP client for every session: connections and TLS sessions are reused across a sync
-/// of many servers. No overall request timeout: a response may be a long event stream, and
-/// every operation is bounded by its own deadline instead.
-pub(crate) fn http_client() -> Result<reqwest::Client> {
-    static CLIENT: OnceLock<Result<reqwest::Client>> = OnceLock::new();
-    CLIENT
-        .get_or_init(|| {
-            let _ = rustls::crypto::ring::default_provider().install_default();
-            reqwest::Client::builder()
-                .connect_timeout(Duration::from_secs(10))
-                .redirect(same_origin_redirects())
-                .user_agent(concat!("patchbay/", env!("CARGO_PKG_VERSION")))
-                .build()
-                .map_err(|e| Error::internal(format!("cannot set up HTTP: {e}")))
-        })
-        .clone()
-}
-
-/// Redirects are followed only within the origin the request went to (so never from https to
-/// http). reqwest drops `Authorization` when a redirect changes host, but not a custom header
-/// such as `X-API-Key`: across origins the request stops at the redirect instead.
-fn same_origin_redirects() -> reqwest::redirect::Policy {
-    reqwest::redirect::Policy::custom(|attempt| {
-        let first = attempt.previous().first().map(|u| u.origin());
-        if attempt.previous().len() > 10 {
-            attempt.error("more than 10 redirects")
-        } else if first.is_some_and(|origin| origin != attempt.url().origin()) {
-            let to = attempt.url().origin().ascii_serialization();
-            attempt.error(format!(
-                "the server redirected to another origin ({to}); Patchbay sends no credential across origins: use that address if you trust it"
-            ))
-        } else {
-            attempt.follow()
-        }
-    })
 }
 
 fn headers(header: Option<&(String, crate::Secret)>) -> Result<HeaderMap> {
@@ -312,7 +274,7 @@ async fn streamable_or_sse(
     target: &str,
     handler: &PatchbayClient,
 ) -> Result<Opened> {
-    match streamable(http_client()?, &url, &headers, target, handler).await {
+    match streamable(crate::net::http_client()?, &url, &headers, target, handler).await {
         Ok(service) => Ok((
             service,
             Transport::StreamableHttp,
@@ -361,9 +323,10 @@ async fn sse(
     target: &str,
     handler: &PatchbayClient,
 ) -> Result<Opened> {
-    let transport = SseTransport::connect(http_client()?, url, headers, MAX_MESSAGE_BYTES)
-        .await
-        .map_err(|e| classify::chain(&e, target))?;
+    let transport =
+        SseTransport::connect(crate::net::http_client()?, url, headers, MAX_MESSAGE_BYTES)
+            .await
+            .map_err(|e| classify::chain(&e, target))?;
     let service = handler
         .clone()
         .with_protocol_version(ProtocolVersion::V_2025_11_25)

@@ -30,8 +30,8 @@ pub(crate) mod tool_call_rounds;
 pub use model::*;
 pub use ops::*;
 
-pub(crate) use classify::{chain as classify_chain, service_error, timed_out};
-pub(crate) use connect::{Session, http_client};
+pub(crate) use classify::service_error;
+pub(crate) use connect::Session;
 pub(crate) use hash::content_hash;
 pub use health::refresh_oauth_ahead;
 pub(crate) use health::{record_reachable, record_unreachable};

@@ -49,7 +49,7 @@ pub const DEFAULT_AUTHORIZE_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// The `WWW-Authenticate` challenge of the server's 401 to an unauthenticated `initialize`.
 async fn challenge(url: &str) -> Result<Option<String>> {
-    let client = crate::live::http_client()?;
+    let client = crate::net::http_client()?;
     let body = serde_json::json!({
         "jsonrpc": "2.0", "id": 0, "method": "initialize",
         "params": {"protocolVersion": "2025-11-25", "capabilities": {},
@@ -64,8 +64,8 @@ async fn challenge(url: &str) -> Result<Option<String>> {
             .send(),
     )
     .await
-    .map_err(|_| crate::live::timed_out(url, Duration::from_secs(30)))?
-    .map_err(|e| crate::live::classify_chain(&e, url))?;
+    .map_err(|_| crate::net::timed_out(url, Duration::from_secs(30)))?
+    .map_err(|e| crate::net::chain(&e, url))?;
     if response.status().as_u16() != 401 {
         return Ok(None);
     }

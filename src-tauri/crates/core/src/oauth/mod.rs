@@ -82,7 +82,7 @@ async fn manager_for(
 ) -> crate::Result<(reqwest::Client, AuthorizationManager)> {
     // First: it installs the TLS provider that rmcp's own OAuth client needs too. That client
     // refreshes tokens (no redirects, 30 s, its address checks); ours carries MCP requests.
-    let http = crate::live::http_client()?;
+    let http = crate::net::http_client()?;
     let mut manager = AuthorizationManager::new(url)
         .await
         .map_err(|e| auth_error(e, url))?;
@@ -117,17 +117,4 @@ async fn manager_for(
             .map_err(|e| auth_error(e, url))?;
     }
     Ok((http, manager))
-}
-
-/// For the one OAuth request Patchbay makes itself (revocation): no redirect is followed, so
-/// a token never reaches a host it was not meant for, and the whole request is bounded.
-pub(crate) fn no_redirect_client() -> crate::Result<reqwest::Client> {
-    crate::live::http_client()?; // installs the TLS provider
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(std::time::Duration::from_secs(10))
-        .timeout(std::time::Duration::from_secs(30))
-        .user_agent(concat!("patchbay/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| crate::Error::internal(format!("cannot set up HTTP: {e}")))
 }

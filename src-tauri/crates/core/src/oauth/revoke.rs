@@ -83,7 +83,7 @@ impl Patchbay {
             tracing::warn!(%url, "the revocation endpoint is neither https nor on this machine: tokens not sent");
             return Ok(0);
         }
-        let http = super::no_redirect_client()?;
+        let http = crate::net::no_redirect_client()?;
         let mut revoked = 0;
         for (field, hint) in [
             ("refresh_token", "refresh_token"),
