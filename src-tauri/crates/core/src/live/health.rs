@@ -6,36 +6,19 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use rusqlite::params;
-
 use super::ops::saved_target;
 use super::target::Target;
 use crate::error::{Error, ErrorCode, Result};
-use crate::servers::ServerStatus;
+use crate::servers::status_repo;
 use crate::{Patchbay, run_blocking};
-
-fn status_for(err: &Error) -> ServerStatus {
-    if err.code == ErrorCode::AuthRequired {
-        ServerStatus::NeedsAuth
-    } else {
-        ServerStatus::Error
-    }
-}
 
 /// A request through the gateway could not reach the server: it is `error` (or `needs_auth`)
 /// with what happened, until a sync or a working session says otherwise.
 pub(crate) async fn record_unreachable(core: &Arc<Patchbay>, server_id: &str, err: &Error) {
-    let (id, status) = (server_id.to_string(), status_for(err));
-    let message = crate::redact::masked(&err.message).into_owned();
+    let (id, err) = (server_id.to_string(), err.clone());
     let written = run_blocking(core, move |core| {
-        core.store().write(|tx| {
-            tx.execute(
-                "UPDATE servers SET status = ?2, error_message = ?3
-                    WHERE id = ?1 AND deleted_at IS NULL",
-                params![id, status.as_str(), message],
-            )?;
-            Ok(())
-        })
+        core.store()
+            .write(|tx| status_repo::mark_failed(tx, &id, &err, None))
     })
     .await;
     if let Err(e) = written {
@@ -47,14 +30,8 @@ pub(crate) async fn record_unreachable(core: &Arc<Patchbay>, server_id: &str, er
 pub(crate) async fn record_reachable(core: &Arc<Patchbay>, server_id: &str) {
     let id = server_id.to_string();
     let written = run_blocking(core, move |core| {
-        core.store().write(|tx| {
-            tx.execute(
-                "UPDATE servers SET status = 'active', error_message = NULL
-                    WHERE id = ?1 AND status = 'error'",
-                [id],
-            )?;
-            Ok(())
-        })
+        core.store()
+            .write(|tx| status_repo::mark_reachable(tx, &id))
     })
     .await;
     if let Err(e) = written {

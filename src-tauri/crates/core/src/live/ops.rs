@@ -208,16 +208,8 @@ impl Patchbay {
         let core = self;
         let ws = workspace_id.to_string();
         let servers: Vec<(String, String, bool)> = run_blocking(core, move |core| {
-            core.store().read(|c| {
-                let mut stmt = c.prepare(
-                    "SELECT id, name, transport = 'stdio' FROM servers WHERE workspace_id = ?1
-                    AND deleted_at IS NULL AND is_enabled = 1 ORDER BY name COLLATE NOCASE",
-                )?;
-                let rows = stmt
-                    .query_map([&ws], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-                    .collect::<rusqlite::Result<Vec<_>>>()?;
-                Ok(rows)
-            })
+            core.store()
+                .read(|c| crate::servers::repo::enabled_in(c, &ws))
         })
         .await?;
         let stdio_slots = tokio::sync::Semaphore::new(MAX_CONCURRENT_STDIO);
@@ -442,13 +434,8 @@ pub(crate) async fn open_by_id(
 pub(crate) async fn workspace_of(core: &Arc<Patchbay>, server_id: &str) -> Result<String> {
     let id = server_id.to_string();
     run_blocking(core, move |core| {
-        core.store().read(|c| {
-            Ok(c.query_row(
-                "SELECT workspace_id FROM servers WHERE id = ?1",
-                [&id],
-                |r| r.get(0),
-            )?)
-        })
+        core.store()
+            .read(|c| crate::servers::repo::workspace_of(c, &id))
     })
     .await
 }

@@ -11,8 +11,8 @@ use super::capabilities::Snapshot;
 use super::hash;
 use super::model::{StoredCapabilities, ToolDetail};
 use super::reviewed::{self, Reviewed};
-use crate::error::{Error, ErrorCode, Result};
-use crate::servers::{ApprovalState, ServerStatus};
+use crate::error::{Error, Result};
+use crate::servers::{ApprovalState, status_repo};
 
 /// How many distinct snapshots of a server are kept for diffs.
 const SNAPSHOTS_KEPT: i64 = 5;
@@ -43,11 +43,7 @@ pub(crate) fn apply_sync(
     auto_approve_first_sync: bool,
     now: &str,
 ) -> Result<ToolChanges> {
-    let (first_sync, review_first_sync): (bool, bool) = tx.query_row(
-        "SELECT last_successful_sync IS NULL, review_first_sync FROM servers WHERE id = ?1",
-        [server_id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+    let (first_sync, review_first_sync) = status_repo::first_sync(tx, server_id)?;
     // An imported server's first sync is reviewed like any later one.
     let auto_approve_first_sync = auto_approve_first_sync && !review_first_sync;
     let known = reviewed::known(tx, Reviewed::Tool, server_id)?;
@@ -128,11 +124,7 @@ pub(crate) fn apply_sync(
     )?;
     store_capabilities(tx, server_id, snapshot)?;
     store_snapshot(tx, server_id, snapshot, now)?;
-    tx.execute(
-        "UPDATE servers SET status = 'active', error_message = NULL, last_synced = ?2,
-            last_successful_sync = ?2, server_info = ?3 WHERE id = ?1",
-        params![server_id, now, json(server_info)],
-    )?;
+    status_repo::mark_synced(tx, server_id, now, &json(server_info))?;
     Ok(changes)
 }
 
@@ -218,21 +210,7 @@ pub(crate) fn record_failure(
     err: &Error,
     now: &str,
 ) -> Result<()> {
-    let status = if err.code == ErrorCode::AuthRequired {
-        ServerStatus::NeedsAuth
-    } else {
-        ServerStatus::Error
-    };
-    tx.execute(
-        "UPDATE servers SET status = ?2, error_message = ?3, last_synced = ?4 WHERE id = ?1",
-        params![
-            server_id,
-            status.as_str(),
-            crate::redact::masked(&err.message),
-            now
-        ],
-    )?;
-    Ok(())
+    status_repo::mark_failed(tx, server_id, err, Some(now))
 }
 
 pub(crate) fn tool_details(conn: &Connection, server_id: &str) -> Result<Vec<ToolDetail>> {

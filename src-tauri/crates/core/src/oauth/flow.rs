@@ -326,23 +326,19 @@ impl Patchbay {
             .clone()
             .filter(|old| Some(old) != secret_ref.as_ref());
         let server = run_blocking(core, move |core| {
-        if let (Some(key), Some(secret)) = (&secret_ref, &new_secret) {
-            core.secrets().set(key, secret)?;
-        }
-        core.store().write(|tx| {
-            record::save(tx, &server_id, &rec, &clock::now())?;
-            tx.execute(
-                "UPDATE servers SET status = 'pending', error_message = NULL WHERE id = ?1 AND status = 'needs_auth'",
-                [&server_id],
-            )?;
-            Ok(())
-        })?;
-        if let Some(old) = old_secret {
-            let _ = core.secrets().delete(&old);
-        }
-        core.get_server(&ws, &server_id)
-    })
-    .await?;
+            if let (Some(key), Some(secret)) = (&secret_ref, &new_secret) {
+                core.secrets().set(key, secret)?;
+            }
+            core.store().write(|tx| {
+                record::save(tx, &server_id, &rec, &clock::now())?;
+                crate::servers::status_repo::mark_authorized(tx, &server_id)
+            })?;
+            if let Some(old) = old_secret {
+                let _ = core.secrets().delete(&old);
+            }
+            core.get_server(&ws, &server_id)
+        })
+        .await?;
         tracing::info!(server = %server.id, dynamic, "authorized server");
         Ok(AuthorizeOutcome {
             server,

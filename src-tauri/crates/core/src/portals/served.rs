@@ -196,12 +196,7 @@ pub(crate) fn served_server_catalog(conn: &Connection, server_id: &str) -> Resul
     if !enabled {
         return Ok(catalog);
     }
-    let timeout: Option<u32> = conn.query_row(
-        "SELECT timeout_secs FROM servers WHERE id = ?1",
-        [server_id],
-        |r| r.get(0),
-    )?;
-    if let Some(secs) = timeout {
+    if let Some(secs) = crate::servers::repo::timeout_secs(conn, server_id)? {
         catalog.timeouts.insert(server_id.to_string(), secs);
     }
     for (table, into) in [
@@ -235,9 +230,7 @@ pub(crate) fn served_server_catalog(conn: &Connection, server_id: &str) -> Resul
 
 /// The passed extensions a server declared at its last sync (its stored `server_info`).
 fn add_extensions(conn: &Connection, catalog: &mut ServedCatalog, server_id: &str) -> Result<()> {
-    let mut stmt = conn.prepare_cached("SELECT server_info FROM servers WHERE id = ?1")?;
-    let info: Option<String> = stmt.query_row([server_id], |r| r.get(0))?;
-    let info: Value = info
+    let info: Value = crate::servers::repo::server_info(conn, server_id)?
         .and_then(|text| serde_json::from_str(&text).ok())
         .unwrap_or_default();
     if let Some(declared) = info["capabilities"]["extensions"].as_object() {

@@ -4,8 +4,6 @@
 //! failing shows `error`; OAuth tokens are refreshed before they expire, and a refused
 //! refresh shows `needs_auth`. Store changes wake it (another process's writes included).
 
-mod due;
-
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -14,6 +12,7 @@ use tokio::sync::{Semaphore, watch};
 
 use crate::error::ErrorCode;
 use crate::live;
+use crate::servers::status_repo;
 use crate::{Patchbay, run_blocking};
 
 /// Syncs at once: the reconciler is background work beside the portals' traffic.
@@ -75,7 +74,7 @@ async fn run(
     loop {
         let every = health_interval(&work.core).await;
         match run_blocking(&work.core, move |core| {
-            core.store().read(|c| due::to_sync(c, every))
+            core.store().read(|c| status_repo::due_to_sync(c, every))
         })
         .await
         {
@@ -123,7 +122,7 @@ async fn health_interval(core: &Arc<Patchbay>) -> Option<Duration> {
     (seconds > 0).then(|| Duration::from_secs(seconds.into()))
 }
 
-async fn sync(work: Arc<Work>, server: due::Due) {
+async fn sync(work: Arc<Work>, server: status_repo::Due) {
     let _slot = work.slots.acquire().await;
     let outcome = work
         .core
@@ -150,7 +149,10 @@ async fn sync(work: Arc<Work>, server: due::Due) {
 }
 
 async fn refresh_tokens(work: &Arc<Work>) {
-    let servers = match run_blocking(&work.core, |core| core.store().read(due::oauth_servers)).await
+    let servers = match run_blocking(&work.core, |core| {
+        core.store().read(status_repo::oauth_to_refresh)
+    })
+    .await
     {
         Ok(servers) => servers,
         Err(err) => {

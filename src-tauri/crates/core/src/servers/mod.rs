@@ -5,6 +5,7 @@ mod model;
 mod ops;
 mod page;
 pub(crate) mod repo;
+pub(crate) mod status_repo;
 pub(crate) mod variables;
 
 pub(crate) use model::text_enum;

@@ -267,11 +267,10 @@ fn drop_authorization(tx: &rusqlite::Connection, server_id: &str) -> Result<Vec<
     ))?;
     keys.extend(secret.flatten());
     tx.execute("DELETE FROM server_oauth WHERE server_id = ?1", [server_id])?;
-    tx.execute(
-        "UPDATE servers SET status = 'needs_auth',
-            error_message = 'the server moved to another origin: authorize it again'
-         WHERE id = ?1",
-        [server_id],
+    super::status_repo::mark_needs_auth(
+        tx,
+        server_id,
+        "the server moved to another origin: authorize it again",
     )?;
     Ok(keys)
 }

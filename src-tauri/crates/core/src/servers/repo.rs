@@ -370,3 +370,41 @@ pub(crate) fn secret_refs_in_workspace(
     }
     Ok(refs)
 }
+
+/// A server to sync in a workspace's sync-all: (id, name, whether it runs as a local process).
+pub(crate) fn enabled_in(
+    conn: &Connection,
+    workspace_id: &str,
+) -> Result<Vec<(String, String, bool)>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, name, transport = 'stdio' FROM servers WHERE workspace_id = ?1
+            AND deleted_at IS NULL AND is_enabled = 1 ORDER BY name COLLATE NOCASE",
+    )?;
+    let rows = stmt
+        .query_map([workspace_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// The workspace a server (by id, live or deleted) belongs to.
+pub(crate) fn workspace_of(conn: &Connection, id: &str) -> Result<String> {
+    conn.query_row(
+        "SELECT workspace_id FROM servers WHERE id = ?1",
+        [id],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or_else(|| Error::not_found(format!("no server has the id '{id}'")))
+}
+
+/// A server's own bound on a call, when it has one.
+pub(crate) fn timeout_secs(conn: &Connection, id: &str) -> Result<Option<u32>> {
+    let mut stmt = conn.prepare_cached("SELECT timeout_secs FROM servers WHERE id = ?1")?;
+    Ok(stmt.query_row([id], |r| r.get(0)).optional()?.flatten())
+}
+
+/// The identity the server announced at its last sync (JSON), if it has synced.
+pub(crate) fn server_info(conn: &Connection, id: &str) -> Result<Option<String>> {
+    let mut stmt = conn.prepare_cached("SELECT server_info FROM servers WHERE id = ?1")?;
+    Ok(stmt.query_row([id], |r| r.get(0)).optional()?.flatten())
+}

@@ -6,6 +6,8 @@
 use std::collections::BTreeMap;
 
 use rusqlite::params;
+
+use crate::servers::status_repo;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -370,13 +372,8 @@ impl Patchbay {
                 },
             )?;
             // Its tools are reviewed here: the first sync approves none of them.
-            self.store().write(|tx| {
-                tx.execute(
-                    "UPDATE servers SET review_first_sync = 1 WHERE id = ?1",
-                    [&server.id],
-                )?;
-                Ok(())
-            })?;
+            self.store()
+                .write(|tx| status_repo::review_first_sync(tx, &server.id))?;
             if let Some(secs) = s.timeout_secs {
                 let patch = ServerPatch {
                     timeout_secs: Some(secs),
@@ -391,13 +388,13 @@ impl Patchbay {
                     if missing.len() == 1 { "it" } else { "them" }
                 );
                 self.store().write(|tx| {
-                    tx.execute(
-                        "UPDATE servers SET status = 'needs_auth', error_message = ?2,
-                            auth_type = ?3, api_key_header = COALESCE(?4, api_key_header)
-                         WHERE id = ?1",
-                        params![server.id, message, s.auth_type.as_str(), s.api_key_header],
-                    )?;
-                    Ok(())
+                    status_repo::mark_missing_credentials(
+                        tx,
+                        &server.id,
+                        &message,
+                        s.auth_type,
+                        s.api_key_header.as_deref(),
+                    )
                 })?;
                 report.missing_secrets.push(MissingSecrets {
                     server: server.name.clone(),
