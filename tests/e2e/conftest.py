@@ -13,11 +13,11 @@ from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.options import ArgOptions
 
-APP = os.environ["PATCHBAY_APP_BINARY"]
-CLI = os.environ["PATCHBAY_CLI_BINARY"]
-OUTPUT = Path(os.environ["PATCHBAY_E2E_OUTPUT"])
 from background_gateway import stop_gateway
+from builds import APP, CLI
 from mcp_servers import free_port, stop_group, wait_for_port
+
+OUTPUT = Path(os.environ["PATCHBAY_E2E_OUTPUT"])
 
 
 class Env:

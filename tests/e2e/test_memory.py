@@ -5,10 +5,11 @@ it was measured on a list that really rendered."""
 import os
 from pathlib import Path
 
-from conftest import APP, OUTPUT
+from builds import APP
 from processes import descendants, memory
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
+from window import output
 
 SERVERS = 1000
 
@@ -56,6 +57,6 @@ def test_idle_memory_with_1000_servers(env, launch):
         f"WebKit child processes RSS: {web / 1024:.1f} MiB\n"
         f"total: {(app + web) / 1024:.1f} MiB\n"
     )
-    (OUTPUT / "memory.txt").write_text(report)
+    (output() / "memory.txt").write_text(report)
     print(report)
     assert app > 0

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 from background_gateway import stop_gateway
-
-CLI = os.environ["PATCHBAY_CLI_BINARY"]
+from builds import CLI
 
 
 class Cli:

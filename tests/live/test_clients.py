@@ -9,6 +9,8 @@ from contextlib import AsyncExitStack
 from pathlib import Path
 
 import pytest
+from gateway_support import work_portal
+from portal_client import list_tools_http
 from mcp_servers import free_port, python_server
 
 FILES_SECRET = "sekret-files-123"
@@ -191,26 +193,13 @@ async def list_tools_stdio(entry: dict, base_env: dict) -> list[str]:
         return sorted(t.name for t in (await session.list_tools()).tools)
 
 
-async def list_tools_http(entry: dict) -> list[str]:
-    from portal_client import open_session
-
-    async with AsyncExitStack() as stack:
-        session = await open_session(stack, entry["url"], entry["headers"])
-        await session.initialize()
-        return sorted(t.name for t in (await session.list_tools()).tools)
-
-
 def test_entries_patchbay_writes_work_for_a_real_client(cli, home):
     """The default stdio entry (which starts the user's gateway) and a URL entry with its
     header (Cursor), each started by the Python SDK client exactly as the file says."""
     port = free_port()
     cli.env["PATCHBAY_GATEWAY_PORT"] = str(port)
     with python_server("base") as upstream:
-        cli.json("server", "create", "--name", "notes", "--url", upstream)
-        cli.json("server", "sync", "notes")
-        cli.json("tool", "deny", "notes", "wipe_notes")
-        portal = cli.json("portal", "create", "--name", "Work")
-        cli.json("portal", "add-server", "Work", "notes")
+        portal = work_portal(cli, ("notes", upstream), deny=(("notes", "wipe_notes"),))
         cli.json("install", "Work", "--client", "claude-desktop")
         cli.json("install", "Work", "--client", "cursor", "--transport", "http")
         bridge_entry = json.loads(config_path(cli, "claude-desktop").read_text())["mcpServers"]["patchbay-work"]

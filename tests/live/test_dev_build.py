@@ -5,7 +5,7 @@ import os
 import subprocess
 
 from background_gateway import stop_gateway
-from conftest import CLI
+from builds import CLI
 
 
 def test_a_dev_build_keeps_its_own_data_dir_and_keyring_service(tmp_path):

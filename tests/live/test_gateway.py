@@ -11,7 +11,7 @@ import urllib.error
 import urllib.request
 from contextlib import AsyncExitStack
 
-from gateway_support import gateway
+from gateway_support import gateway, work_portal
 from mcp import ClientSession
 from mcp_servers import python_server
 from portal_client import bearer, open_session
@@ -53,11 +53,7 @@ def status_of(url: str, headers: dict) -> int:
 
 def test_a_portal_serves_its_approved_tools_to_a_real_client(cli):
     with python_server("base") as upstream:
-        cli.json("server", "create", "--name", "notes", "--url", upstream)
-        cli.json("server", "sync", "notes")
-        cli.json("tool", "deny", "notes", "wipe_notes")
-        token = cli.json("portal", "create", "--name", "Work")["token"]
-        cli.json("portal", "add-server", "Work", "notes")
+        token = work_portal(cli, ("notes", upstream), deny=(("notes", "wipe_notes"),))["token"]
         with gateway(cli) as (address, _):
             url = f"{address}/mcp/work"
             names, added, denied_failed = asyncio.run(session_calls(url, token))
@@ -111,13 +107,14 @@ def test_a_portal_serves_its_approved_tools_to_a_real_client(cli):
         with gateway(cli) as (address, _):
             asyncio.run(session_calls(f"{address}/mcp/work", token))  # serves with logging off
             cli.json("portal", "update", "Work", "--log-payloads", "true")
-            deadline = time.monotonic() + 10
-            logged = []
-            while not logged and time.monotonic() < deadline:
+
+            def logged_with_payload() -> list:
                 asyncio.run(session_calls(f"{address}/mcp/work", token))
-                time.sleep(0.05)  # the log is written in batches; bounded by the deadline
                 calls = cli.json("portal", "log", "Work", "--limit", "1000")["calls"]
-                logged = [c for c in calls if c["tool"] == "notes__add" and c["arguments"]]
+                return [c for c in calls if c["tool"] == "notes__add" and c["arguments"]]
+
+            # The log is written in batches, and the gateway sees the change at its next look.
+            logged = until(logged_with_payload, timeout=30, every=0.05)
         assert logged and json.loads(logged[0]["arguments"]) == {"a": 2, "b": 40}
         assert "42" in logged[0]["result"]
 
@@ -138,11 +135,7 @@ async def bridge_calls(cli) -> tuple[list[str], str]:
 
 def test_the_stdio_bridge_serves_the_portal_to_a_stdio_client(cli):
     with python_server("base") as upstream:
-        cli.json("server", "create", "--name", "notes", "--url", upstream)
-        cli.json("server", "sync", "notes")
-        cli.json("tool", "deny", "notes", "wipe_notes")
-        cli.json("portal", "create", "--name", "Work")
-        cli.json("portal", "add-server", "Work", "notes")
+        work_portal(cli, ("notes", upstream), deny=(("notes", "wipe_notes"),))
         names, added = asyncio.run(bridge_calls(cli))
     assert names == ["notes__add", "notes__read_note"]
     assert added == "42"
@@ -170,12 +163,7 @@ def test_rmcp_client_faults_and_loopback_only(cli):
 
     with everything("streamableHttp") as upstream_every, ExitStack() as notes_alive:
         upstream_notes = notes_alive.enter_context(python_server("base"))
-        cli.json("server", "create", "--name", "notes", "--url", upstream_notes)
-        cli.json("server", "create", "--name", "every", "--url", upstream_every)
-        cli.json("server", "sync", "--all")
-        token = cli.json("portal", "create", "--name", "Work")["token"]
-        cli.json("portal", "add-server", "Work", "notes")
-        cli.json("portal", "add-server", "Work", "every")
+        token = work_portal(cli, ("notes", upstream_notes), ("every", upstream_every))["token"]
         with gateway(cli) as (address, _):
             done = cli.run(
                 "server",
@@ -221,12 +209,7 @@ def test_warm_upstream_sessions_survive_a_server_restart(cli):
 
     every_port, notes_port = free_port(), free_port()
     with everything("streamableHttp", every_port) as every, python_server("base", notes_port) as notes:
-        cli.json("server", "create", "--name", "every", "--url", every)
-        cli.json("server", "create", "--name", "notes", "--url", notes)
-        cli.json("server", "sync", "--all")
-    token = cli.json("portal", "create", "--name", "Work")["token"]
-    cli.json("portal", "add-server", "Work", "every")
-    cli.json("portal", "add-server", "Work", "notes")
+        token = work_portal(cli, ("every", every), ("notes", notes))["token"]
     with gateway(cli) as (address, _):
         done = cli.run(
             "server",
@@ -273,10 +256,7 @@ def test_a_cancelled_call_stops_at_the_gateway_and_the_session_goes_on(cli):
     from mcp_servers import everything
 
     with everything("streamableHttp") as every:
-        cli.json("server", "create", "--name", "every", "--url", every)
-        cli.json("server", "sync", "every")
-        token = cli.json("portal", "create", "--name", "Work")["token"]
-        cli.json("portal", "add-server", "Work", "every")
+        token = work_portal(cli, ("every", every))["token"]
         with gateway(cli) as (address, _):
             took = asyncio.run(cancel_long_call(f"{address}/mcp/work", token))
             assert took < 5, "the next call did not wait for the cancelled one"

@@ -4,10 +4,9 @@ the `initialize` era (plain `notifications/tools/list_changed`) and one of the 2
 (`subscriptions/listen`)."""
 
 import asyncio
-import time
 from contextlib import AsyncExitStack
 
-from gateway_support import gateway
+from gateway_support import gateway, work_portal
 from mcp import ClientSession
 from mcp.client.subscriptions import listen
 from mcp_servers import python_server
@@ -77,12 +76,12 @@ async def hear_changes(url: str, token: str, cli) -> None:
             # tool waits for approval (not served, so nothing to announce yet), then is served.
             unlocked = await legacy.call_tool("notes__unlock_export", {})
             assert unlocked.content[0].text == "unlocked"
-            deadline = time.monotonic() + HEARING
-            while time.monotonic() < deadline:
-                tools = {t["name"]: t for t in (await asyncio.to_thread(cli.json, "tool", "list", "notes"))["tools"]}
-                if "export_notes" in tools:
-                    break
-                await asyncio.sleep(0.1)  # polling the store for the gateway's sync; bounded
+
+            def stored_tools() -> dict:
+                return {t["name"]: t for t in cli.json("tool", "list", "notes")["tools"]}
+
+            # The store, for the gateway's sync (the pump keeps running meanwhile).
+            tools = await asyncio.to_thread(until, stored_tools, lambda t: "export_notes" in t, HEARING, 0.1)
             assert tools["export_notes"]["approval_state"] == "needs_approval", tools.get("export_notes")
             assert "notes__export_notes" not in await tool_names(legacy)
             await both_hear("tool", "approve", "notes", "export_notes")
@@ -97,10 +96,7 @@ async def hear_changes(url: str, token: str, cli) -> None:
 
 def test_connected_clients_hear_when_the_served_tools_change(cli):
     with python_server("dynamic") as upstream:
-        cli.json("server", "create", "--name", "notes", "--url", upstream)
-        cli.json("server", "sync", "notes")
-        token = cli.json("portal", "create", "--name", "Work")["token"]
-        cli.json("portal", "add-server", "Work", "notes")
+        token = work_portal(cli, ("notes", upstream))["token"]
         with gateway(cli) as (address, _):
             asyncio.run(hear_changes(f"{address}/mcp/work", token, cli))
 
@@ -109,10 +105,7 @@ def test_an_upstream_of_the_initialize_era_is_followed_too(cli):
     """Over legacy SSE the Python SDK server speaks the `initialize` era and announces its new
     tool with a plain notification: the gateway syncs the server on hearing it."""
     with python_server("dynamic", transport="sse") as upstream:
-        cli.json("server", "create", "--name", "notes", "--url", upstream, "--transport", "sse")
-        cli.json("server", "sync", "notes")
-        cli.json("portal", "create", "--name", "Work", "--insecure")
-        cli.json("portal", "add-server", "Work", "notes")
+        work_portal(cli, ("notes", upstream, "--transport", "sse"), flags=("--insecure",))
         with gateway(cli) as (address, _):
             done = cli.run("server", "create", "--name", "via-portal", "--url", f"{address}/mcp/work")
             assert done.returncode == 0, done.stderr

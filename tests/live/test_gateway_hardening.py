@@ -9,7 +9,7 @@ import time
 import urllib.error
 import urllib.request
 
-from gateway_support import gateway
+from gateway_support import gateway, work_portal
 from mcp_servers import python_server
 from waiting import until
 
@@ -44,10 +44,7 @@ def get(url: str, headers: dict) -> tuple[int, str]:
 
 
 def secure_portal(cli, upstream: str) -> dict:
-    cli.json("server", "create", "--name", "notes", "--url", upstream, "--sync")
-    portal = cli.json("portal", "create", "--name", "Work")
-    cli.json("portal", "add-server", "Work", "notes")
-    return portal
+    return work_portal(cli, ("notes", upstream))
 
 
 def test_origin_bearer_status_and_unknown_portals(cli):

@@ -7,7 +7,7 @@ import os
 from contextlib import AsyncExitStack
 
 import sdk_client
-from gateway_support import gateway, status
+from gateway_support import gateway, status, work_portal
 from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client
 from mcp_servers import everything, python_server
@@ -64,8 +64,10 @@ def fd_kinds(pid: int) -> list[str]:
     return sorted(kinds)
 
 
-def settled(address: str, token: str, pid: int, baseline_fds: int, timeout: float = 20.0) -> tuple[dict, int]:
-    """The gateway's status and fd count once client sessions are gone (bounded wait)."""
+def settled(address: str, token: str, pid: int, baseline_fds: int, timeout: float = 90.0) -> tuple[dict, int]:
+    """The gateway's status and fd count once client sessions are gone. The bound is generous:
+    on a loaded machine the upstreams close their idle keep-alive connections (5 s in Node and
+    uvicorn) late, and the gateway holds its end until they do."""
     return until(
         lambda: (status(address, token), open_fds(pid)),
         lambda got: got[0]["client_sessions"] == 0 and got[1] <= baseline_fds + 4,
@@ -76,12 +78,7 @@ def settled(address: str, token: str, pid: int, baseline_fds: int, timeout: floa
 
 def test_a_hundred_concurrent_clients_and_nothing_left_open(cli):
     with everything("streamableHttp") as every, python_server("base") as notes:
-        cli.json("server", "create", "--name", "every", "--url", every)
-        cli.json("server", "create", "--name", "notes", "--url", notes)
-        cli.json("server", "sync", "--all")
-        token = cli.json("portal", "create", "--name", "Work")["token"]
-        cli.json("portal", "add-server", "Work", "every")
-        cli.json("portal", "add-server", "Work", "notes")
+        token = work_portal(cli, ("every", every), ("notes", notes))["token"]
         with gateway(cli) as (address, process):
             url = f"{address}/mcp/work"
             asyncio.run(one_client(url, token, 0, address))  # also warms both upstream sessions
@@ -144,12 +141,7 @@ async def upstream_prompt_names(url: str) -> list[str]:
 
 def test_prompts_and_resources_of_members_are_served(cli):
     with everything("streamableHttp") as every, python_server("base") as notes:
-        cli.json("server", "create", "--name", "every", "--url", every)
-        cli.json("server", "create", "--name", "notes", "--url", notes)
-        cli.json("server", "sync", "--all")
-        token = cli.json("portal", "create", "--name", "Work")["token"]
-        cli.json("portal", "add-server", "Work", "every")
-        cli.json("portal", "add-server", "Work", "notes")
+        token = work_portal(cli, ("every", every), ("notes", notes))["token"]
         direct = sdk_client.counts(every)
         every_prompts = asyncio.run(upstream_prompt_names(every))
         with gateway(cli) as (address, _):

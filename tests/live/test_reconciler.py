@@ -9,6 +9,7 @@ import time
 import urllib.request
 from contextlib import ExitStack
 
+from gateway_support import served_in_work
 from mcp_servers import free_port, oauth_server, python_server, stop_group
 from oauth_flow import authorize, stats
 from waiting import wait_until
@@ -68,10 +69,8 @@ def test_a_call_that_cannot_reach_its_server_marks_it_error(cli):
 
     with ExitStack() as alive:
         upstream = alive.enter_context(python_server("base"))
-        cli.json("server", "create", "--name", "notes", "--url", upstream, "--sync")
-        token = cli.json("portal", "create", "--name", "Work")["token"]
-        cli.json("portal", "add-server", "Work", "notes")
-        address = cli.json("gateway", "start")["address"]
+        portal, address = served_in_work(cli, "notes", upstream)
+        token = portal["token"]
         alive.close()
 
         async def call():

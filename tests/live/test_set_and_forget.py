@@ -9,13 +9,14 @@ import json
 import os
 import stat
 import subprocess
-import time
 from contextlib import AsyncExitStack
 from pathlib import Path
 
-from conftest import CLI
-from gateway_support import status
+from builds import CLI
+from gateway_support import status, work_portal
+from portal_client import list_tools_http
 from mcp_servers import free_port, python_server, stop_group
+from waiting import until, wait_until
 
 CLIENTS = ["claude-desktop", "claude-code", "cursor", "vscode", "windsurf", "zed", "gemini-cli", "codex"]
 
@@ -43,16 +44,15 @@ def read_entry(cli, client: str, name: str) -> dict:
 
 def exited(pid: int, timeout: float = 30) -> bool:
     """The process is gone, or a zombie waiting for its parent (it has finished running)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+
+    def finished() -> bool:
         try:
             state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
         except (FileNotFoundError, ProcessLookupError):
             return True
-        if state in ("Z", "X"):
-            return True
-        time.sleep(0.05)  # polling a process's state; bounded by the deadline
-    return False
+        return state in ("Z", "X")
+
+    return until(finished, timeout=timeout)
 
 
 def gateway_state(cli) -> dict:
@@ -81,12 +81,7 @@ async def tools_through(entry: dict, base_env: dict) -> list[str]:
 
 
 def setup_portal(cli, upstream: str) -> dict:
-    cli.json("server", "create", "--name", "notes", "--url", upstream)
-    cli.json("server", "sync", "notes")
-    cli.json("tool", "deny", "notes", "wipe_notes")
-    portal = cli.json("portal", "create", "--name", "Work")
-    cli.json("portal", "add-server", "Work", "notes")
-    return portal
+    return work_portal(cli, ("notes", upstream), deny=(("notes", "wipe_notes"),))
 
 
 def all_text_under(root: Path) -> str:
@@ -209,8 +204,8 @@ def wait_until_refused(url: str, token: str, timeout: float = 30) -> None:
             },
         }
     ).encode()
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+
+    def refused() -> bool:
         request = urllib.request.Request(
             url,
             data=body,
@@ -223,10 +218,10 @@ def wait_until_refused(url: str, token: str, timeout: float = 30) -> None:
         try:
             urllib.request.urlopen(request, timeout=10).close()
         except urllib.error.HTTPError as e:
-            if e.code == 401:
-                return
-        time.sleep(0.05)  # polling the gateway's answer; bounded by the deadline
-    raise AssertionError("the gateway still takes the old token")
+            return e.code == 401
+        return False
+
+    wait_until(refused, "the gateway to refuse the old token", timeout=timeout)
 
 
 # A client that lists the tools, then calls one each time it reads a line.
@@ -341,7 +336,6 @@ def test_start_at_login_writes_a_systemd_user_unit(cli, home):
 
 
 def test_claude_codes_url_entry_asks_patchbay_for_the_header_instead_of_holding_the_token(cli, home):
-    from test_clients import list_tools_http
 
     with python_server("base") as upstream:
         portal = setup_portal(cli, upstream)
@@ -429,7 +423,6 @@ def test_one_session_sending_parallel_calls_through_the_stdio_entry_gets_every_a
 def test_vs_codes_url_entry_names_an_input_the_user_types_once(cli, home):
     """VS Code prompts for `${input:id}` and keeps the value in its secret storage, so its
     user mcp.json (uploaded by Settings Sync) and project files hold no token."""
-    from test_clients import list_tools_http
 
     with python_server("base") as upstream:
         portal = setup_portal(cli, upstream)

@@ -1,8 +1,9 @@
 """A browser that only records what it is asked to open: no browser can be driven here, and
 the system's opener (xdg-open, which honours BROWSER) is the real one in front of it."""
 
-import time
 from pathlib import Path
+
+from waiting import wait_until
 
 
 class BrowserRecorder:
@@ -17,9 +18,5 @@ class BrowserRecorder:
 
     def wait_for_one(self, what: str, timeout: float = 60) -> str:
         """The one URL opened, once it was (bounded wait; the opener runs in the background)."""
-        deadline = time.monotonic() + timeout
-        while not self.opened():
-            assert time.monotonic() < deadline, f"the browser was never asked to open {what}"
-            time.sleep(0.1)  # polling the recorder's file, bounded by the deadline
-        [url] = self.opened()
+        [url] = wait_until(self.opened, f"the browser to be asked to open {what}", timeout=timeout)
         return url

@@ -46,13 +46,27 @@ def status(address: str, token: str | None = None, control: str | None = None) -
         return json.load(r)
 
 
+def work_portal(
+    cli, *servers: tuple[str, ...], deny: tuple[tuple[str, str], ...] = (), flags: tuple[str, ...] = ()
+) -> dict:
+    """The usual set-up: each server (name, url, and any `server create` flags) created and
+    synced, the (server, tool) pairs of `deny` denied, and all of them members of a new portal
+    Work (`flags` for `portal create`). The portal, with its token."""
+    for name, url, *create in servers:
+        cli.json("server", "create", "--name", name, "--url", url, *create)
+    cli.json("server", "sync", "--all")
+    for server, tool in deny:
+        cli.json("tool", "deny", server, tool)
+    portal = cli.json("portal", "create", "--name", "Work", *flags)
+    for name, *_ in servers:
+        cli.json("portal", "add-server", "Work", name)
+    return portal
+
+
 def served_in_work(cli, name: str, url: str) -> tuple[dict, str]:
     """The server at `url` synced as `name` in portal Work, served by the user's gateway: the
     portal and the gateway's address."""
-    cli.json("server", "create", "--name", name, "--url", url, "--sync")
-    portal = cli.json("portal", "create", "--name", "Work")
-    cli.json("portal", "add-server", "Work", name)
-    return portal, cli.json("gateway", "start")["address"]
+    return work_portal(cli, (name, url)), cli.json("gateway", "start")["address"]
 
 
 def everything_portal(cli, url: str) -> tuple[dict, str]:

@@ -13,6 +13,16 @@ async def open_session(stack, url: str, headers: dict, message_handler=None, tim
     return await stack.enter_async_context(ClientSession(streams[0], streams[1], message_handler=message_handler))
 
 
+async def list_tools_http(entry: dict) -> list[str]:
+    """The tool names a client gets through a URL entry as the client's file has it."""
+    from contextlib import AsyncExitStack
+
+    async with AsyncExitStack() as stack:
+        session = await open_session(stack, entry["url"], entry["headers"])
+        await session.initialize()
+        return sorted(t.name for t in (await session.list_tools()).tools)
+
+
 def bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
 
