@@ -6,8 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use patchbay_core::gateway::Daemon;
 use patchbay_core::gateway::GatewayStatus;
-use patchbay_core::gateway::daemon;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -45,16 +45,9 @@ pub fn cli() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("patchbay"))
 }
 
-/// Starts the gateway unless it runs; one that runs an older version is restarted.
+/// Starts the gateway unless it runs; one that runs another version is restarted.
 pub async fn start(data_dir: &Path, slot: &Mutex<GatewaySlot>) {
-    let now = daemon::status(data_dir).await;
-    if now.running && now.version.as_deref() != Some(env!("CARGO_PKG_VERSION")) {
-        tracing::info!(running = ?now.version, "restarting the gateway of an older Patchbay");
-        if let Err(err) = daemon::stop(data_dir).await {
-            tracing::warn!(error = %err, "the old gateway did not stop");
-        }
-    }
-    let started = daemon::ensure_running(&cli(), data_dir).await;
+    let started = Daemon::of(data_dir).ensure_current(&cli()).await;
     let mut slot = lock(slot);
     match started {
         Ok(status) => {
@@ -69,7 +62,7 @@ pub async fn start(data_dir: &Path, slot: &Mutex<GatewaySlot>) {
 }
 
 pub async fn report(data_dir: &Path, slot: &Mutex<GatewaySlot>) -> GatewayReport {
-    let now = daemon::status(data_dir).await;
+    let now = Daemon::of(data_dir).status().await;
     let error = if now.running {
         None
     } else {

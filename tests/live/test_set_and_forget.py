@@ -320,6 +320,21 @@ def test_the_gateway_runs_once_per_data_dir_and_stops_on_request(cli):
     assert not (Path(cli.dir) / "gateway.json").exists()
 
 
+def test_a_start_replaces_a_gateway_of_another_version_of_patchbay(cli):
+    started = cli.json("gateway", "start")
+    # What a gateway of the release before this one publishes (the file is the gateway's own,
+    # 0600; only its version changes).
+    state = cli.dir / "gateway.json"
+    published = json.loads(state.read_text())
+    state.write_text(json.dumps({**published, "version": "0.0.1"}))
+    assert cli.json("gateway", "status")["version"] == "0.0.1"
+    current = cli.json("gateway", "start")
+    assert current["running"] and current["pid"] != started["pid"]
+    assert current["version"] == started["version"]
+    assert exited(started["pid"]), "the old gateway was stopped, not left beside the new one"
+    assert cli.json("gateway", "stop")["stopped"] is True
+
+
 def test_start_at_login_writes_a_systemd_user_unit(cli, home):
     installed = cli.json("service", "install")
     assert installed["kind"] == "systemd" and installed["installed"]

@@ -51,7 +51,9 @@ pub async fn restart_gateway(state: State<'_, AppState>) -> CommandResult<Gatewa
 /// Stops the user's gateway (installed clients start it again when they next need it).
 #[tauri::command]
 pub async fn stop_gateway(state: State<'_, AppState>) -> CommandResult<GatewayReport> {
-    patchbay_core::gateway::daemon::stop(&state.data_dir).await?;
+    patchbay_core::gateway::Daemon::of(&state.data_dir)
+        .stop()
+        .await?;
     Ok(gateway::report(&state.data_dir, &state.gateway).await)
 }
 

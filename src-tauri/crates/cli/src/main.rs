@@ -62,7 +62,7 @@ fn print_version() {
                 .enable_all()
                 .build()
                 .ok()
-                .map(|rt| rt.block_on(patchbay_core::gateway::daemon::status(&dir)));
+                .map(|rt| rt.block_on(patchbay_core::gateway::Daemon::of(&dir).status()));
             match gateway.and_then(|g| g.address.filter(|_| g.running)) {
                 Some(address) => outln!("gateway: {address}"),
                 None => outln!("gateway: not running"),

@@ -104,7 +104,7 @@ pub enum Command {
 pub enum GatewayCommand {
     /// Whether the gateway runs, where, and what it serves.
     Status,
-    /// Start it in the background unless it runs.
+    /// Start it in the background unless it runs; one of another Patchbay version restarts.
     Start,
     /// Stop it (calls in flight are logged first).
     Stop,

@@ -5,7 +5,8 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use patchbay_core::gateway::daemon::{self, Claim, DaemonStatus, READY_PREFIX};
+use patchbay_core::gateway::Daemon;
+use patchbay_core::gateway::daemon::{Claim, DaemonStatus, READY_PREFIX};
 use patchbay_core::{Error, ErrorCode, Patchbay, Result};
 
 use crate::args::GatewayCommand;
@@ -32,7 +33,7 @@ pub async fn serve(
         if let Some(claim) = Claim::take(data_dir)? {
             break claim;
         }
-        match daemon::published_address(data_dir) {
+        match Daemon::of(data_dir).published_address() {
             Some(address) if background => {
                 outln!("{READY_PREFIX}{address}");
                 return Ok(());
@@ -61,14 +62,15 @@ pub async fn serve(
             }
         }
     };
-    let gateway = match patchbay_core::gateway::start_claimed(Arc::clone(&core), port, &claim).await
-    {
-        Err(err) if background && port != 0 => {
-            eprintln!("warning: {}; listening on another port", err.message);
-            patchbay_core::gateway::start_claimed(Arc::clone(&core), 0, &claim).await?
-        }
-        started => started?,
-    };
+    let gateway =
+        match patchbay_core::gateway::Gateway::start_claimed(Arc::clone(&core), port, &claim).await
+        {
+            Err(err) if background && port != 0 => {
+                eprintln!("warning: {}; listening on another port", err.message);
+                patchbay_core::gateway::Gateway::start_claimed(Arc::clone(&core), 0, &claim).await?
+            }
+            started => started?,
+        };
     let address = format!("http://{}", gateway.addr);
     claim.publish(&address)?;
     // The one gateway of the data dir keeps its servers current (patchbay_core::reconciler).
@@ -87,15 +89,17 @@ pub async fn serve(
 pub async fn gateway(data_dir: &Path, cmd: GatewayCommand, out: Output) -> Result<()> {
     match cmd {
         GatewayCommand::Status => {
-            let status = daemon::status(data_dir).await;
+            let status = Daemon::of(data_dir).status().await;
             print_status(&status, out);
         }
         GatewayCommand::Start => {
-            let status = daemon::ensure_running(&patchbay_exe()?, data_dir).await?;
+            let status = Daemon::of(data_dir)
+                .ensure_current(&patchbay_exe()?)
+                .await?;
             print_status(&status, out);
         }
         GatewayCommand::Stop => {
-            let stopped = daemon::stop(data_dir).await?;
+            let stopped = Daemon::of(data_dir).stop().await?;
             if out.json {
                 out.json(&serde_json::json!({ "stopped": stopped }));
             } else if stopped {

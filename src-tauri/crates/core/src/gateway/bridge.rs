@@ -15,7 +15,7 @@ use rmcp::{RoleClient, RoleServer};
 use tokio::task::JoinSet;
 
 use super::bridge_link::{GatewayLink, Reload, Restart};
-use super::daemon;
+use super::daemon::Daemon;
 use crate::error::{Error, Result};
 use crate::live::SessionGuard;
 use crate::portals::repo;
@@ -73,7 +73,7 @@ pub async fn bridge(
         .and_then(Path::parent)
         .ok_or_else(|| Error::internal("the bridge needs a data dir on disk"))?
         .to_path_buf();
-    let gateway = daemon::ensure_running(exe, &data_dir).await?;
+    let gateway = Daemon::of(&data_dir).ensure_running(exe).await?;
     let address = gateway
         .address
         .ok_or_else(|| Error::internal("the gateway runs but has no address"))?;
@@ -84,7 +84,7 @@ pub async fn bridge(
         Arc::new(move || {
             let (exe, data_dir, address_was) = (exe.clone(), data_dir.clone(), was.clone());
             Box::pin(async move {
-                match daemon::ensure_running(&exe, &data_dir).await {
+                match Daemon::of(&data_dir).ensure_running(&exe).await {
                     Ok(status) => status.address.as_deref() == Some(address_was.as_str()),
                     Err(e) => {
                         tracing::warn!(error = %e, "the gateway did not start again");

@@ -170,8 +170,60 @@ fn read_published(path: &Path) -> Option<Published> {
     serde_json::from_str(&text).ok()
 }
 
-/// The gateway of `data_dir`, if one answers there.
-pub async fn status(data_dir: &Path) -> DaemonStatus {
+/// The user's background gateway of one data dir (`patchbay serve --background`): whether
+/// it runs, starting it, stopping it. It needs no open store: the data dir's files say it all.
+#[derive(Debug, Clone)]
+pub struct Daemon {
+    data_dir: PathBuf,
+}
+
+impl Daemon {
+    pub fn of(data_dir: &Path) -> Daemon {
+        Daemon {
+            data_dir: data_dir.to_path_buf(),
+        }
+    }
+
+    /// The gateway, if one answers where it published itself.
+    pub async fn status(&self) -> DaemonStatus {
+        status(&self.data_dir).await
+    }
+
+    /// Where the gateway says it listens, if it has said so yet.
+    pub fn published_address(&self) -> Option<String> {
+        read_published(&self.data_dir.join(STATE_FILE)).map(|p| p.address)
+    }
+
+    /// A gateway, running: started in the background with `exe` (the `patchbay` CLI) when
+    /// none runs. The new process has its own session and process group: it outlives whoever
+    /// started it, and no client's exit or signal to its group takes it down.
+    pub async fn ensure_running(&self, exe: &Path) -> Result<DaemonStatus> {
+        ensure_running(exe, &self.data_dir).await
+    }
+
+    /// The gateway of this version of Patchbay, running: as `ensure_running`, but one that
+    /// runs another version is restarted first (after an upgrade it would serve the old code
+    /// until the next login). For the user's own start (the app, `gateway start`), not for a
+    /// bridge, whose restart would cut every other client's sessions.
+    pub async fn ensure_current(&self, exe: &Path) -> Result<DaemonStatus> {
+        let now = self.status().await;
+        if now.running && now.version.as_deref() != Some(env!("CARGO_PKG_VERSION")) {
+            tracing::info!(running = ?now.version, "restarting the gateway of another Patchbay");
+            if let Err(err) = self.stop().await {
+                tracing::warn!(error = %err, "the old gateway did not stop");
+            }
+        }
+        self.ensure_running(exe).await
+    }
+
+    /// Asks the gateway to stop, and waits until it has (its call log flushed).
+    /// `Ok(false)`: none was running.
+    pub async fn stop(&self) -> Result<bool> {
+        stop(&self.data_dir).await
+    }
+}
+
+async fn status(data_dir: &Path) -> DaemonStatus {
     let Some(published) = read_published(&data_dir.join(STATE_FILE)) else {
         return DaemonStatus::stopped(data_dir);
     };
@@ -203,10 +255,7 @@ async fn probe(published: &Published) -> Option<GatewayStatus> {
     (status.instance.as_deref() == Some(published.instance.as_str())).then_some(status)
 }
 
-/// The gateway of `data_dir`, started in the background with `exe` (the `patchbay` CLI) when
-/// none runs. The new process has its own session and process group: it outlives whoever
-/// started it, and no client's exit or signal to its group takes it down.
-pub async fn ensure_running(exe: &Path, data_dir: &Path) -> Result<DaemonStatus> {
+async fn ensure_running(exe: &Path, data_dir: &Path) -> Result<DaemonStatus> {
     let now = status(data_dir).await;
     if now.running {
         return Ok(now);
@@ -305,14 +354,7 @@ fn detach(command: &mut Command) {
     command.creation_flags(DETACHED_PROCESS | CREATE_NEW_PROCESS_GROUP | CREATE_NO_WINDOW);
 }
 
-/// Where the gateway that holds `data_dir` says it listens, if it has said so yet.
-pub fn published_address(data_dir: &Path) -> Option<String> {
-    read_published(&data_dir.join(STATE_FILE)).map(|p| p.address)
-}
-
-/// Asks the gateway of `data_dir` to stop, and waits until it has (its call log flushed).
-/// `Ok(false)`: none was running.
-pub async fn stop(data_dir: &Path) -> Result<bool> {
+async fn stop(data_dir: &Path) -> Result<bool> {
     let path = data_dir.join(STATE_FILE);
     let Some(published) = read_published(&path) else {
         return Ok(false);

@@ -128,15 +128,17 @@ struct State {
     identity: Option<(String, Secret)>,
 }
 
-/// Binds 127.0.0.1:`port` (0: any free port) and serves until stopped.
-pub async fn start(core: Arc<Patchbay>, port: u16) -> Result<Gateway> {
-    start_with(core, port, None).await
-}
+impl Gateway {
+    /// Binds 127.0.0.1:`port` (0: any free port) and serves until stopped.
+    pub async fn start(core: Arc<Patchbay>, port: u16) -> Result<Gateway> {
+        start_with(core, port, None).await
+    }
 
-/// `start` for the user's background gateway: `/status` names the instance, and
-/// `POST /control/stop` with the control key stops it.
-pub async fn start_claimed(core: Arc<Patchbay>, port: u16, claim: &Claim) -> Result<Gateway> {
-    start_with(core, port, Some(claim.identity())).await
+    /// `start` for the user's background gateway: `/status` names the instance, and
+    /// `POST /control/stop` with the control key stops it.
+    pub async fn start_claimed(core: Arc<Patchbay>, port: u16, claim: &Claim) -> Result<Gateway> {
+        start_with(core, port, Some(claim.identity())).await
+    }
 }
 
 async fn start_with(

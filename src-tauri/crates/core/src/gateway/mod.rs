@@ -27,5 +27,6 @@ pub use bridge::{BridgeTarget, bridge};
 pub use call_query::CallQuery;
 pub use calllog::{CALLS_KEPT, CallOutcome, CallRecord};
 pub(crate) use changes::watch_store;
+pub use daemon::Daemon;
 pub use forward::DEFAULT_UPSTREAM_TIMEOUT_SECS;
-pub use http::{Gateway, GatewayStatus, start, start_claimed};
+pub use http::{Gateway, GatewayStatus};
