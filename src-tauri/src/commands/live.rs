@@ -107,8 +107,14 @@ pub async fn test_server(
 }
 
 #[tauri::command]
-pub async fn test_unsaved(input: UnsavedTest) -> CommandResult<ConnectionReport> {
-    Ok(live::test_unsaved(input.server, timeout(input.timeout_ms)).await?)
+pub async fn test_unsaved(
+    state: State<'_, AppState>,
+    input: UnsavedTest,
+) -> CommandResult<ConnectionReport> {
+    Ok(state
+        .core
+        .test_unsaved(input.server, timeout(input.timeout_ms))
+        .await?)
 }
 
 #[tauri::command]

@@ -74,7 +74,7 @@ pub async fn serve(
     let address = format!("http://{}", gateway.addr);
     claim.publish(&address)?;
     // The one gateway of the data dir keeps its servers current (patchbay_core::reconciler).
-    let reconciler = patchbay_core::reconciler::start(Arc::clone(&core));
+    let reconciler = patchbay_core::reconciler::Reconciler::start(Arc::clone(&core));
     outln!("{READY_PREFIX}{address}");
     tokio::select! {
         _ = super::stopped() => {}

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use patchbay_core::live::{self, SyncItem};
+use patchbay_core::live::SyncItem;
 use patchbay_core::{Error, Patchbay, Result};
 
 use super::server::new_server_from;
@@ -34,7 +34,8 @@ pub async fn test(core: &Arc<Patchbay>, ws: &str, args: TestServer, out: Output)
                     "name a saved server, or give --url or --command to test unsaved settings",
                 ));
             }
-            live::test_unsaved(new_server_from(String::new(), args.fields)?, timeout).await?
+            core.test_unsaved(new_server_from(String::new(), args.fields)?, timeout)
+                .await?
         }
     };
     out.connection_report(&report);

@@ -69,12 +69,7 @@ pub fn run(cli: Cli, out: Output) -> Result<()> {
                 }
             };
             // One thread: the bridge relays messages and does little else.
-            runtime()?.block_on(patchbay_core::gateway::bridge(
-                Arc::clone(&core),
-                &ws,
-                target,
-                &exe,
-            ))
+            runtime()?.block_on(core.bridge(&ws, target, &exe))
         }
         Command::Serve { port, background } => {
             let port = port.unwrap_or_else(patchbay_core::portals::gateway_port);

@@ -30,9 +30,21 @@ pub enum BridgeTarget<'a> {
     Server(&'a str),
 }
 
-/// Serves the target on stdin/stdout until the client closes stdin. `exe` is the `patchbay`
-/// executable that runs the gateway.
-pub async fn bridge(
+impl Patchbay {
+    /// Serves the target on stdin/stdout until the client closes stdin (what a client's stdio
+    /// entry runs): through the user's gateway, started with `exe` (the `patchbay` CLI) when
+    /// none runs.
+    pub async fn bridge(
+        self: &Arc<Self>,
+        workspace_id: &str,
+        target: BridgeTarget<'_>,
+        exe: &Path,
+    ) -> Result<()> {
+        bridge(Arc::clone(self), workspace_id, target, exe).await
+    }
+}
+
+async fn bridge(
     core: Arc<Patchbay>,
     workspace_id: &str,
     target: BridgeTarget<'_>,

@@ -23,7 +23,7 @@ mod tool_search;
 mod turns;
 mod upstreams;
 
-pub use bridge::{BridgeTarget, bridge};
+pub use bridge::BridgeTarget;
 pub use call_query::CallQuery;
 pub use calllog::{CALLS_KEPT, CallOutcome, CallRecord};
 pub(crate) use changes::watch_store;

@@ -41,7 +41,7 @@ pub(crate) async fn record_reachable(core: &Arc<Patchbay>, server_id: &str) {
 
 /// Refreshes an OAuth server's tokens when they expire within `ahead`; a refused refresh
 /// makes it `needs_auth` (the error says so). `Ok(true)` when it refreshed.
-pub async fn refresh_oauth_ahead(
+pub(crate) async fn refresh_oauth_ahead(
     core: &Arc<Patchbay>,
     workspace_id: &str,
     server_id: &str,

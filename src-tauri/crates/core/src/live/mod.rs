@@ -33,7 +33,6 @@ pub use ops::*;
 pub(crate) use classify::service_error;
 pub(crate) use connect::Session;
 pub(crate) use hash::content_hash;
-pub use health::refresh_oauth_ahead;
-pub(crate) use health::{record_reachable, record_unreachable};
+pub(crate) use health::{record_reachable, record_unreachable, refresh_oauth_ahead};
 pub(crate) use ops::{open_by_id, workspace_of};
 pub(crate) use target::Target;

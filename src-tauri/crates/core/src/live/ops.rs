@@ -112,6 +112,27 @@ async fn report(target: Target, timeout: Duration) -> Result<ConnectionReport> {
 }
 
 impl Patchbay {
+    /// Tests settings that are not saved (the add dialog's "Test connection"); nothing is
+    /// written, not even to the keyring.
+    pub async fn test_unsaved(
+        &self,
+        input: NewServer,
+        timeout: Duration,
+    ) -> Result<ConnectionReport> {
+        let mut input = input;
+        if input.name.trim().is_empty() {
+            input.name = "unsaved server".into();
+        }
+        let (row, pending) = crate::servers::edit::new_row("unsaved", input, &clock::now())?;
+        let target = Target::from_row(&row, |key| {
+            Ok(pending
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.clone()))
+        })?;
+        report(target, timeout).await
+    }
+
     /// Tests a saved server without changing what is stored.
     pub async fn test_server(
         self: &Arc<Self>,
@@ -123,23 +144,6 @@ impl Patchbay {
         let (_, _, target) = saved_target(core, workspace_id, ident).await?;
         report(target, timeout).await
     }
-}
-
-/// Tests settings that are not saved (the add dialog's "Test connection"); nothing is
-/// written, not even to the keyring.
-pub async fn test_unsaved(input: NewServer, timeout: Duration) -> Result<ConnectionReport> {
-    let mut input = input;
-    if input.name.trim().is_empty() {
-        input.name = "unsaved server".into();
-    }
-    let (row, pending) = crate::servers::edit::new_row("unsaved", input, &clock::now())?;
-    let target = Target::from_row(&row, |key| {
-        Ok(pending
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.clone()))
-    })?;
-    report(target, timeout).await
 }
 
 impl Patchbay {

@@ -35,12 +35,14 @@ impl Reconciler {
     }
 }
 
-/// Starts the reconciler of this data dir on the current tokio runtime.
-pub fn start(core: Arc<Patchbay>) -> Reconciler {
-    let (stop, stopped) = watch::channel(false);
-    let changes = crate::gateway::watch_store(core.store().path().map(Into::into));
-    tokio::spawn(run(core, changes, stopped));
-    Reconciler { stop }
+impl Reconciler {
+    /// Starts the reconciler of this data dir on the current tokio runtime.
+    pub fn start(core: Arc<Patchbay>) -> Reconciler {
+        let (stop, stopped) = watch::channel(false);
+        let changes = crate::gateway::watch_store(core.store().path().map(Into::into));
+        tokio::spawn(run(core, changes, stopped));
+        Reconciler { stop }
+    }
 }
 
 struct Work {
