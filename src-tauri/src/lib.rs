@@ -5,6 +5,7 @@ pub mod commands;
 pub mod gateway;
 mod logging;
 mod oauth_popup;
+mod rendering;
 pub mod state;
 mod tray;
 
@@ -107,6 +108,9 @@ pub fn run() {
                 }
             }
             app.manage(state);
+            if let Some(window) = app.get_webview_window("main") {
+                rendering::in_software(&window);
+            }
             // A desktop without a tray (a bare X server) still gets the window.
             if let Err(err) = tray::install(app.handle()) {
                 tracing::warn!(error = %err, "no status icon");
