@@ -24,7 +24,7 @@ from pathlib import Path
 from background_gateway import stop_gateway
 from mcp_servers import everything
 from portal_client import bearer, open_session
-from processes import descendants, memory
+from processes import descendants, memory, memory_parts
 from waiting import wait_until
 
 BUNDLES = Path(os.environ["PATCHBAY_BUNDLE_DIR"])
@@ -96,6 +96,10 @@ class App:
             "webkit_pss": sum(p for _, p in webkit) / MIB,
         }
 
+    def parts(self) -> dict[str, float]:
+        own = str(self.user.root / "usr/bin/patchbay-app")
+        return {part: size / MIB for part, size in memory_parts(self.process.pid, own).items()}
+
     def idle_memory(self, settle: float) -> dict[str, float]:
         # Idle is measured: the window is left alone for `settle` s first.
         time.sleep(settle)
@@ -115,22 +119,32 @@ def add_servers(user: User, count: int) -> None:
         )
 
 
-async def serve_calls(url: str, token: str, minutes: float, parallel: int, per_second: float) -> int:
+async def serve_calls(
+    url: str, token: str, minutes: float, parallel: int, per_second: float, every_minutes: float, read
+) -> list[tuple[float, int, dict]]:
     """One client session sending `parallel` calls at a time through the portal, `per_second`
-    such rounds a second at most (a steady load, not a stress test)."""
+    such rounds a second at most (a steady load, not a stress test). Every `every_minutes` (and
+    at the end) `read()` is taken: (minutes, calls so far, the reading)."""
     calls = 0
+    readings = []
     async with AsyncExitStack() as stack:
         session = await open_session(stack, url, bearer(token))
         await session.initialize()
         tools = [t.name for t in (await session.list_tools()).tools]
         echo = next(t for t in tools if t.endswith("echo"))
-        deadline = time.monotonic() + minutes * 60
+        started = time.monotonic()
+        deadline = started + minutes * 60
+        next_reading = started + every_minutes * 60
         while time.monotonic() < deadline:
             began = time.monotonic()
             await asyncio.gather(*(session.call_tool(echo, {"message": f"call {calls + k}"}) for k in range(parallel)))
             calls += parallel
+            if time.monotonic() >= next_reading:
+                readings.append(((time.monotonic() - started) / 60, calls, read()))
+                next_reading += every_minutes * 60
             await asyncio.sleep(max(0.0, 1 / per_second - (time.monotonic() - began)))
-    return calls
+        readings.append(((time.monotonic() - started) / 60, calls, read()))
+    return readings
 
 
 def gateway_memory(user: User) -> float:
@@ -144,6 +158,7 @@ def main() -> None:
     parser.add_argument("--settle", type=float, default=10, help="seconds left idle before memory is read")
     parser.add_argument("--soak-minutes", type=float, default=60)
     parser.add_argument("--rounds-per-second", type=float, default=10)
+    parser.add_argument("--reading-minutes", type=float, default=10, help="minutes between readings of the soak")
     parser.add_argument("--output", default=str(BUNDLES.parent.parent / "release-figures.md"))
     args = parser.parse_args()
     root = extracted()
@@ -157,11 +172,18 @@ def main() -> None:
             paints.append(app.first_paint_ms)
             if i == 0:
                 idle = app.idle_memory(args.settle)
+                parts = app.parts()
             app.stop()
             user.close()
         rows.append(("First paint, first launch", f"{paints[0]:.0f} ms"))
         rows.append((f"First paint, median of {len(paints)} launches", f"{statistics.median(paints):.0f} ms"))
         rows.append(("Idle, 0 servers: app process (RSS)", f"{idle['app_rss']:.0f} MiB"))
+        rows.append(
+            (
+                "Idle, 0 servers: app process (RSS) by part",
+                " · ".join(f"{part} {size:.0f}" for part, size in sorted(parts.items(), key=lambda p: -p[1])) + " MiB",
+            )
+        )
         rows.append(
             (
                 "Idle, 0 servers: WebKit processes (RSS / PSS)",
@@ -196,18 +218,30 @@ def main() -> None:
                 lambda: json.loads(user.cli("gateway", "status", "--json")).get("address"), "the gateway"
             )
             before = app.idle_memory(args.settle) | {"gateway_rss": gateway_memory(user)}
-            calls = asyncio.run(
+            readings = asyncio.run(
                 serve_calls(
-                    f"{address}/mcp/{portal['slug']}", portal["token"], args.soak_minutes, 8, args.rounds_per_second
+                    f"{address}/mcp/{portal['slug']}",
+                    portal["token"],
+                    args.soak_minutes,
+                    8,
+                    args.rounds_per_second,
+                    args.reading_minutes,
+                    lambda: app.memory() | {"gateway_rss": gateway_memory(user)},
                 )
             )
             after = app.idle_memory(args.settle) | {"gateway_rss": gateway_memory(user)}
             app.stop()
         user.close()
+        calls = readings[-1][1]
         soak = f"after {args.soak_minutes:g} min serving ({calls:,} calls, 8 in parallel on one session)"
         rows.append((f"App process (RSS), before → {soak}", f"{before['app_rss']:.0f} → {after['app_rss']:.0f} MiB"))
         rows.append(("WebKit processes (RSS), same", f"{before['webkit_rss']:.0f} → {after['webkit_rss']:.0f} MiB"))
         rows.append(("Gateway process (RSS), same", f"{before['gateway_rss']:.0f} → {after['gateway_rss']:.0f} MiB"))
+        serving = " · ".join(
+            f"{minute:.0f} min {r['app_rss']:.0f}/{r['webkit_rss']:.0f}/{r['gateway_rss']:.0f}"
+            for minute, _, r in readings
+        )
+        rows.append(("While serving: app/WebKit/gateway RSS (MiB)", serving))
 
         for package in sorted(BUNDLES.glob("*/*.deb")) + sorted(BUNDLES.glob("*/*.rpm")):
             rows.append((f"Package {package.name}", f"{package.stat().st_size / MIB:.1f} MiB"))
