@@ -5,7 +5,6 @@ pub mod commands;
 pub mod gateway;
 mod logging;
 mod oauth_popup;
-mod rendering;
 pub mod state;
 mod tray;
 
@@ -108,9 +107,6 @@ pub fn run() {
                 }
             }
             app.manage(state);
-            if let Some(window) = app.get_webview_window("main") {
-                rendering::in_software(&window);
-            }
             // A desktop without a tray (a bare X server) still gets the window.
             if let Err(err) = tray::install(app.handle()) {
                 tracing::warn!(error = %err, "no status icon");
