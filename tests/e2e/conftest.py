@@ -12,6 +12,7 @@ import pytest
 from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.options import ArgOptions
+from selenium.webdriver.remote.client_config import ClientConfig
 
 from background_gateway import stop_gateway
 from builds import APP, CLI
@@ -85,7 +86,12 @@ def launch(env, request):
         options = ArgOptions()
         options.set_capability("browserName", "wry")
         options.set_capability("tauri:options", {"application": APP})
-        driver = webdriver.Remote(command_executor=f"http://127.0.0.1:{port}", options=options)
+        # No WebDriver command takes minutes: one that does is a hang, and fails the test
+        # instead of holding the whole run (Selenium waits forever by default).
+        url = f"http://127.0.0.1:{port}"
+        driver = webdriver.Remote(
+            command_executor=url, options=options, client_config=ClientConfig(remote_server_addr=url, timeout=180)
+        )
         driver.set_window_size(1360, 860)
         started.append((driver_process, driver))
         return driver
