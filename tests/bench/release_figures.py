@@ -143,7 +143,8 @@ async def serve_calls(
                 readings.append(((time.monotonic() - started) / 60, calls, read()))
                 next_reading += every_minutes * 60
             await asyncio.sleep(max(0.0, 1 / per_second - (time.monotonic() - began)))
-        readings.append(((time.monotonic() - started) / 60, calls, read()))
+        if not readings or readings[-1][1] != calls:  # the last round may have just been read
+            readings.append(((time.monotonic() - started) / 60, calls, read()))
     return readings
 
 
