@@ -47,20 +47,29 @@ pub(crate) fn chain(err: &(dyn StdError + 'static), target: &str) -> Error {
 }
 
 /// Walks an error's sources for the first one `known` recognizes; a plain protocol error
-/// with the outer message when none is.
+/// when none is, with the outer message and the innermost cause (reqwest's "error sending
+/// request" alone does not say whether the connection was reset, closed or refused).
 pub(crate) fn first_known(
     err: &(dyn StdError + 'static),
     target: &str,
     known: impl Fn(&(dyn StdError + 'static), &str) -> Option<Error>,
 ) -> Error {
     let mut current: Option<&(dyn StdError + 'static)> = Some(err);
+    let mut innermost = err;
     while let Some(e) = current {
         if let Some(found) = known(e, target) {
             return found;
         }
+        innermost = e;
         current = e.source();
     }
-    Error::connection(C::Protocol, format!("{target}: {err}"))
+    let (outer, cause) = (err.to_string(), innermost.to_string());
+    let message = if cause.is_empty() || outer.contains(&cause) {
+        format!("{target}: {outer}")
+    } else {
+        format!("{target}: {outer}: {cause}")
+    };
+    Error::connection(C::Protocol, message)
 }
 
 /// The error if `e` itself is one of reqwest's, the OS's or rustls's that say enough.
@@ -172,6 +181,32 @@ mod tests {
         let io = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
         let err = chain(&io, "http://127.0.0.1:1/mcp");
         assert_eq!(err.category, Some(C::Refused));
+    }
+
+    #[derive(Debug)]
+    struct Outer(std::io::Error);
+    impl std::fmt::Display for Outer {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("error sending request")
+        }
+    }
+    impl StdError for Outer {
+        fn source(&self) -> Option<&(dyn StdError + 'static)> {
+            Some(&self.0)
+        }
+    }
+
+    #[test]
+    fn an_unknown_error_says_its_innermost_cause_too() {
+        let reset = Outer(std::io::Error::other(
+            "connection closed before message completed",
+        ));
+        let err = chain(&reset, "http://x");
+        assert_eq!(err.category, Some(C::Protocol));
+        assert_eq!(
+            err.message,
+            "http://x: error sending request: connection closed before message completed"
+        );
     }
 
     #[test]
