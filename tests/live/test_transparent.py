@@ -414,3 +414,40 @@ def test_a_stdio_servers_sampling_reaches_the_client_that_made_the_call(cli):
     (sampled, elicited), asked = asyncio.run(run())
     assert "sampled-by-client" in sampled and "Ada Lovelace" in elicited
     assert [kind for kind, _ in asked] == ["sampling", "elicitation"]
+
+
+def test_a_client_ends_its_session_through_the_portal_as_it_does_directly(cli):
+    """DELETE with the session's id: the same status as server-everything's own (the Python
+    SDK's client warns at anything but 200 or 204), and the session is gone afterwards: 404,
+    as the transport spec says, which tells a client to start a new one (server-everything
+    answers 400 there)."""
+    import httpx2
+
+    def ended(url: str, headers: dict) -> tuple[int, int]:
+        headers = headers | {"Accept": "application/json, text/event-stream"}
+        with httpx2.Client(headers=headers, timeout=60) as http:
+            init = http.post(
+                url,
+                json={
+                    "jsonrpc": "2.0",
+                    "id": 1,
+                    "method": "initialize",
+                    "params": {
+                        "protocolVersion": "2025-06-18",
+                        "capabilities": {},
+                        "clientInfo": {"name": "t", "version": "1"},
+                    },
+                },
+            )
+            init.raise_for_status()
+            session = {"Mcp-Session-Id": init.headers["mcp-session-id"], "MCP-Protocol-Version": "2025-06-18"}
+            deleted = http.delete(url, headers=session)
+            after = http.post(url, json={"jsonrpc": "2.0", "id": 2, "method": "tools/list"}, headers=session)
+            return deleted.status_code, after.status_code
+
+    with everything("streamableHttp") as url:
+        portal, address = everything_portal(cli, url)
+        directly = ended(url, {})
+        through = ended(f"{address}/mcp/{portal['slug']}", bearer(portal["token"]))
+    assert directly[0] == 200, directly
+    assert through == (directly[0], 404), (through, directly)

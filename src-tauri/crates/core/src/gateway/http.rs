@@ -340,11 +340,19 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Response<Body> {
         );
         return response;
     }
+    let ends_session = req.method() == hyper::Method::DELETE;
     let mut service = service;
-    match tower_service::Service::call(&mut service, req).await {
+    let mut response = match tower_service::Service::call(&mut service, req).await {
         Ok(response) => response,
         Err(never) => match never {},
+    };
+    // rmcp answers a session's DELETE 202; the SDKs' own servers answer 200, and the Python
+    // SDK's client logs a warning at anything but 200 or 204 (streamable_http.py,
+    // terminate_session). A portal ends a session as the servers behind it do.
+    if ends_session && response.status() == StatusCode::ACCEPTED {
+        *response.status_mut() = StatusCode::OK;
     }
+    response
 }
 
 fn session_manager() -> LocalSessionManager {
