@@ -15,6 +15,8 @@ use args::Cli;
 use output::{Output, USAGE_EXIT_CODE, exit_code, outln};
 
 fn main() {
+    // `serve` and `bridge` run for days: their freed memory goes back to the OS.
+    patchbay_core::heap::bound_for_long_running();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) if err.kind() == ErrorKind::DisplayVersion => {

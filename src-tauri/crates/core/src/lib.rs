@@ -6,6 +6,7 @@ pub mod clients;
 mod clock;
 pub mod error;
 pub mod gateway;
+pub mod heap;
 pub mod live;
 pub mod login_service;
 mod net;
