@@ -24,7 +24,7 @@ from pathlib import Path
 from background_gateway import stop_gateway
 from mcp_servers import everything
 from portal_client import bearer, open_session
-from processes import descendants, memory, memory_parts
+from processes import anonymous, descendants, memory, memory_parts
 from waiting import wait_until
 
 BUNDLES = Path(os.environ["PATCHBAY_BUNDLE_DIR"])
@@ -148,9 +148,9 @@ async def serve_calls(
     return readings
 
 
-def gateway_memory(user: User) -> float:
+def gateway_memory(user: User) -> dict[str, float]:
     pid = json.loads((user.dir / "gateway.json").read_text())["pid"]
-    return memory(pid)[0] / MIB
+    return {"gateway_rss": memory(pid)[0] / MIB, "gateway_anon": anonymous(pid) / MIB}
 
 
 def main() -> None:
@@ -160,6 +160,11 @@ def main() -> None:
     parser.add_argument("--soak-minutes", type=float, default=60)
     parser.add_argument("--rounds-per-second", type=float, default=10)
     parser.add_argument("--reading-minutes", type=float, default=10, help="minutes between readings of the soak")
+    parser.add_argument(
+        "--health-check-seconds",
+        type=int,
+        help="how often the gateway syncs the server while it serves (default: the setting's default)",
+    )
     parser.add_argument("--output", default=str(BUNDLES.parent.parent / "release-figures.md"))
     args = parser.parse_args()
     root = extracted()
@@ -214,11 +219,13 @@ def main() -> None:
             user.cli("tool", "approve", "everything", "--all")
             portal = json.loads(user.cli("portal", "create", "--name", "soak", "--json"))
             user.cli("portal", "add-server", "soak", "everything")
+            if args.health_check_seconds is not None:
+                user.cli("settings", "--health-check-seconds", str(args.health_check_seconds))
             app = App(user)
             address = wait_until(
                 lambda: json.loads(user.cli("gateway", "status", "--json")).get("address"), "the gateway"
             )
-            before = app.idle_memory(args.settle) | {"gateway_rss": gateway_memory(user)}
+            before = app.idle_memory(args.settle) | gateway_memory(user)
             readings = asyncio.run(
                 serve_calls(
                     f"{address}/mcp/{portal['slug']}",
@@ -227,22 +234,26 @@ def main() -> None:
                     8,
                     args.rounds_per_second,
                     args.reading_minutes,
-                    lambda: app.memory() | {"gateway_rss": gateway_memory(user)},
+                    lambda: app.memory() | gateway_memory(user),
                 )
             )
-            after = app.idle_memory(args.settle) | {"gateway_rss": gateway_memory(user)}
+            after = app.idle_memory(args.settle) | gateway_memory(user)
             app.stop()
         user.close()
         calls = readings[-1][1]
-        soak = f"after {args.soak_minutes:g} min serving ({calls:,} calls, 8 in parallel on one session)"
+        syncs = f", a sync every {args.health_check_seconds} s" if args.health_check_seconds is not None else ""
+        soak = f"after {args.soak_minutes:g} min serving ({calls:,} calls, 8 in parallel on one session{syncs})"
         rows.append((f"App process (RSS), before → {soak}", f"{before['app_rss']:.0f} → {after['app_rss']:.0f} MiB"))
         rows.append(("WebKit processes (RSS), same", f"{before['webkit_rss']:.0f} → {after['webkit_rss']:.0f} MiB"))
         rows.append(("Gateway process (RSS), same", f"{before['gateway_rss']:.0f} → {after['gateway_rss']:.0f} MiB"))
+        rows.append(
+            ("Gateway process (anonymous), same", f"{before['gateway_anon']:.1f} → {after['gateway_anon']:.1f} MiB")
+        )
         serving = " · ".join(
-            f"{minute:.0f} min {r['app_rss']:.0f}/{r['webkit_rss']:.0f}/{r['gateway_rss']:.0f}"
+            f"{minute:.0f} min {r['app_rss']:.0f}/{r['webkit_rss']:.0f}/{r['gateway_rss']:.0f} ({r['gateway_anon']:.1f})"
             for minute, _, r in readings
         )
-        rows.append(("While serving: app/WebKit/gateway RSS (MiB)", serving))
+        rows.append(("While serving: app/WebKit/gateway RSS (gateway anonymous), MiB", serving))
 
         for package in sorted(BUNDLES.glob("*/*.deb")) + sorted(BUNDLES.glob("*/*.rpm")):
             rows.append((f"Package {package.name}", f"{package.stat().st_size / MIB:.1f} MiB"))

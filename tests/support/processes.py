@@ -29,6 +29,13 @@ def memory(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
+def anonymous(pid: int) -> int:
+    """Resident anonymous memory in bytes (the heap, stacks): what a process holds of its own,
+    beside the pages of its binary and libraries, which the kernel may drop and read again."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"^RssAnon:\s+(\d+) kB", status, re.M).group(1)) * 1024
+
+
 # What a desktop app's resident memory is made of, by the file a mapping comes from (first
 # pattern that matches wins; anonymous mappings and the heap are the process's own).
 PARTS = (
