@@ -12,6 +12,7 @@ from pathlib import Path
 
 from gateway_support import everything_portal
 from mcp_servers import everything
+from portal_client import raw_session
 from waiting import until
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,22 +47,7 @@ def served(address: str, token: str, kind: str) -> tuple[str, list[dict]]:
 
     headers = {"Authorization": f"Bearer {token}", "Accept": "application/json, text/event-stream"}
     with httpx2.Client(base_url=f"{address}/mcp/work", headers=headers, timeout=60) as http:
-        init = http.post(
-            "",
-            json={
-                "jsonrpc": "2.0",
-                "id": 1,
-                "method": "initialize",
-                "params": {
-                    "protocolVersion": "2025-06-18",
-                    "capabilities": {},
-                    "clientInfo": {"name": "token-check", "version": "1"},
-                },
-            },
-        )
-        init.raise_for_status()
-        session = {"Mcp-Session-Id": init.headers["mcp-session-id"], "MCP-Protocol-Version": "2025-06-18"}
-        http.post("", json={"jsonrpc": "2.0", "method": "notifications/initialized"}, headers=session)
+        session = raw_session(http, "")
         listed = http.post("", json={"jsonrpc": "2.0", "id": 2, "method": f"{kind}/list"}, headers=session)
         listed.raise_for_status()
         # A session's answers come as an event stream: the answer is its data line.

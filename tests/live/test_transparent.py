@@ -11,7 +11,7 @@ from mcp import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
 from mcp_servers import EVERYTHING, everything
-from portal_client import answering, bearer, open_session
+from portal_client import answering, bearer, open_session, raw_session
 from waiting import until
 
 
@@ -426,21 +426,7 @@ def test_a_client_ends_its_session_through_the_portal_as_it_does_directly(cli):
     def ended(url: str, headers: dict) -> tuple[int, int]:
         headers = headers | {"Accept": "application/json, text/event-stream"}
         with httpx2.Client(headers=headers, timeout=60) as http:
-            init = http.post(
-                url,
-                json={
-                    "jsonrpc": "2.0",
-                    "id": 1,
-                    "method": "initialize",
-                    "params": {
-                        "protocolVersion": "2025-06-18",
-                        "capabilities": {},
-                        "clientInfo": {"name": "t", "version": "1"},
-                    },
-                },
-            )
-            init.raise_for_status()
-            session = {"Mcp-Session-Id": init.headers["mcp-session-id"], "MCP-Protocol-Version": "2025-06-18"}
+            session = raw_session(http, url)
             deleted = http.delete(url, headers=session)
             after = http.post(url, json={"jsonrpc": "2.0", "id": 2, "method": "tools/list"}, headers=session)
             return deleted.status_code, after.status_code
