@@ -15,6 +15,7 @@ import re
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -121,11 +122,13 @@ def add_servers(user: User, count: int) -> None:
 
 async def serve_calls(
     url: str, token: str, minutes: float, parallel: int, per_second: float, every_minutes: float, read
-) -> list[tuple[float, int, dict]]:
+) -> tuple[list[tuple[float, int, dict]], list[str]]:
     """One client session sending `parallel` calls at a time through the portal, `per_second`
     such rounds a second at most (a steady load, not a stress test). Every `every_minutes` (and
-    at the end) `read()` is taken: (minutes, calls so far, the reading)."""
+    at the end) `read()` is taken: (minutes, calls so far, the reading). A failed call is
+    counted and its message kept, not raised: an hour's figures are not lost to one call."""
     calls = 0
+    failures: list[str] = []
     readings = []
     async with AsyncExitStack() as stack:
         session = await open_session(stack, url, bearer(token))
@@ -137,7 +140,11 @@ async def serve_calls(
         next_reading = started + every_minutes * 60
         while time.monotonic() < deadline:
             began = time.monotonic()
-            await asyncio.gather(*(session.call_tool(echo, {"message": f"call {calls + k}"}) for k in range(parallel)))
+            results = await asyncio.gather(
+                *(session.call_tool(echo, {"message": f"call {calls + k}"}) for k in range(parallel)),
+                return_exceptions=True,
+            )
+            failures += [f"{time.strftime('%H:%M:%S')} {r}" for r in results if isinstance(r, BaseException)]
             calls += parallel
             if time.monotonic() >= next_reading:
                 readings.append(((time.monotonic() - started) / 60, calls, read()))
@@ -145,7 +152,7 @@ async def serve_calls(
             await asyncio.sleep(max(0.0, 1 / per_second - (time.monotonic() - began)))
         if not readings or readings[-1][1] != calls:  # the last round may have just been read
             readings.append(((time.monotonic() - started) / 60, calls, read()))
-    return readings
+    return readings, failures
 
 
 def gateway_memory(user: User) -> dict[str, float]:
@@ -222,27 +229,34 @@ def main() -> None:
             if args.health_check_seconds is not None:
                 user.cli("settings", "--health-check-seconds", str(args.health_check_seconds))
             app = App(user)
-            address = wait_until(
-                lambda: json.loads(user.cli("gateway", "status", "--json")).get("address"), "the gateway"
-            )
-            before = app.idle_memory(args.settle) | gateway_memory(user)
-            readings = asyncio.run(
-                serve_calls(
-                    f"{address}/mcp/{portal['slug']}",
-                    portal["token"],
-                    args.soak_minutes,
-                    8,
-                    args.rounds_per_second,
-                    args.reading_minutes,
-                    lambda: app.memory() | gateway_memory(user),
+            try:
+                address = wait_until(
+                    lambda: json.loads(user.cli("gateway", "status", "--json")).get("address"), "the gateway"
                 )
-            )
-            after = app.idle_memory(args.settle) | gateway_memory(user)
-            app.stop()
-        user.close()
+                before = app.idle_memory(args.settle) | gateway_memory(user)
+                readings, failures = asyncio.run(
+                    serve_calls(
+                        f"{address}/mcp/{portal['slug']}",
+                        portal["token"],
+                        args.soak_minutes,
+                        8,
+                        args.rounds_per_second,
+                        args.reading_minutes,
+                        lambda: app.memory() | gateway_memory(user),
+                    )
+                )
+                after = app.idle_memory(args.settle) | gateway_memory(user)
+            finally:
+                app.stop()
+                user.close()
+        for failure in failures:
+            print(f"figures: a call failed at {failure}", file=sys.stderr)
         calls = readings[-1][1]
         syncs = f", a sync every {args.health_check_seconds} s" if args.health_check_seconds is not None else ""
-        soak = f"after {args.soak_minutes:g} min serving ({calls:,} calls, 8 in parallel on one session{syncs})"
+        soak = (
+            f"after {args.soak_minutes:g} min serving ({calls:,} calls, {len(failures)} failed, "
+            f"8 in parallel on one session{syncs})"
+        )
         rows.append((f"App process (RSS), before → {soak}", f"{before['app_rss']:.0f} → {after['app_rss']:.0f} MiB"))
         rows.append(("WebKit processes (RSS), same", f"{before['webkit_rss']:.0f} → {after['webkit_rss']:.0f} MiB"))
         rows.append(("Gateway process (RSS), same", f"{before['gateway_rss']:.0f} → {after['gateway_rss']:.0f} MiB"))
