@@ -9,8 +9,9 @@ const USER_AGENT: &str = concat!("patchbay/", env!("CARGO_PKG_VERSION"));
 
 /// How long an idle connection is kept for reuse: under the 5 s after which Node's and
 /// uvicorn's servers close an idle keep-alive connection. Reusing one the server is closing
-/// sends the request into a reset (seen through a portal under load: "Connection reset by
-/// peer", one failed call and a lost upstream session); reqwest's default keeps it 90 s.
+/// sends the request into a reset (seen through a portal, once an hour on an idle machine:
+/// "Connection reset by peer", a failed call and a lost upstream session); reqwest's default
+/// keeps it 90 s.
 /// Node's own client (undici) keeps idle connections 4 s for the same reason.
 const IDLE_CONNECTION_KEPT: Duration = Duration::from_secs(4);
 
