@@ -1,6 +1,7 @@
 """How the window's WebKit web process grows when its page is drawn a new way, side by side with
 OpenGL compositing (WebKit's default) and without it (WEBKIT_DISABLE_COMPOSITING_MODE=1), on
-the packaged release build. Run by tests/bench/webkit_steps.sh after `make package`.
+the packaged release build. After `make package`:
+`tests/bench/on_package.sh tests/bench/webkit_steps.py`.
 
 The release soak saw the web process grow in steps while the window sat idle. The steps come
 when the servers table's relative times widen ("9 min ago" becomes "10 min ago", 9.5 minutes
@@ -45,24 +46,20 @@ def readings(root, compositing: bool, seconds: float, every: float) -> list[tupl
         with everything("streamableHttp") as upstream:
             user.cli("server", "create", "--name", "everything", "--url", upstream)
             user.cli("server", "sync", "everything")
-            return aged_readings(user, seconds, every)
+            age_servers(user, 9)
+            app = figures.App(user)
+            try:
+                pid = web_process(app)
+                started = time.monotonic()
+                found = []
+                while (elapsed := time.monotonic() - started) <= seconds:
+                    found.append((elapsed, memory(pid)[0] / MIB, anonymous(pid) / MIB))
+                    time.sleep(every)  # a reading every `every` s, not a wait for a state
+                return found
+            finally:
+                app.stop()
     finally:
         user.close()
-
-
-def aged_readings(user: figures.User, seconds: float, every: float) -> list[tuple[float, float, float]]:
-    age_servers(user, 9)
-    app = figures.App(user)
-    try:
-        pid = web_process(app)
-        started = time.monotonic()
-        found = []
-        while (elapsed := time.monotonic() - started) <= seconds:
-            found.append((elapsed, memory(pid)[0] / MIB, anonymous(pid) / MIB))
-            time.sleep(every)  # a reading every `every` s, not a wait for a state
-        return found
-    finally:
-        app.stop()
 
 
 def main() -> None:
@@ -72,23 +69,20 @@ def main() -> None:
     args = parser.parse_args()
     root = figures.extracted()
     rows = []
-    for compositing in (True, False):
-        try:
+    try:
+        for compositing in (True, False):
             series = readings(root, compositing, args.seconds, args.every)
-        except BaseException:
-            shutil.rmtree(root, ignore_errors=True)
-            raise
-        first, last = series[0], series[-1]
-        trace = " · ".join(f"{s:.0f} s {own:.0f}" for s, _, own in series)
-        rows.append(
-            (
-                "OpenGL compositing (default)" if compositing else "no compositing",
-                f"{first[1]:.0f} → {last[1]:.0f}",
-                f"{first[2]:.0f} → {last[2]:.0f}",
-                trace,
+            first, last = series[0], series[-1]
+            rows.append(
+                (
+                    "OpenGL compositing (default)" if compositing else "no compositing",
+                    f"{first[1]:.0f} → {last[1]:.0f}",
+                    f"{first[2]:.0f} → {last[2]:.0f}",
+                    " · ".join(f"{s:.0f} s {own:.0f}" for s, _, own in series),
+                )
             )
-        )
-    shutil.rmtree(root, ignore_errors=True)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
     print("| Web process | RSS, MiB | own (anonymous), MiB | own memory over time, MiB |")
     print("|---|---|---|---|")
     for row in rows:
