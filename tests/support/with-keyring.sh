@@ -16,6 +16,7 @@ for tool in dbus-run-session gnome-keyring-daemon; do
 done
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/patchbay-keyring.XXXXXX")
+# Not exec'd below, so that this trap removes the scratch keyring when the command ends.
 trap 'rm -rf "$scratch"' EXIT
 mkdir -p "$scratch/home" "$scratch/data" "$scratch/runtime"
 chmod 700 "$scratch/runtime"
@@ -25,10 +26,27 @@ export CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}" RUSTUP_HOME="${RUSTUP_HOME:-$HOM
 export HOME="$scratch/home" XDG_DATA_HOME="$scratch/data" XDG_RUNTIME_DIR="$scratch/runtime"
 export PATCHBAY_IN_TEST_KEYRING=1
 
-exec dbus-run-session -- bash -c '
-    # The daemon prints the variables its clients need; the password unlocks (and creates)
-    # the login keyring.
-    eval "$(printf %s patchbay-test-password | gnome-keyring-daemon --unlock --components=secrets)"
-    export GNOME_KEYRING_CONTROL
+# The session bus starts the daemon on demand from this service file, which a file under
+# XDG_DATA_HOME overrides for this session: so a daemon that stops mid-run (gnome-keyring has
+# aborted on bursts of new clients) comes back unlocked, on the same keyring files, instead of
+# as the system's locked one asking for a prompt nobody can answer.
+mkdir -p "$scratch/data/dbus-1/services"
+cat > "$scratch/unlocked-keyring" <<'EOF_DAEMON'
+#!/bin/sh
+# The password unlocks (and on first start creates) the login keyring.
+printf %s patchbay-test-password | exec gnome-keyring-daemon --foreground --unlock --components=secrets
+EOF_DAEMON
+chmod 700 "$scratch/unlocked-keyring"
+printf '[D-BUS Service]\nName=org.freedesktop.secrets\nExec="%s"\n' "$scratch/unlocked-keyring" \
+    > "$scratch/data/dbus-1/services/org.freedesktop.secrets.service"
+
+dbus-run-session -- bash -c '
+    # Returns once the daemon owns its name, so the first test never races its start.
+    dbus-send --session --print-reply=literal --reply-timeout=60000 --dest=org.freedesktop.DBus \
+        /org/freedesktop/DBus org.freedesktop.DBus.StartServiceByName \
+        string:org.freedesktop.secrets uint32:0 >/dev/null || {
+        echo "with-keyring: the private gnome-keyring did not start" >&2
+        exit 1
+    }
     exec "$@"
 ' with-keyring "$@"
