@@ -49,37 +49,71 @@ impl KeyringSecretStore {
         &self.service
     }
 
-    fn platform(&self) -> Result<Arc<CredentialStore>> {
+    /// The connected store, or the keyring's own reason it cannot connect.
+    fn platform(&self) -> Result<keyring_core::Result<Arc<CredentialStore>>> {
         let mut slot = self.platform.lock().expect("keyring slot poisoned");
         if let Some(store) = slot.as_ref() {
-            return Ok(store.clone());
+            return Ok(Ok(store.clone()));
         }
-        let store = with_timeout("connect to", connect_platform_store)?;
-        *slot = Some(store.clone());
-        Ok(store)
+        let connected = with_timeout("connect to", connect_platform_store)?;
+        if let Ok(store) = &connected {
+            *slot = Some(store.clone());
+        }
+        Ok(connected)
     }
 
-    /// Runs `op` on the entry for `key`, off this thread and bounded in time. After a failure
-    /// of the keyring itself, the next call connects afresh: it may have been restarted.
+    fn forget_platform(&self) {
+        *self.platform.lock().expect("keyring slot poisoned") = None;
+    }
+
+    /// Runs `op` on the entry for `key`, off this thread and bounded in time. The Secret
+    /// Service can stop in the middle of a call or be restarted between two (gnome-keyring has
+    /// aborted on bursts of new clients; D-Bus or systemd start it again): every operation here
+    /// is idempotent, so such a failure gets one more try on a fresh connection. After any
+    /// other failure of the keyring itself, the next call connects afresh too.
     fn call<T: Send + 'static>(
         &self,
         key: &str,
         verb: &'static str,
-        op: impl FnOnce(Entry) -> keyring_core::Result<T> + Send + 'static,
+        op: impl Fn(Entry) -> keyring_core::Result<T> + Send + Sync + 'static,
     ) -> Result<T> {
-        let result = self.platform().and_then(|platform| {
-            let entry = platform
-                .build(&self.service, key, None)
-                .map_err(|e| map_error(e, verb))?;
-            with_timeout(verb, move || op(entry).map_err(|e| map_error(e, verb)))
-        });
+        let op = Arc::new(op);
+        let mut outcome = self.attempt(key, verb, &op);
+        if matches!(&outcome, Ok(Err(e)) if service_went_away(e)) {
+            tracing::warn!(
+                "the Secret Service went away during a call to {verb} it; trying once more"
+            );
+            self.forget_platform();
+            outcome = self.attempt(key, verb, &op);
+        }
+        let result = outcome.and_then(|r| r.map_err(|e| map_error(e, verb)));
         if result
             .as_ref()
             .is_err_and(|e| e.code == ErrorCode::KeyringUnavailable)
         {
-            *self.platform.lock().expect("keyring slot poisoned") = None;
+            self.forget_platform();
         }
         result
+    }
+
+    /// One try of `op`: the outer error is a call that never finished, the inner one is the
+    /// keyring's answer.
+    fn attempt<T: Send + 'static>(
+        &self,
+        key: &str,
+        verb: &'static str,
+        op: &Arc<impl Fn(Entry) -> keyring_core::Result<T> + Send + Sync + 'static>,
+    ) -> Result<keyring_core::Result<T>> {
+        let platform = match self.platform()? {
+            Ok(platform) => platform,
+            Err(e) => return Ok(Err(e)),
+        };
+        let entry = match platform.build(&self.service, key, None) {
+            Ok(entry) => entry,
+            Err(e) => return Ok(Err(e)),
+        };
+        let op = Arc::clone(op);
+        with_timeout(verb, move || op(entry))
     }
 }
 
@@ -117,7 +151,7 @@ impl SecretStore for KeyringSecretStore {
 /// may wait forever on an unlock prompt that no one can see.
 fn with_timeout<T: Send + 'static>(
     verb: &'static str,
-    call: impl FnOnce() -> Result<T> + Send + 'static,
+    call: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T> {
     let (tx, rx) = mpsc::sync_channel(1);
     std::thread::Builder::new()
@@ -127,7 +161,7 @@ fn with_timeout<T: Send + 'static>(
         })
         .map_err(|e| Error::internal(format!("cannot start a keyring thread: {e}")))?;
     match rx.recv_timeout(CALL_TIMEOUT) {
-        Ok(result) => result,
+        Ok(result) => Ok(result),
         Err(_) => Err(Error::keyring_unavailable(format!(
             "the OS keyring did not answer within {}s when asked to {verb} it; it may be \
              waiting for an unlock prompt. Unlock your login keyring and try again",
@@ -136,7 +170,7 @@ fn with_timeout<T: Send + 'static>(
     }
 }
 
-fn connect_platform_store() -> Result<Arc<CredentialStore>> {
+fn connect_platform_store() -> keyring_core::Result<Arc<CredentialStore>> {
     #[cfg(target_os = "linux")]
     let store = zbus_secret_service_keyring_store::Store::new().map(|s| s as Arc<CredentialStore>);
     #[cfg(target_os = "macos")]
@@ -149,7 +183,19 @@ fn connect_platform_store() -> Result<Arc<CredentialStore>> {
         Err(keyring_core::Error::NotSupportedByStore(
             "no OS keyring is supported on this platform".into(),
         ));
-    store.map_err(|e| map_error(e, "connect to"))
+    store
+}
+
+/// Whether the Secret Service stopped with our call unanswered (the bus says `NoReply`), or
+/// is a new one that does not know the session our connection opened with the old one.
+fn service_went_away(err: &keyring_core::Error) -> bool {
+    let keyring_core::Error::PlatformFailure(inner) = err else {
+        return false;
+    };
+    let detail = inner.to_string();
+    ["NoReply", "NoSession", "UnknownObject"]
+        .iter()
+        .any(|marker| detail.contains(marker))
 }
 
 /// Turns a keyring failure into an error that says what to do. Variants that carry secret
@@ -180,7 +226,11 @@ fn map_error(err: keyring_core::Error, verb: &str) -> Error {
 
 fn platform_hint(detail: &str) -> &'static str {
     let lower = detail.to_ascii_lowercase();
-    if lower.contains("not provided by any .service") || lower.contains("serviceunknown") {
+    // Before the bus check below: "disconnected" holds "connect".
+    if lower.contains("noreply") || lower.contains("nosession") || lower.contains("unknownobject") {
+        "the Secret Service stopped while answering, twice; check that your keyring \
+         (gnome-keyring-daemon, KeePassXC, KWallet) keeps running, and try again"
+    } else if lower.contains("not provided by any .service") || lower.contains("serviceunknown") {
         "no Secret Service provider is running; install and start one (gnome-keyring, KeePassXC \
          with Secret Service integration, or KWallet)"
     } else if lower.contains("connect") || lower.contains("autolaunch") || lower.contains("address")
@@ -191,5 +241,39 @@ fn platform_hint(detail: &str) -> &'static str {
         "the keyring is locked; unlock your login keyring and try again"
     } else {
         "the keyring refused the request; check that it is running and unlocked"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // The zbus error a caller gets when the Secret Service dies before it answers.
+    const NO_REPLY: &str = "zbus error: org.freedesktop.DBus.Error.NoReply: Message recipient \
+                            disconnected from message bus without replying";
+
+    #[test]
+    fn a_service_that_stopped_is_not_taken_for_a_missing_bus() {
+        assert!(platform_hint(NO_REPLY).starts_with("the Secret Service stopped while answering"));
+        assert!(platform_hint("failed to connect to the session bus").contains("no D-Bus session"));
+    }
+
+    #[test]
+    fn only_a_service_that_went_away_is_tried_again() {
+        let failure = |detail: &str| {
+            keyring_core::Error::PlatformFailure(Box::new(std::io::Error::other(
+                detail.to_string(),
+            )))
+        };
+        assert!(service_went_away(&failure(NO_REPLY)));
+        assert!(service_went_away(&failure(
+            "org.freedesktop.Secret.Error.NoSession: The session does not exist"
+        )));
+        assert!(!service_went_away(&failure(
+            "org.freedesktop.DBus.Error.ServiceUnknown"
+        )));
+        assert!(!service_went_away(&keyring_core::Error::NoStorageAccess(
+            Box::new(std::io::Error::other(NO_REPLY))
+        )));
     }
 }
