@@ -93,6 +93,8 @@ def launch(env, request):
             command_executor=url, options=options, client_config=ClientConfig(remote_server_addr=url, timeout=180)
         )
         driver.set_window_size(1360, 860)
+        # The app this test started is below this pid; others may run on the machine beside it.
+        driver.tauri_driver_pid = driver_process.pid
         started.append((driver_process, driver))
         return driver
 

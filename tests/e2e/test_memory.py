@@ -3,8 +3,6 @@ is written to target/e2e/memory.txt (and quoted in the README); the test asserts
 it was measured on a list that really rendered."""
 
 import os
-from pathlib import Path
-
 from builds import APP
 from processes import descendants, memory
 from selenium.webdriver.common.by import By
@@ -14,16 +12,12 @@ from window import output
 SERVERS = 1000
 
 
-def app_pids() -> list[int]:
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if os.readlink(entry / "exe") == os.path.realpath(APP):
-                    pids.append(int(entry.name))
-            except OSError:
-                continue
-    return pids
+def app_pid(driver) -> int:
+    """The app the test's own tauri-driver started: not any other copy running on the machine."""
+    [pid] = [
+        p for p in descendants(driver.tauri_driver_pid) if os.path.realpath(f"/proc/{p}/exe") == os.path.realpath(APP)
+    ]
+    return pid
 
 
 def test_idle_memory_with_1000_servers(env, launch):
@@ -48,7 +42,7 @@ def test_idle_memory_with_1000_servers(env, launch):
     count = driver.find_element(By.CSS_SELECTOR, '[data-testid="server-count"]').text
     assert count == f"{SERVERS} live"
 
-    [pid] = app_pids()
+    pid = app_pid(driver)
     app = memory(pid)[0] // 1024
     web = sum(memory(child)[0] // 1024 for child in descendants(pid))
     report = (
