@@ -19,6 +19,7 @@ import httpx2
 import pytest
 from gateway_support import gateway
 from mcp_servers import stop_group
+from portal_client import INITIALIZE
 from waiting import until, wait_until
 
 WITH_KEYRING = Path(__file__).resolve().parents[1] / "support" / "with-keyring.sh"
@@ -132,16 +133,7 @@ def initialize(address: str, token: str) -> int:
     answer = httpx2.post(
         f"{address}/mcp/work",
         headers={"Authorization": f"Bearer {token}", "Accept": "application/json, text/event-stream"},
-        json={
-            "jsonrpc": "2.0",
-            "id": 1,
-            "method": "initialize",
-            "params": {
-                "protocolVersion": "2025-06-18",
-                "capabilities": {},
-                "clientInfo": {"name": "keyring-restart", "version": "1"},
-            },
-        },
+        json=INITIALIZE,
         timeout=60,
     )
     return answer.status_code

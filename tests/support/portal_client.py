@@ -23,22 +23,23 @@ async def list_tools_http(entry: dict) -> list[str]:
         return sorted(t.name for t in (await session.list_tools()).tools)
 
 
+# A 2025-06-18 client's first request, as plain JSON-RPC.
+INITIALIZE = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {
+        "protocolVersion": "2025-06-18",
+        "capabilities": {},
+        "clientInfo": {"name": "raw-session", "version": "1"},
+    },
+}
+
+
 def raw_session(http: httpx2.Client, url: str) -> dict:
     """A 2025-06-18 session opened by hand over plain JSON-RPC (initialize, then initialized),
     for tests that look at the HTTP exchange itself: the headers its requests carry."""
-    init = http.post(
-        url,
-        json={
-            "jsonrpc": "2.0",
-            "id": 1,
-            "method": "initialize",
-            "params": {
-                "protocolVersion": "2025-06-18",
-                "capabilities": {},
-                "clientInfo": {"name": "raw-session", "version": "1"},
-            },
-        },
-    )
+    init = http.post(url, json=INITIALIZE)
     init.raise_for_status()
     session = {"Mcp-Session-Id": init.headers["mcp-session-id"], "MCP-Protocol-Version": "2025-06-18"}
     http.post(url, json={"jsonrpc": "2.0", "method": "notifications/initialized"}, headers=session)
