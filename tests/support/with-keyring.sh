@@ -8,7 +8,7 @@ if [ "${PATCHBAY_IN_TEST_KEYRING:-}" = 1 ]; then
     exec "$@"
 fi
 
-for tool in dbus-run-session gnome-keyring-daemon; do
+for tool in dbus-run-session dbus-send gnome-keyring-daemon; do
     command -v "$tool" >/dev/null || {
         echo "with-keyring: $tool is missing; run 'make test' (it installs gnome-keyring and dbus)" >&2
         exit 1
@@ -16,8 +16,14 @@ for tool in dbus-run-session gnome-keyring-daemon; do
 done
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/patchbay-keyring.XXXXXX")
-# Not exec'd below, so that this trap removes the scratch keyring when the command ends.
-trap 'rm -rf "$scratch"' EXIT
+# The session is not exec'd below, so that this removes the scratch keyring when the command
+# ends, whatever its status. The document portal an app under test starts may still hold its
+# FUSE mount in the runtime dir then: detached lazily, it goes once that process is gone.
+cleanup() {
+    fusermount3 -uz "$scratch/runtime/doc" 2>/dev/null || fusermount -uz "$scratch/runtime/doc" 2>/dev/null || true
+    rm -rf "$scratch" 2>/dev/null || true
+}
+trap cleanup EXIT
 mkdir -p "$scratch/home" "$scratch/data" "$scratch/runtime"
 chmod 700 "$scratch/runtime"
 
