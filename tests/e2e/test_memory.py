@@ -3,6 +3,7 @@ is written to target/e2e/memory.txt (and quoted in the README); the test asserts
 it was measured on a list that really rendered."""
 
 import os
+
 from builds import APP
 from processes import descendants, memory
 from selenium.webdriver.common.by import By
