@@ -17,6 +17,7 @@ from selenium.webdriver.remote.client_config import ClientConfig
 from background_gateway import stop_gateway
 from builds import APP, CLI
 from mcp_servers import free_port, stop_group, wait_for_port
+from window import save_screenshot
 
 OUTPUT = Path(os.environ["PATCHBAY_E2E_OUTPUT"])
 
@@ -103,7 +104,7 @@ def launch(env, request):
         try:
             if getattr(request.node, "failed_call", False):
                 # What the window showed when the test failed, for the one who reads the log.
-                driver.save_screenshot(str(OUTPUT / f"failed-{request.node.name}.png"))
+                save_screenshot(driver, OUTPUT / f"failed-{request.node.name}.png")
                 print("page text at failure:\n" + driver.find_element("tag name", "body").text)
             try:
                 driver.quit()

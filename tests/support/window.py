@@ -37,10 +37,40 @@ def tool_states(driver) -> dict:
     )
 
 
-def shot(driver, name: str) -> Path:
-    path = output() / f"{name}.png"
-    driver.save_screenshot(str(path))
+# The app draws its page in software (src-tauri/src/rendering.rs), and then WebKitWebDriver's
+# Take Screenshot answers only at the page's next paint: never, on a page where nothing changes.
+# While the shot is taken, one corner pixel flips between two shades 1/255 apart, so a paint comes
+# within a frame or two; the pixel is removed afterwards and looks the same either way.
+_PAINT_WHILE_SHOOTING = """
+const tick = document.createElement('div');
+tick.style.cssText = 'position:fixed;right:0;bottom:0;width:1px;height:1px;pointer-events:none;'
+  + 'z-index:2147483647;background:rgba(0,0,0,0.004)';
+tick.dataset.shotTick = '';
+document.documentElement.append(tick);
+let odd = false;
+window.__shotTick = setInterval(() => {
+  odd = !odd;
+  tick.style.background = odd ? 'rgba(0,0,0,0.008)' : 'rgba(0,0,0,0.004)';
+}, 50);
+"""
+_STOP_PAINTING = """
+clearInterval(window.__shotTick);
+document.querySelectorAll('[data-shot-tick]').forEach((tick) => tick.remove());
+"""
+
+
+def save_screenshot(driver, path: Path) -> Path:
+    """What the window shows, as a PNG at `path`."""
+    driver.execute_script(_PAINT_WHILE_SHOOTING)
+    try:
+        driver.save_screenshot(str(path))
+    finally:
+        driver.execute_script(_STOP_PAINTING)
     return path
+
+
+def shot(driver, name: str) -> Path:
+    return save_screenshot(driver, output() / f"{name}.png")
 
 
 def fill(driver, element_id: str, text: str) -> None:
