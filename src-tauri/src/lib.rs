@@ -5,6 +5,7 @@ pub mod commands;
 pub mod gateway;
 mod logging;
 mod oauth_popup;
+mod rendering;
 pub mod state;
 mod tray;
 
@@ -96,6 +97,9 @@ pub fn run() {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
         .setup(|app| {
+            if let Some(window) = app.get_webview_window("main") {
+                rendering::draw_in_software(&window);
+            }
             let state = AppState::open()?;
             // The gateway asks the user here, for clients that cannot, while this is held.
             match patchbay_core::asked_in_window::hold_window_presence(&state.data_dir) {

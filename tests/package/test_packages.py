@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from background_gateway import stop_gateway
+from processes import anonymous, descendants
 from waiting import wait_until
 
 BUNDLES = Path(os.environ["PATCHBAY_BUNDLE_DIR"])
@@ -148,6 +149,32 @@ def test_the_app_from_the_package_opens_its_window_and_starts_its_gateway(root, 
 
         running = wait_until(gateway, "the gateway the app starts", timeout=120)
         assert running["address"].startswith("http://127.0.0.1:"), running
+    finally:
+        os.killpg(app.pid, 9)
+        app.wait(timeout=30)
+
+
+def painted(data: Path) -> bool:
+    return any("first paint" in log.read_text(errors="replace") for log in (data / "logs").glob("patchbay.*.log"))
+
+
+def test_the_packaged_window_draws_its_page_without_opengl(root, user):
+    # With WebKitGTK's OpenGL compositing the web process holds ~90 MiB of its own once the
+    # page is painted (llvmpipe under Xvfb) and more each time the page is drawn a new way;
+    # drawn in software (src-tauri/src/rendering.rs) it holds about 40.
+    app = subprocess.Popen(
+        [str(root / "usr/bin/patchbay-app")],
+        env=user,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        wait_until(lambda: app.poll() is not None or painted(Path(user["PATCHBAY_DATA_DIR"])), "the first paint", 120)
+        assert app.poll() is None, f"the app exited with {app.returncode}"
+        [web] = [p for p in descendants(app.pid) if Path(f"/proc/{p}/comm").read_text().startswith("WebKitWebProces")]
+        own = anonymous(web) / (1024 * 1024)
+        assert own < 64, f"the web process holds {own:.0f} MiB of its own: is it compositing with OpenGL?"
     finally:
         os.killpg(app.pid, 9)
         app.wait(timeout=30)
